@@ -1,0 +1,178 @@
+// wcfpolicy/policy.hpp -- the one header an embedder includes.
+//
+// The reference policy engine for WCF impersonation and delegation ("Delegation and
+// Impersonation with WCF") and WinRM through a proxy ("Proxy Servers and WinRM"). Two layers:
+//
+// 1. Decisions. Pure, noexcept, allocation-free functions, one per question. Each returns a
+//    Result: the answer with the rule ids that decided it and its findings, or an InputError
+//    naming the input the answer needs. An invalid configuration (IO-5) or a rejected call (P-1)
+//    is an answer, never an exception.
+//
+//      wcfpolicy::ScenarioRequest s;
+//      s.binding = wcfpolicy::Binding::NetTcpBinding;
+//      s.client_credential_type = wcfpolicy::CredentialType::Windows;
+//      s.impersonation_option = wcfpolicy::ImpersonationOption::Required;
+//      s.allowed_impersonation_level = wcfpolicy::TokenLevel::Delegation;
+//      s.service_privileges = wcfpolicy::kSeImpersonate;
+//      s.delegation_capable = true;
+//      s.backend = wcfpolicy::Backend::remote_machine;
+//      auto answer = wcfpolicy::decide_scenario(s);   // ok, Delegation, backend reachable
+//
+// 2. JSON (CONTRACT.md). `evaluate_json` reads one request and writes its answer; errors name
+//    the JSON path, the bad value and what is allowed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "wcfpolicy/answer.hpp"
+#include "wcfpolicy/rules/vocabulary.hpp"
+#include "wcfpolicy/winrm.hpp"
+
+namespace wcfpolicy {
+
+// The library's version, as `policy-eval --version` prints it.
+[[nodiscard]] std::string_view version() noexcept;
+
+// ---- requests ---------------------------------------------------------------------------------
+// Every input is optional: absent means "not given". What a missing input means is the
+// decision's business (a WCF default in a scenario, an InputError where the answer needs it).
+
+struct ImpersonationRequest {
+  std::optional<ImpersonationOption> impersonation_option;
+  std::optional<bool> impersonate_caller_for_all_operations;
+};
+
+struct TokenLevelRequest {
+  std::optional<Mechanism> mechanism;
+  std::optional<TokenLevel> allowed_impersonation_level;
+  std::optional<bool> se_impersonate_privilege;
+  std::optional<bool> se_tcb_privilege;
+  std::optional<bool> delegation_capable;
+};
+
+struct DelegationReachRequest {
+  std::optional<TokenLevel> token_level;
+};
+
+// The privileges a service account holds, as a bit set.
+using PrivilegeSet = std::uint8_t;
+inline constexpr PrivilegeSet kSeImpersonate = 1u << static_cast<unsigned>(Privilege::SeImpersonatePrivilege);
+inline constexpr PrivilegeSet kSeTcb = 1u << static_cast<unsigned>(Privilege::SeTcbPrivilege);
+
+struct SecureConversation {
+  bool require_cancellation = true;
+};
+
+struct ScenarioRequest {
+  std::optional<Binding> binding;
+  std::optional<SecurityMode> security_mode;  // BasicHttpBinding only; default None
+  std::optional<CredentialType> client_credential_type;
+  std::optional<bool> map_client_certificate_to_windows_account;  // default false
+  std::optional<UsernameValidationMode> username_validation_mode;  // default Windows
+  std::optional<bool> require_cancellation;  // CustomBinding; no default
+  std::optional<SecureConversation> secure_conversation;  // nullopt: none
+  std::optional<ImpersonationOption> impersonation_option;  // default NotAllowed
+  std::optional<bool> impersonate_caller_for_all_operations;  // default false
+  std::optional<TokenLevel> allowed_impersonation_level;  // default Identification
+  PrivilegeSet service_privileges = 0;  // absent: none
+  std::optional<bool> delegation_capable;
+  std::optional<bool> allow_anonymous_logons;  // default false
+  std::optional<Backend> backend;  // default none
+  // Inputs of the prose rules P-2, P-3 and P-6 (extensions to CONTRACT.md; all default to the
+  // harmless case).
+  std::optional<bool> client_on_same_machine;  // default false
+  std::optional<ClientAccount> client_account;  // default user
+  std::optional<bool> stateful_security_context;  // default false (system bindings: stateless)
+  std::optional<bool> service_on_windows_xp;  // default false
+  std::optional<ImperativeImpersonation> imperative_impersonation;  // default none
+};
+
+using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest,
+                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest>;
+
+// ---- answers ----------------------------------------------------------------------------------
+
+struct ImpersonationAnswer {
+  ImpersonationOutcome outcome = ImpersonationOutcome::does_not_impersonate;
+  Trace trace;
+};
+
+struct TokenLevelAnswer {
+  TokenLevel token_level = TokenLevel::None;
+  Trace trace;
+};
+
+struct DelegationReachAnswer {
+  bool cross_process = false;
+  bool cross_machine = false;
+  bool documented = false;  // false for None and Anonymous, which DR does not list
+  Trace trace;
+};
+
+struct ScenarioAnswer {
+  ScenarioStatus status = ScenarioStatus::ok;
+  Mechanism mechanism = Mechanism::none;
+  bool impersonates = false;
+  std::optional<TokenLevel> token_level;     // null unless ok and a mechanism
+  std::optional<bool> backend_reachable;     // null without a back-end
+  Trace trace;
+};
+
+using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer,
+                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer>;
+
+// The InvalidOperationException that IO-5 raises when the service host opens.
+inline constexpr std::string_view kInvalidOperationException = "InvalidOperationException";
+inline constexpr std::string_view kIo5Message =
+    "The service operation does not allow impersonation (ImpersonationOption NotAllowed), but "
+    "ImpersonateCallerForAllOperations is true; the service host fails to open.";
+
+// ---- decisions --------------------------------------------------------------------------------
+
+[[nodiscard]] Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request) noexcept;
+[[nodiscard]] Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request) noexcept;
+[[nodiscard]] Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request) noexcept;
+[[nodiscard]] Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& request) noexcept;
+
+// decide(request) dispatches on the request's question.
+[[nodiscard]] Result<Answer> decide(const Request& request) noexcept;
+
+// ---- JSON (CONTRACT.md) -----------------------------------------------------------------------
+
+// RequestError: why a request could not be answered. `field` is a JSON path such as
+// "secure_conversation.require_cancellation" (empty for the request as a whole).
+struct RequestError {
+  std::string field;
+  std::string message;  // the whole sentence, naming the field, the value and what is allowed
+};
+
+struct JsonOptions {
+  bool explain = false;            // add "explanation" to answers
+  std::size_t max_depth = 32;      // deeper JSON is refused
+};
+
+// parse_request(text): the request in `text`, or the error that stops it.
+[[nodiscard]] std::variant<Request, RequestError> parse_request(std::string_view text,
+                                                                const JsonOptions& options = {});
+
+// append_answer_json(out, answer): the answer as one line of JSON (no newline), fields in the
+// contract's order, byte-identical for the same answer.
+void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options = {});
+
+// append_error_json(out, error): {"field": ..., "message": ...}.
+void append_error_json(std::string& out, const RequestError& error);
+
+// describe(error): the InputError of a decision as a RequestError.
+[[nodiscard]] RequestError describe(const InputError& error);
+
+// evaluate_json(text, out): parse, decide and write one answer (no newline). Returns the error
+// instead when the request cannot be answered; `out` is then left as it was.
+[[nodiscard]] std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
+                                                        const JsonOptions& options = {});
+
+}  // namespace wcfpolicy

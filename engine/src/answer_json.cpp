@@ -1,0 +1,220 @@
+// Answers as JSON (CONTRACT.md, Answers): fields in the contract's order, compact, one line,
+// byte-identical for the same answer.
+#include <fmt/format.h>
+
+#include <string>
+#include <variant>
+
+#include "json_reader.hpp"
+
+namespace wcfpolicy {
+
+std::string_view version() noexcept { return WCFPOLICY_VERSION; }
+
+namespace detail {
+
+void JsonWriter::value(long long n) {
+  separate();
+  fmt::format_to(std::back_inserter(out_), "{}", n);
+}
+
+void JsonWriter::string_literal(std::string_view s) {
+  out_ += '"';
+  for (const char c : s) {
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out_ += c;
+        }
+    }
+  }
+  out_ += '"';
+}
+
+void JsonWriter::rules(const Trace& trace) {
+  key("rules");
+  begin_array();
+  for (std::string_view id : trace.rules) value(id);
+  end_array();
+}
+
+void JsonWriter::findings(const Trace& trace) {
+  key("findings");
+  begin_array();
+  for (const Finding& f : trace.findings) {
+    begin_object();
+    key("rule");
+    value(f.rule);
+    key("severity");
+    value(f.severity);
+    key("message");
+    value(f.message);
+    end_object();
+  }
+  end_array();
+}
+
+void JsonWriter::explanation(const Trace& trace) {
+  key("explanation");
+  begin_array();
+  for (const Step& step : trace.steps) {
+    begin_object();
+    key("rule");
+    value(step.rule);
+    key("read");
+    begin_array();
+    for (const Read& r : step.reads) {
+      begin_object();
+      key("field");
+      value(r.field);
+      key("value");
+      value(r.value);
+      key("default");
+      value(r.defaulted);
+      end_object();
+    }
+    end_array();
+    key("conclusion");
+    value(step.text);
+    end_object();
+  }
+  end_array();
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::JsonWriter;
+
+void write_fields(JsonWriter& w, const ImpersonationAnswer& a) {
+  w.key("outcome");
+  w.value(a.outcome);
+  if (a.outcome == ImpersonationOutcome::invalid_configuration) {
+    w.key("error");
+    w.begin_object();
+    w.key("exception");
+    w.value(kInvalidOperationException);
+    w.key("message");
+    w.value(kIo5Message);
+    w.end_object();
+  }
+}
+
+void write_fields(JsonWriter& w, const TokenLevelAnswer& a) {
+  w.key("token_level");
+  w.value(a.token_level);
+}
+
+void write_fields(JsonWriter& w, const DelegationReachAnswer& a) {
+  w.key("cross_process");
+  w.value(a.cross_process);
+  w.key("cross_machine");
+  w.value(a.cross_machine);
+  w.key("documented");
+  w.value(a.documented);
+}
+
+void write_fields(JsonWriter& w, const ScenarioAnswer& a) {
+  w.key("status");
+  w.value(a.status);
+  w.key("mechanism");
+  w.value(a.mechanism);
+  w.key("impersonates");
+  w.value(a.impersonates);
+  w.key("token_level");
+  w.optional(a.token_level);
+  w.key("backend_reachable");
+  w.optional(a.backend_reachable);
+}
+
+void write_fields(JsonWriter& w, const WinrmProxyAnswer& a) { detail::write_winrm_proxy_fields(w, a); }
+void write_fields(JsonWriter& w, const WinrmConfigAnswer& a) { detail::write_winrm_config_fields(w, a); }
+
+constexpr Question question_of(const Answer& answer) noexcept {
+  return static_cast<Question>(answer.index());
+}
+
+// Only the scenario and the WinRM answers carry findings (CONTRACT.md, Answers).
+constexpr bool has_findings(Question q) noexcept {
+  return q == Question::scenario || q == Question::winrm_proxy || q == Question::winrm_config;
+}
+
+}  // namespace
+
+void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options) {
+  JsonWriter w(out);
+  const Question question = question_of(answer);
+  w.begin_object();
+  w.key("question");
+  w.value(question);
+  std::visit(
+      [&](const auto& typed) {
+        write_fields(w, typed);
+        w.rules(typed.trace);
+        if (has_findings(question)) w.findings(typed.trace);
+        if (options.explain) w.explanation(typed.trace);
+      },
+      answer);
+  w.end_object();
+}
+
+void append_error_json(std::string& out, const RequestError& error) {
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("field");
+  w.value(std::string_view(error.field));
+  w.key("message");
+  w.value(std::string_view(error.message));
+  w.end_object();
+}
+
+RequestError describe(const InputError& error) {
+  RequestError out;
+  out.field = std::string(error.field);
+  std::string message = out.field + ": ";
+  if (!error.value.empty()) message += fmt::format("\"{}\" ", error.value);
+  message += error.problem;
+  if (!error.context.empty()) {
+    message += " (with ";
+    for (std::size_t i = 0; i < error.context.size(); ++i) {
+      message += fmt::format("{}{}={}", i == 0 ? "" : ", ", error.context[i].field, error.context[i].value);
+    }
+    message += ")";
+  }
+  if (!error.candidates.empty()) {
+    message += "; it decides between ";
+    for (std::size_t i = 0; i < error.candidates.size(); ++i) {
+      message += fmt::format("{}{}", i == 0 ? "" : (i + 1 == error.candidates.size() ? " and " : ", "),
+                             error.candidates[i]);
+    }
+  }
+  std::string allowed(error.allowed);
+  if (error.column != nullptr) {
+    allowed.clear();
+    for (std::size_t d = 0; d < error.column->domain_size; ++d) {
+      allowed += fmt::format("{}{}", d == 0 ? "" : ", ", error.column->value_name(error.column->domain[d]));
+    }
+  }
+  if (!allowed.empty()) message += " (allowed: " + allowed + ")";
+  out.message = std::move(message);
+  return out;
+}
+
+std::optional<RequestError> evaluate_json(std::string_view text, std::string& out, const JsonOptions& options) {
+  auto parsed = parse_request(text, options);
+  if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
+  const Result<Answer> answer = decide(std::get<Request>(parsed));
+  if (!answer) return describe(answer.error());
+  append_answer_json(out, answer.value(), options);
+  return std::nullopt;
+}
+
+}  // namespace wcfpolicy

@@ -1,0 +1,524 @@
+// The WCF decisions: IO, TW/TU/TS, DR, BM and the composed scenario (SPEC.md sections 2-4).
+// Everything here is noexcept and allocation-free: answers hold string_views into static text.
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "wcfpolicy/policy.hpp"
+#include "wcfpolicy/rules/tables.hpp"
+
+namespace wcfpolicy {
+namespace {
+
+using namespace tables;
+
+constexpr std::string_view bool_name(bool value) noexcept { return value ? "true" : "false"; }
+
+// read(field, optional, default): the value a step used, marked when it is the WCF default.
+template <class E>
+constexpr Read read(std::string_view field, const std::optional<E>& given, E fallback) noexcept {
+  return given ? Read{field, name(*given), false} : Read{field, name(fallback), true};
+}
+constexpr Read read(std::string_view field, const std::optional<bool>& given, bool fallback) noexcept {
+  return given ? Read{field, bool_name(*given), false} : Read{field, bool_name(fallback), true};
+}
+template <class E>
+constexpr Read read_given(std::string_view field, const std::optional<E>& given) noexcept {
+  if (!given) return Read{field, "not given", false};
+  if constexpr (std::is_same_v<E, bool>) {
+    return Read{field, bool_name(*given), false};
+  } else {
+    return Read{field, name(*given), false};
+  }
+}
+
+// The InputError for a lookup that did not end on one row.
+template <class Table>
+InputError lookup_error(const Table& table, const std::array<Input, Table::column_count>& inputs,
+                        const Match& m) noexcept {
+  InputError error;
+  if (m.count > 1 && m.missing_column >= 0) {
+    const Column& column = table.columns[static_cast<std::size_t>(m.missing_column)];
+    error.kind = ErrorKind::missing;
+    error.field = column.field;
+    error.problem = "missing, and the answer depends on it";
+    error.column = &column;
+    for (int i = 0; i < m.count && i < static_cast<int>(m.open.size()); ++i) {
+      error.candidates.push_back(table.rows[m.open[static_cast<std::size_t>(i)]].id);
+    }
+    return error;
+  }
+  error.kind = ErrorKind::not_covered;
+  error.problem = "is not covered by the documented rules";
+  for (std::size_t c = 0; c < Table::column_count; ++c) {
+    const Column& column = table.columns[c];
+    bool in_domain = !inputs[c].known;
+    for (std::size_t d = 0; d < column.domain_size && !in_domain; ++d) {
+      in_domain = column.domain[d] == inputs[c].value;
+    }
+    if (!in_domain) {
+      error.field = column.field;
+      error.value = column.value_name(inputs[c].value);
+      error.problem = table.code == "TW"   ? "is not in the documented table TW"
+                      : table.code == "DR" ? "is not in the documented table DR"
+                                           : "is not covered by the documented rules";
+      error.column = &column;
+      return error;
+    }
+  }
+  error.field = table.columns[0].field;
+  return error;
+}
+
+// Looks `inputs` up in `table`; on success records the row in `trace` and returns its index.
+template <class Table>
+std::optional<InputError> look_up(const Table& table,
+                                  const std::array<Input, Table::column_count>& inputs,
+                                  std::size_t& row) noexcept {
+  const Match m = match(table, inputs);
+  if (m.count != 1) return lookup_error(table, inputs, m);
+  row = static_cast<std::size_t>(m.row);
+  return std::nullopt;
+}
+
+constexpr std::string_view outcome_text(ImpersonationOutcome outcome) noexcept {
+  switch (outcome) {
+    case ImpersonationOutcome::impersonates:
+      return "WCF impersonates the caller for the operation";
+    case ImpersonationOutcome::does_not_impersonate:
+      return "WCF does not impersonate the caller";
+    case ImpersonationOutcome::invalid_configuration:
+      return "not allowed: InvalidOperationException when the service host opens";
+  }
+  return "";
+}
+
+constexpr std::string_view level_text(TokenLevel level) noexcept {
+  switch (level) {
+    case TokenLevel::None:
+      return "no token";
+    case TokenLevel::Anonymous:
+      return "the token is at level Anonymous";
+    case TokenLevel::Identification:
+      return "the token is at level Identification: the service can read the client's identity "
+             "but not act as it";
+    case TokenLevel::Impersonation:
+      return "the token is at level Impersonation: the service can act as the client on its own "
+             "computer";
+    case TokenLevel::Delegation:
+      return "the token is at level Delegation: the service can act as the client on other "
+             "computers too";
+  }
+  return "";
+}
+
+// ---- token level ---------------------------------------------------------------------------
+
+struct TokenInputs {
+  std::optional<TokenLevel> allowed;
+  std::optional<bool> se_impersonate;
+  std::optional<bool> se_tcb;
+  std::optional<bool> delegation_capable;
+};
+
+// The token level a mechanism gives (TW, TU or TS), recorded in `trace`.
+Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, Trace& trace) noexcept {
+  std::size_t row = 0;
+  switch (mechanism) {
+    case Mechanism::cached_token_windows: {
+      const std::array inputs{Input::of_optional(in.allowed), Input::of_optional(in.se_impersonate),
+                              Input::of_optional(in.delegation_capable)};
+      if (auto error = look_up(TW, inputs, row)) return *error;
+      const auto& r = TW.rows[row];
+      trace.rule(r.id);
+      Step& step = trace.step(r.id, level_text(r.out));
+      step.reads.push_back(read_given("allowed_impersonation_level", in.allowed));
+      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      return r.out;
+    }
+    case Mechanism::cached_token_username: {
+      const std::array inputs{Input::of_optional(in.allowed), Input::of_optional(in.se_impersonate),
+                              Input::of_optional(in.delegation_capable)};
+      if (auto error = look_up(TU, inputs, row)) return *error;
+      const auto& r = TU.rows[row];
+      trace.rule(r.id);
+      Step& step = trace.step(r.id, level_text(r.out));
+      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      return r.out;
+    }
+    case Mechanism::s4u: {
+      const std::array inputs{Input::of_optional(in.se_tcb), Input::of_optional(in.se_impersonate),
+                              Input::of_optional(in.delegation_capable)};
+      if (auto error = look_up(TS, inputs, row)) return *error;
+      const auto& r = TS.rows[row];
+      trace.rule(r.id);
+      Step& step = trace.step(r.id, level_text(r.out));
+      step.reads.push_back(read_given("se_tcb_privilege", in.se_tcb));
+      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      return r.out;
+    }
+    case Mechanism::none:
+      break;
+  }
+  InputError error;
+  error.kind = ErrorKind::not_covered;
+  error.field = "mechanism";
+  error.value = name(mechanism);
+  error.problem = "gives no token: impersonation needs a Windows identity";
+  error.allowed = "cached_token_windows, cached_token_username, s4u";
+  return error;
+}
+
+// ---- delegation reach ----------------------------------------------------------------------
+
+struct ReachAnswer {
+  Reach reach;
+  bool documented = false;
+};
+
+ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
+  const Match m = match(DR, {Input::of(level)});
+  if (m.count == 1) {
+    const auto& r = DR.rows[static_cast<std::size_t>(m.row)];
+    trace.rule(r.id);
+    Step& step = trace.step(r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
+                                  : r.out.cross_process ? "delegation reaches other processes on the same computer only"
+                                                        : "no delegation: not across processes, not across computers");
+    step.reads.push_back(Read{"token_level", name(level), false});
+    return {r.out, true};
+  }
+  Step& step = trace.step("DR", "derived, not documented: a token below Identification delegates nowhere");
+  step.reads.push_back(Read{"token_level", name(level), false});
+  return {{false, false}, false};
+}
+
+// ---- mechanism -----------------------------------------------------------------------------
+
+bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType presented) noexcept {
+  switch (presented) {
+    case CredentialType::Windows:
+      return true;
+    case CredentialType::UserName:
+      return r.username_validation_mode.value_or(UsernameValidationMode::Windows) ==
+             UsernameValidationMode::Windows;
+    case CredentialType::Certificate:
+      return r.map_client_certificate_to_windows_account.value_or(false);
+    case CredentialType::None:
+      return false;
+  }
+  return false;
+}
+
+Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexcept {
+  const Binding binding = *r.binding;
+  const CredentialType credential = *r.client_credential_type;
+  const bool basic = binding == Binding::BasicHttpBinding;
+  const SecurityMode mode = r.security_mode.value_or(SecurityMode::None);
+
+  CredentialType presented = credential;
+  if (basic && mode == SecurityMode::None && credential != CredentialType::None) {
+    Step& step = trace.step("BM", "BasicHttpBinding with security mode None sends no client "
+                                  "credential, so the caller is anonymous");
+    step.reads.push_back(Read{"binding", name(binding), false});
+    step.reads.push_back(read("security_mode", r.security_mode, SecurityMode::None));
+    step.reads.push_back(Read{"client_credential_type", name(credential), false});
+    presented = CredentialType::None;
+  }
+
+  if (!credential_maps_to_windows(r, presented)) {
+    Step& step = trace.step("BM", "the client credential cannot be mapped to a Windows account: "
+                                  "no impersonation mechanism (only identity flow as data)");
+    step.reads.push_back(Read{"client_credential_type", name(presented), false});
+    if (presented == CredentialType::Certificate) {
+      step.reads.push_back(read("map_client_certificate_to_windows_account",
+                                r.map_client_certificate_to_windows_account, false));
+    } else if (presented == CredentialType::UserName) {
+      step.reads.push_back(read("username_validation_mode", r.username_validation_mode,
+                                UsernameValidationMode::Windows));
+    }
+    return Mechanism::none;
+  }
+
+  const BindingSecurityMode binding_mode =
+      basic ? static_cast<BindingSecurityMode>(mode) : BindingSecurityMode::other_binding;
+  const SecureConversationState conversation =
+      !r.secure_conversation ? SecureConversationState::absent
+      : r.secure_conversation->require_cancellation ? SecureConversationState::require_cancellation_true
+                                                    : SecureConversationState::require_cancellation_false;
+  const std::array inputs{Input::of(binding), Input::of(presented), Input::of(binding_mode),
+                          Input::of_optional(r.require_cancellation), Input::of(conversation)};
+  const Match m = match(BM, inputs);
+  if (m.count == 1) {
+    const auto& row = BM.rows[static_cast<std::size_t>(m.row)];
+    trace.rule(row.id);
+    Step& step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"
+                                    : row.out == Mechanism::cached_token_windows
+                                        ? "cached token from the client's Windows credential"
+                                        : "cached token from the client's user name credential");
+    step.reads.push_back(Read{"binding", name(binding), false});
+    step.reads.push_back(Read{"client_credential_type", name(presented), false});
+    if (basic) step.reads.push_back(read("security_mode", r.security_mode, SecurityMode::None));
+    if (binding == Binding::CustomBinding) {
+      step.reads.push_back(read_given("require_cancellation", r.require_cancellation));
+      step.reads.push_back(Read{"secure_conversation", name(conversation), false});
+    }
+    return row.out;
+  }
+  InputError error = lookup_error(BM, inputs, m);
+  if (m.count == 0) {
+    error.field = "client_credential_type";
+    error.value = name(presented);
+    error.problem = "with this binding is not covered by the documented rules BM-1..BM-7 "
+                    "(see `policy-eval tables BM`)";
+    error.column = nullptr;
+    error.context.push_back(Read{"binding", name(binding), false});
+    if (basic) error.context.push_back(read("security_mode", r.security_mode, SecurityMode::None));
+  }
+  return error;
+}
+
+InputError missing(std::string_view field, std::string_view problem, std::string_view allowed) noexcept {
+  InputError error;
+  error.kind = ErrorKind::missing;
+  error.field = field;
+  error.problem = problem;
+  error.allowed = allowed;
+  return error;
+}
+
+}  // namespace
+
+// ---- the questions -------------------------------------------------------------------------
+
+Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request) noexcept {
+  const std::array inputs{Input::of_optional(request.impersonation_option),
+                          Input::of_optional(request.impersonate_caller_for_all_operations)};
+  std::size_t index = 0;
+  if (auto error = look_up(IO, inputs, index)) return *error;
+  const auto& row = IO.rows[index];
+  ImpersonationAnswer answer;
+  answer.outcome = row.out;
+  answer.trace.rule(row.id);
+  Step& step = answer.trace.step(row.id, outcome_text(row.out));
+  step.reads.push_back(read_given("impersonation_option", request.impersonation_option));
+  step.reads.push_back(read_given("impersonate_caller_for_all_operations",
+                                  request.impersonate_caller_for_all_operations));
+  if (row.out == ImpersonationOutcome::invalid_configuration) {
+    answer.trace.finding(row.id, Severity::error, kIo5Message);
+  }
+  return answer;
+}
+
+Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request) noexcept {
+  if (!request.mechanism) {
+    return missing("mechanism", "missing; the token level depends on the mechanism",
+                   "cached_token_windows, cached_token_username, s4u");
+  }
+  TokenLevelAnswer answer;
+  const TokenInputs inputs{request.allowed_impersonation_level, request.se_impersonate_privilege,
+                           request.se_tcb_privilege, request.delegation_capable};
+  Result<TokenLevel> level = token_level_for(*request.mechanism, inputs, answer.trace);
+  if (!level) return level.error();
+  answer.token_level = level.value();
+  return answer;
+}
+
+Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request) noexcept {
+  if (!request.token_level) {
+    return missing("token_level", "missing; the reach depends on the token level",
+                   "None, Anonymous, Identification, Impersonation, Delegation");
+  }
+  DelegationReachAnswer answer;
+  const ReachAnswer reach = reach_for(*request.token_level, answer.trace);
+  answer.cross_process = reach.reach.cross_process;
+  answer.cross_machine = reach.reach.cross_machine;
+  answer.documented = reach.documented;
+  return answer;
+}
+
+Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r) noexcept {
+  constexpr std::string_view kBindings =
+      "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding";
+  if (!r.binding) return missing("binding", "missing; the mechanism depends on it", kBindings);
+  if (!r.client_credential_type) {
+    return missing("client_credential_type", "missing; the mechanism depends on it",
+                   "None, Windows, UserName, Certificate");
+  }
+  ScenarioAnswer answer;
+  Trace& trace = answer.trace;
+
+  // 1. The mechanism (BM).
+  Result<Mechanism> mechanism = choose_mechanism(r, trace);
+  if (!mechanism) return mechanism.error();
+  answer.mechanism = mechanism.value();
+
+  // 2. Whether WCF impersonates (IO), with the WCF defaults.
+  const ImpersonationOption option = r.impersonation_option.value_or(ImpersonationOption::NotAllowed);
+  const bool for_all = r.impersonate_caller_for_all_operations.value_or(false);
+  const Match io = match(IO, {Input::of(option), Input::of(for_all)});
+  const auto& io_row = IO.rows[static_cast<std::size_t>(io.row)];
+  trace.rule(io_row.id);
+  {
+    Step& step = trace.step(io_row.id, outcome_text(io_row.out));
+    step.reads.push_back(read("impersonation_option", r.impersonation_option, ImpersonationOption::NotAllowed));
+    step.reads.push_back(read("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations, false));
+  }
+  const Backend backend = r.backend.value_or(Backend::none);
+  if (backend != Backend::none) answer.backend_reachable = false;
+  if (io_row.out == ImpersonationOutcome::invalid_configuration) {
+    answer.status = ScenarioStatus::invalid_configuration;
+    trace.finding(io_row.id, Severity::error, kIo5Message);
+    return answer;
+  }
+  const bool wants_to_impersonate = io_row.out == ImpersonationOutcome::impersonates;
+  const auto reject = [&](std::string_view rule, std::string_view message) noexcept {
+    answer.status = ScenarioStatus::call_rejected;
+    trace.finding(rule, Severity::error, message);
+  };
+
+  // 3. P-4: an anonymous Windows logon needs the service to allow anonymous logons.
+  const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
+  const CredentialType credential = *r.client_credential_type;
+  if (credential == CredentialType::Windows && allowed == TokenLevel::Anonymous) {
+    Step& step = trace.step("P-4", "the client logs on anonymously");
+    step.reads.push_back(Read{"allowed_impersonation_level", name(allowed), false});
+    step.reads.push_back(read("allow_anonymous_logons", r.allow_anonymous_logons, false));
+    if (!r.allow_anonymous_logons.value_or(false)) {
+      reject("P-4", "AllowedImpersonationLevel Anonymous logs the client on anonymously, and the "
+                    "service does not allow anonymous logons: the call is rejected (set "
+                    "allowAnonymousLogons on the service's windowsAuthentication).");
+    } else {
+      trace.finding("P-4", Severity::info,
+                    "The client logs on anonymously (AllowedImpersonationLevel Anonymous); the "
+                    "service allows anonymous logons.");
+    }
+  }
+
+  // 4. P-1: impersonation needs a Windows identity.
+  const ImperativeImpersonation imperative = r.imperative_impersonation.value_or(ImperativeImpersonation::none);
+  if (answer.mechanism == Mechanism::none &&
+      (wants_to_impersonate || imperative != ImperativeImpersonation::none)) {
+    trace.step("P-1", "impersonation needs a Windows identity and the caller has none");
+    reject("P-1", wants_to_impersonate
+                      ? "The operation impersonates, but the caller cannot be mapped to a Windows "
+                        "account: the operation is not run and the call is rejected (.NET Framework "
+                        "already reports this when the service host opens)."
+                      : "The operation impersonates imperatively, but the caller cannot be mapped to "
+                        "a Windows account: ServiceSecurityContext.WindowsIdentity is null and the "
+                        "operation throws InvalidOperationException.");
+  }
+
+  // 5. P-2 and P-3: stateful security context tokens.
+  const bool stateful = r.stateful_security_context.value_or(false);
+  if (wants_to_impersonate && stateful && r.client_on_same_machine.value_or(false) &&
+      r.client_account.value_or(ClientAccount::user) != ClientAccount::user) {
+    Step& step = trace.step("P-2", "a system-account client on the same computer with a stateful "
+                                   "secure session cannot be impersonated");
+    step.reads.push_back(read("client_account", r.client_account, ClientAccount::user));
+    step.reads.push_back(read("client_on_same_machine", r.client_on_same_machine, false));
+    step.reads.push_back(read("stateful_security_context", r.stateful_security_context, false));
+    reject("P-2", "The client runs as a system account on the service's computer and the secure "
+                  "session uses stateful security context tokens: the client cannot be "
+                  "impersonated (use stateless tokens, the default of system-provided bindings).");
+  }
+  if (wants_to_impersonate && stateful && r.service_on_windows_xp.value_or(false)) {
+    Step& step = trace.step("P-3", "on Windows XP a stateful security context token breaks impersonation");
+    step.reads.push_back(read("service_on_windows_xp", r.service_on_windows_xp, false));
+    step.reads.push_back(read("stateful_security_context", r.stateful_security_context, false));
+    reject("P-3", "On Windows XP, impersonation fails with InvalidOperationException when a "
+                  "stateful security context token is created.");
+  }
+
+  // 6. The token the service obtains (TW, TU or TS).
+  if (answer.status == ScenarioStatus::ok && answer.mechanism != Mechanism::none) {
+    const TokenInputs inputs{allowed, (r.service_privileges & kSeImpersonate) != 0,
+                             (r.service_privileges & kSeTcb) != 0, r.delegation_capable};
+    Result<TokenLevel> level = token_level_for(answer.mechanism, inputs, trace);
+    if (!level) return level.error();
+    answer.token_level = level.value();
+  }
+  answer.impersonates = answer.status == ScenarioStatus::ok && wants_to_impersonate;
+
+  // 7. P-5 and P-6: warnings about whose credentials the code runs with.
+  if (io_row.out == ImpersonationOutcome::does_not_impersonate && option == ImpersonationOption::Allowed) {
+    trace.finding("P-5", Severity::warning,
+                  "ImpersonationOption is Allowed but WCF does not impersonate: the operation runs "
+                  "with the service's credentials, which may be more privileged than the client's "
+                  "(elevation risk).");
+  }
+  if (imperative == ImperativeImpersonation::not_reverted) {
+    trace.finding("P-6", Severity::warning,
+                  "Imperative impersonation is not reverted: wrap WindowsIdentity.Impersonate() in "
+                  "a using block, or denial of service and elevation of privilege are possible.");
+  }
+
+  // 8. The back-end (DR), with the prose rules about delegation.
+  if (backend == Backend::none) return answer;
+  const bool remote = backend == Backend::remote_machine;
+  if (!answer.impersonates || !answer.token_level) {
+    Step& step = trace.step(io_row.id, "the back-end call does not run as the client");
+    step.reads.push_back(Read{"backend", name(backend), false});
+    return answer;
+  }
+  const ReachAnswer reach = reach_for(*answer.token_level, trace);
+  const bool reachable = remote ? reach.reach.cross_machine : reach.reach.cross_process;
+  answer.backend_reachable = reachable;
+  if (!reachable) {
+    const Match dr = match(DR, {Input::of(*answer.token_level)});
+    const std::string_view rule = dr.count == 1 ? DR.rows[static_cast<std::size_t>(dr.row)].id : std::string_view{"DR"};
+    if (dr.count == 1) {
+      trace.finding(rule, Severity::warning,
+                    remote ? "The token does not reach another computer: a remote back-end needs a "
+                             "Delegation-level token."
+                           : "The token does not reach another process: a back-end needs at least an "
+                             "Impersonation-level token.");
+    }
+    const TokenLevel needed = remote ? TokenLevel::Delegation : TokenLevel::Impersonation;
+    if (answer.mechanism == Mechanism::cached_token_windows && allowed < needed &&
+        allowed != TokenLevel::Anonymous) {
+      trace.finding("P-10", Severity::info,
+                    "The client's AllowedImpersonationLevel caps the token: the service cannot "
+                    "obtain a higher level than the client allows.");
+    }
+    return answer;
+  }
+  if (remote) {
+    trace.finding("P-7", Severity::info,
+                  "Delegating to another computer needs Kerberos (multi-leg SSPI without NTLM "
+                  "fallback, or Kerberos directly) and a domain policy that allows delegation.");
+    trace.finding("P-9", Severity::info,
+                  "For constrained delegation the domain controller must not mark the client "
+                  "account sensitive, must trust it for delegation, and must trust the middle-tier "
+                  "computer for delegation to specified services only.");
+  }
+  if (answer.mechanism == Mechanism::cached_token_username) {
+    trace.finding("P-8", Severity::warning,
+                  "The back-end is reached by reusing the client's user name and password: this is "
+                  "identity flow, not Kerberos delegation, and Active Directory's delegation "
+                  "controls do not apply.");
+  }
+  return answer;
+}
+
+Result<Answer> decide(const Request& request) noexcept {
+  return std::visit(
+      [](const auto& typed) noexcept -> Result<Answer> {
+        using T = std::decay_t<decltype(typed)>;
+        const auto forward = [](auto result) noexcept -> Result<Answer> {
+          if (!result) return result.error();
+          return Answer{result.value()};
+        };
+        if constexpr (std::is_same_v<T, ImpersonationRequest>) return forward(decide_impersonation(typed));
+        else if constexpr (std::is_same_v<T, TokenLevelRequest>) return forward(decide_token_level(typed));
+        else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed));
+        else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed));
+        else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed));
+        else return forward(decide_winrm_config(typed));
+      },
+      request);
+}
+
+}  // namespace wcfpolicy

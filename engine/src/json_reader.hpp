@@ -1,0 +1,136 @@
+// Internal: strict reading of one JSON object into typed request fields, and JSON writing
+// helpers. Every getter records the key as known, so finish() can name unknown fields; the first
+// problem met is kept as a RequestError naming its JSON path, the value and what is allowed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wcfpolicy/policy.hpp"
+
+namespace wcfpolicy::detail {
+
+// "did you mean": the closest candidate within a small edit distance, if any.
+[[nodiscard]] std::optional<std::string_view> closest(std::string_view word,
+                                                      const std::vector<std::string_view>& candidates);
+
+// What a JSON value is, in words ("the string \"x\"", "the number 3", "an array").
+[[nodiscard]] std::string describe_value(const nlohmann::json& value);
+
+// The names of E, comma-separated.
+template <class E>
+std::string allowed_list() {
+  std::string out;
+  for (std::string_view n : EnumNames<E>::names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+class ObjectReader {
+ public:
+  // `object` must outlive the reader. `path` is the object's JSON path ("" for the request).
+  ObjectReader(const nlohmann::json& object, std::string path, RequestError& error);
+
+  // Each getter: absent or null leaves `out` empty and returns true; a value of the wrong type
+  // or outside the allowed values records the error and returns false.
+  bool get_bool(std::string_view key, std::optional<bool>& out);
+
+  template <class E>
+  bool get_enum(std::string_view key, std::optional<E>& out) {
+    const nlohmann::json* value = find(key);
+    if (value == nullptr) return true;
+    if (!value->is_string()) {
+      return fail(key, "expected one of " + allowed_list<E>() + ", got " + describe_value(*value));
+    }
+    const auto& text = value->get_ref<const std::string&>();
+    if (auto parsed = parse_enum<E>(text)) {
+      out = *parsed;
+      return true;
+    }
+    return fail_enum(key, text, std::vector<std::string_view>(EnumNames<E>::names.begin(),
+                                                              EnumNames<E>::names.end()),
+                     EnumNames<E>::type_name);
+  }
+
+  bool get_string(std::string_view key, std::optional<std::string>& out);
+
+  // The nested object at `key` (nullptr when absent or null; an error when not an object).
+  const nlohmann::json* get_object(std::string_view key, bool& ok);
+  // The array at `key` (nullptr when absent or null; an error when not an array).
+  const nlohmann::json* get_array(std::string_view key, bool& ok);
+
+  // Marks `key` as known without reading it (the caller reads it some other way).
+  void known(std::string_view key) { known_.push_back(key); }
+
+  // Checks that every key of the object was known; false (with the error) otherwise.
+  bool finish();
+
+  // The JSON path of `key` inside this object.
+  [[nodiscard]] std::string path_of(std::string_view key) const;
+
+  // Records an error at `key` with `problem`; returns false.
+  bool fail(std::string_view key, const std::string& problem);
+  bool fail_enum(std::string_view key, const std::string& given,
+                 const std::vector<std::string_view>& allowed, std::string_view type_name);
+
+ private:
+  const nlohmann::json* find(std::string_view key);
+
+  const nlohmann::json& object_;
+  std::string path_;
+  RequestError& error_;
+  std::vector<std::string_view> known_;
+};
+
+// Parsers of the WinRM questions' fields (winrm_json.cpp). Each reads the request's fields
+// from `reader` (the top-level object, "question" already known) and returns false on error.
+bool read_winrm_proxy(ObjectReader& reader, WinrmProxyRequest& request);
+bool read_winrm_config(ObjectReader& reader, WinrmConfigRequest& request);
+
+// ---- writing --------------------------------------------------------------------------------
+
+// JsonWriter: appends compact JSON to a string; the caller keeps fields in the contract's order.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { separate(); out_ += '{'; first_ = true; }
+  void end_object() { out_ += '}'; first_ = false; }
+  void begin_array() { separate(); out_ += '['; first_ = true; }
+  void end_array() { out_ += ']'; first_ = false; }
+  void key(std::string_view k) { separate(); string_literal(k); out_ += ':'; first_ = true; }
+  void value(std::string_view s) { separate(); string_literal(s); }
+  void value(bool b) { separate(); out_ += b ? "true" : "false"; }
+  void value(long long n);
+  void null() { separate(); out_ += "null"; }
+  template <class E>
+    requires std::is_enum_v<E>
+  void value(E e) { value(name(e)); }
+  template <class T>
+  void optional(const std::optional<T>& v) { if (v) value(*v); else null(); }
+
+  // The trace's parts, as the contract spells them.
+  void rules(const Trace& trace);
+  void findings(const Trace& trace);
+  void explanation(const Trace& trace);
+
+ private:
+  void separate() { if (!first_) out_ += ','; first_ = false; }
+  void string_literal(std::string_view s);
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+// Writers of the WinRM answers (winrm_json.cpp): the answer's fields after "question" and
+// before "rules".
+void write_winrm_proxy_fields(JsonWriter& writer, const WinrmProxyAnswer& answer);
+void write_winrm_config_fields(JsonWriter& writer, const WinrmConfigAnswer& answer);
+
+}  // namespace wcfpolicy::detail

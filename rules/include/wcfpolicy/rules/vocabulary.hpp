@@ -1,0 +1,199 @@
+// wcfpolicy/rules/vocabulary.hpp
+//
+// The words of the rules: every enumeration of SPEC.md section 1 (and the extra inputs and
+// answers the contract adds), each with its names in one constexpr array. JSON, the command
+// line and the tables printer all spell values through `name()` and read them through
+// `parse_enum()`, so a value has exactly one spelling everywhere.
+//
+// Example:
+//   static_assert(name(TokenLevel::Delegation) == "Delegation");
+//   std::optional<Binding> b = parse_enum<Binding>("NetTcpBinding");
+//
+// This header depends on nothing but the standard library.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace wcfpolicy {
+
+// EnumNames<E> holds E's spellings, indexed by the enumerator's value, and the name of the
+// enumeration as the documents call it (used in messages and table headings).
+template <class E>
+struct EnumNames;
+
+#define WCFPOLICY_ENUM_NAMES(E, title, ...)                                      \
+  template <>                                                                    \
+  struct EnumNames<E> {                                                          \
+    static constexpr std::string_view type_name = title;                         \
+    static constexpr std::array<std::string_view,                                \
+                                std::size({__VA_ARGS__})> names{__VA_ARGS__};    \
+  }
+
+// OperationBehaviorAttribute.Impersonation. Default (SPEC.md section 1): NotAllowed.
+enum class ImpersonationOption : std::uint8_t { NotAllowed, Allowed, Required };
+WCFPOLICY_ENUM_NAMES(ImpersonationOption, "ImpersonationOption", "NotAllowed", "Allowed",
+                     "Required");
+
+// TokenImpersonationLevel, ordered from least to most capable.
+enum class TokenLevel : std::uint8_t { None, Anonymous, Identification, Impersonation, Delegation };
+WCFPOLICY_ENUM_NAMES(TokenLevel, "TokenImpersonationLevel", "None", "Anonymous", "Identification",
+                     "Impersonation", "Delegation");
+
+enum class Privilege : std::uint8_t { SeImpersonatePrivilege, SeTcbPrivilege };
+WCFPOLICY_ENUM_NAMES(Privilege, "privilege", "SeImpersonatePrivilege", "SeTcbPrivilege");
+
+enum class Mechanism : std::uint8_t { cached_token_windows, cached_token_username, s4u, none };
+WCFPOLICY_ENUM_NAMES(Mechanism, "impersonation mechanism", "cached_token_windows",
+                     "cached_token_username", "s4u", "none");
+
+enum class Binding : std::uint8_t {
+  BasicHttpBinding,
+  WSHttpBinding,
+  WSDualHttpBinding,
+  NetTcpBinding,
+  CustomBinding
+};
+WCFPOLICY_ENUM_NAMES(Binding, "binding", "BasicHttpBinding", "WSHttpBinding", "WSDualHttpBinding",
+                     "NetTcpBinding", "CustomBinding");
+
+enum class CredentialType : std::uint8_t { None, Windows, UserName, Certificate };
+WCFPOLICY_ENUM_NAMES(CredentialType, "client credential type", "None", "Windows", "UserName",
+                     "Certificate");
+
+// BasicHttpSecurityMode (the only binding whose security mode the rules read).
+enum class SecurityMode : std::uint8_t {
+  None,
+  Transport,
+  Message,
+  TransportWithMessageCredential,
+  TransportCredentialOnly
+};
+WCFPOLICY_ENUM_NAMES(SecurityMode, "BasicHttpSecurityMode", "None", "Transport", "Message",
+                     "TransportWithMessageCredential", "TransportCredentialOnly");
+
+// UserNamePasswordValidationMode. Default: Windows.
+enum class UsernameValidationMode : std::uint8_t { Windows, MembershipProvider, Custom };
+WCFPOLICY_ENUM_NAMES(UsernameValidationMode, "UserNamePasswordValidationMode", "Windows",
+                     "MembershipProvider", "Custom");
+
+// Where the back-end the service calls as the client runs. Default: none.
+enum class Backend : std::uint8_t { none, same_machine, remote_machine };
+WCFPOLICY_ENUM_NAMES(Backend, "back-end", "none", "same_machine", "remote_machine");
+
+// The account a client process runs as (P-2). Default: user.
+enum class ClientAccount : std::uint8_t { user, LocalSystem, NetworkService };
+WCFPOLICY_ENUM_NAMES(ClientAccount, "client account", "user", "LocalSystem", "NetworkService");
+
+// Imperative impersonation inside the service method (P-6). Default: none.
+enum class ImperativeImpersonation : std::uint8_t { none, reverted, not_reverted };
+WCFPOLICY_ENUM_NAMES(ImperativeImpersonation, "imperative impersonation", "none", "reverted",
+                     "not_reverted");
+
+// The BM table's view of a binding's security: BasicHttpBinding's mode, or `other_binding`.
+enum class BindingSecurityMode : std::uint8_t {
+  None,
+  Transport,
+  Message,
+  TransportWithMessageCredential,
+  TransportCredentialOnly,
+  other_binding
+};
+WCFPOLICY_ENUM_NAMES(BindingSecurityMode, "security mode", "None", "Transport", "Message",
+                     "TransportWithMessageCredential", "TransportCredentialOnly", "other_binding");
+
+// The BM table's view of secure conversation: absent, or present with requireCancellation.
+enum class SecureConversationState : std::uint8_t {
+  absent,
+  require_cancellation_true,
+  require_cancellation_false
+};
+WCFPOLICY_ENUM_NAMES(SecureConversationState, "secure conversation", "absent",
+                     "require_cancellation_true", "require_cancellation_false");
+
+// Answers.
+enum class ImpersonationOutcome : std::uint8_t {
+  impersonates,
+  does_not_impersonate,
+  invalid_configuration
+};
+WCFPOLICY_ENUM_NAMES(ImpersonationOutcome, "outcome", "impersonates", "does_not_impersonate",
+                     "invalid_configuration");
+
+enum class ScenarioStatus : std::uint8_t { ok, invalid_configuration, call_rejected };
+WCFPOLICY_ENUM_NAMES(ScenarioStatus, "status", "ok", "invalid_configuration", "call_rejected");
+
+enum class Severity : std::uint8_t { error, warning, info };
+WCFPOLICY_ENUM_NAMES(Severity, "severity", "error", "warning", "info");
+
+// WinRM (SPEC.md section 5). Verdicts are ordered: deny > warn > allow.
+enum class Verdict : std::uint8_t { allow, warn, deny };
+WCFPOLICY_ENUM_NAMES(Verdict, "verdict", "allow", "warn", "deny");
+
+enum class Transport : std::uint8_t { HTTP, HTTPS };
+WCFPOLICY_ENUM_NAMES(Transport, "transport", "HTTP", "HTTPS");
+
+enum class AuthMechanism : std::uint8_t { Negotiate, Kerberos, CredSSP, Basic, Digest, Certificate };
+WCFPOLICY_ENUM_NAMES(AuthMechanism, "authentication mechanism", "Negotiate", "Kerberos", "CredSSP",
+                     "Basic", "Digest", "Certificate");
+
+enum class ProxySettingsSource : std::uint8_t { winhttp, internet_explorer };
+WCFPOLICY_ENUM_NAMES(ProxySettingsSource, "proxy settings source", "winhttp", "internet_explorer");
+
+// The questions a request may ask (CONTRACT.md, Requests).
+enum class Question : std::uint8_t {
+  impersonation,
+  token_level,
+  delegation_reach,
+  scenario,
+  winrm_proxy,
+  winrm_config
+};
+WCFPOLICY_ENUM_NAMES(Question, "question", "impersonation", "token_level", "delegation_reach",
+                     "scenario", "winrm_proxy", "winrm_config");
+
+#undef WCFPOLICY_ENUM_NAMES
+
+// The number of enumerators of E.
+template <class E>
+inline constexpr std::size_t enum_count = EnumNames<E>::names.size();
+
+// name(E) is E's one spelling.
+template <class E>
+[[nodiscard]] constexpr std::string_view name(E value) noexcept {
+  const auto index = static_cast<std::size_t>(value);
+  return index < enum_count<E> ? EnumNames<E>::names[index] : std::string_view{"?"};
+}
+
+// parse_enum<E>(text) is the enumerator spelled exactly `text`, if any.
+template <class E>
+[[nodiscard]] constexpr std::optional<E> parse_enum(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < enum_count<E>; ++i) {
+    if (EnumNames<E>::names[i] == text) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+// all_values<E> lists every enumerator in order, for loops over the input space.
+template <class E>
+inline constexpr auto all_values = [] {
+  std::array<E, enum_count<E>> values{};
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<E>(i);
+  return values;
+}();
+
+// Every names array is in the enumerators' order and has one name per enumerator.
+static_assert(name(ImpersonationOption::Required) == "Required");
+static_assert(name(TokenLevel::Delegation) == "Delegation");
+static_assert(name(Mechanism::none) == "none");
+static_assert(name(Binding::CustomBinding) == "CustomBinding");
+static_assert(name(SecurityMode::TransportCredentialOnly) == "TransportCredentialOnly");
+static_assert(name(Question::winrm_config) == "winrm_config");
+static_assert(parse_enum<CredentialType>("UserName") == CredentialType::UserName);
+static_assert(!parse_enum<CredentialType>("username").has_value());
+
+}  // namespace wcfpolicy
