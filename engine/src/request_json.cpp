@@ -38,6 +38,12 @@ std::string json_quoted(std::string_view text) { return nlohmann::json(std::stri
 std::optional<std::string_view> closest(std::string_view word,
                                         const std::vector<std::string_view>& candidates) {
   std::optional<std::string_view> best;
+  // A prefix of a longer name ("SeTcb" for "SeTcbPrivilege") is a likely abbreviation.
+  if (word.size() >= 3) {
+    for (std::string_view candidate : candidates) {
+      if (candidate.size() > word.size() && edit_distance(word, candidate.substr(0, word.size())) == 0) return candidate;
+    }
+  }
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (std::string_view candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
