@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build (Release), and answer an example question.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j2
+echo "+ policy-eval query data/examples/delegation.json"
+build/tools/policy-eval query data/examples/delegation.json
+echo "+ policy-eval scenario --binding NetTcpBinding --client-credential-type Windows --impersonation-option Required"
+build/tools/policy-eval scenario --binding NetTcpBinding --client-credential-type Windows --impersonation-option Required
