@@ -2,7 +2,7 @@
 # Installs what building and testing wcfpolicy needs on Debian, if it is not there yet.
 set -euo pipefail
 
-packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev)
+packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev)
 
 missing=()
 for p in "${packages[@]}"; do
