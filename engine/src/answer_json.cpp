@@ -68,6 +68,8 @@ void JsonWriter::explanation(const Trace& trace) {
     begin_object();
     key("rule");
     value(step.rule);
+    key("taken");
+    value(step.taken);
     key("read");
     begin_array();
     for (const Read& r : step.reads) {
@@ -211,7 +213,7 @@ RequestError describe(const InputError& error) {
 std::optional<RequestError> evaluate_json(std::string_view text, std::string& out, const JsonOptions& options) {
   auto parsed = parse_request(text, options);
   if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
-  const Result<Answer> answer = decide(std::get<Request>(parsed));
+  const Result<Answer> answer = decide(std::get<Request>(parsed), options.explain ? Explain::yes : Explain::no);
   if (!answer) return describe(answer.error());
   append_answer_json(out, answer.value(), options);
   return std::nullopt;

@@ -81,6 +81,25 @@ std::optional<InputError> look_up(const Table& table,
   return std::nullopt;
 }
 
+// With Explain::yes, records why each row other than `chosen` was not taken: the first input
+// whose value the row does not accept.
+template <class Table>
+void explain_rows_not_taken(const Table& table, const std::array<Input, Table::column_count>& inputs,
+                            int chosen, Trace& trace) noexcept {
+  if (trace.explain == Explain::no) return;
+  for (std::size_t r = 0; r < Table::row_count; ++r) {
+    if (static_cast<int>(r) == chosen) continue;
+    for (std::size_t c = 0; c < Table::column_count; ++c) {
+      if (!inputs[c].known || table.rows[r].in[c].accepts(inputs[c].value)) continue;
+      const Column& column = table.columns[c];
+      Step& step = trace.step(table.rows[r].id, "not taken: the row does not accept this value");
+      step.taken = false;
+      step.reads.push_back(Read{column.field, column.value_name(inputs[c].value), false});
+      break;
+    }
+  }
+}
+
 constexpr std::string_view outcome_text(ImpersonationOutcome outcome) noexcept {
   switch (outcome) {
     case ImpersonationOutcome::impersonates:
@@ -251,6 +270,7 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
   const std::array inputs{Input::of(binding), Input::of(presented), Input::of(binding_mode),
                           Input::of_optional(r.require_cancellation), Input::of(conversation)};
   const Match m = match(BM, inputs);
+  explain_rows_not_taken(BM, inputs, m.row, trace);
   if (m.count == 1) {
     const auto& row = BM.rows[static_cast<std::size_t>(m.row)];
     trace.rule(row.id);
@@ -293,13 +313,14 @@ InputError missing(std::string_view field, std::string_view problem, std::string
 
 // ---- the questions -------------------------------------------------------------------------
 
-Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request) noexcept {
+Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request, Explain explain) noexcept {
   const std::array inputs{Input::of_optional(request.impersonation_option),
                           Input::of_optional(request.impersonate_caller_for_all_operations)};
   std::size_t index = 0;
   if (auto error = look_up(IO, inputs, index)) return *error;
   const auto& row = IO.rows[index];
   ImpersonationAnswer answer;
+  answer.trace.explain = explain;
   answer.outcome = row.out;
   answer.trace.rule(row.id);
   Step& step = answer.trace.step(row.id, outcome_text(row.out));
@@ -312,12 +333,13 @@ Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& req
   return answer;
 }
 
-Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request) noexcept {
+Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request, Explain explain) noexcept {
   if (!request.mechanism) {
     return missing("mechanism", "missing; the token level depends on the mechanism",
                    "cached_token_windows, cached_token_username, s4u");
   }
   TokenLevelAnswer answer;
+  answer.trace.explain = explain;
   const TokenInputs inputs{request.allowed_impersonation_level, request.se_impersonate_privilege,
                            request.se_tcb_privilege, request.delegation_capable};
   Result<TokenLevel> level = token_level_for(*request.mechanism, inputs, answer.trace);
@@ -326,12 +348,13 @@ Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request) no
   return answer;
 }
 
-Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request) noexcept {
+Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request, Explain explain) noexcept {
   if (!request.token_level) {
     return missing("token_level", "missing; the reach depends on the token level",
                    "None, Anonymous, Identification, Impersonation, Delegation");
   }
   DelegationReachAnswer answer;
+  answer.trace.explain = explain;
   const ReachAnswer reach = reach_for(*request.token_level, answer.trace);
   answer.cross_process = reach.reach.cross_process;
   answer.cross_machine = reach.reach.cross_machine;
@@ -339,7 +362,7 @@ Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachReque
   return answer;
 }
 
-Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r) noexcept {
+Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain) noexcept {
   constexpr std::string_view kBindings =
       "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding";
   if (!r.binding) return missing("binding", "missing; the mechanism depends on it", kBindings);
@@ -349,6 +372,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r) noexcept {
   }
   ScenarioAnswer answer;
   Trace& trace = answer.trace;
+  trace.explain = explain;
 
   // 1. The mechanism (BM).
   Result<Mechanism> mechanism = choose_mechanism(r, trace);
@@ -503,18 +527,18 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r) noexcept {
   return answer;
 }
 
-Result<Answer> decide(const Request& request) noexcept {
+Result<Answer> decide(const Request& request, Explain explain) noexcept {
   return std::visit(
-      [](const auto& typed) noexcept -> Result<Answer> {
+      [explain](const auto& typed) noexcept -> Result<Answer> {
         using T = std::decay_t<decltype(typed)>;
         const auto forward = [](auto result) noexcept -> Result<Answer> {
           if (!result) return result.error();
-          return Answer{result.value()};
+          return Answer{std::move(result.value())};
         };
-        if constexpr (std::is_same_v<T, ImpersonationRequest>) return forward(decide_impersonation(typed));
-        else if constexpr (std::is_same_v<T, TokenLevelRequest>) return forward(decide_token_level(typed));
-        else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed));
-        else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed));
+        if constexpr (std::is_same_v<T, ImpersonationRequest>) return forward(decide_impersonation(typed, explain));
+        else if constexpr (std::is_same_v<T, TokenLevelRequest>) return forward(decide_token_level(typed, explain));
+        else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed, explain));
+        else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed, explain));
         else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed));
         else return forward(decide_winrm_config(typed));
       },

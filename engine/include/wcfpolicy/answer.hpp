@@ -7,6 +7,9 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -17,31 +20,55 @@
 namespace wcfpolicy {
 
 // FixedList<T, N>: at most N values, stored inline. A push beyond N is dropped and remembered
-// (`overflowed()`); the decision code never comes near its capacities.
+// (`overflowed()`); the decision code never comes near its capacities. Slots past size() are
+// left unconstructed, and copies copy only the values held, so an answer with room for many
+// steps costs only what it uses.
 template <class T, std::size_t N>
 class FixedList {
+  static_assert(std::is_trivially_destructible_v<T>);
+
  public:
-  constexpr void push_back(const T& value) noexcept {
+  FixedList() noexcept {}  // NOLINT: the storage is deliberately left uninitialised
+  FixedList(const FixedList& other) noexcept { copy_from(other); }
+  FixedList& operator=(const FixedList& other) noexcept {
+    if (this != &other) copy_from(other);
+    return *this;
+  }
+
+  void push_back(const T& value) noexcept {
     if (size_ < N) {
-      items_[size_++] = value;
+      std::construct_at(&storage_.items[size_++], value);
     } else {
       overflowed_ = true;
     }
   }
-  [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
-  [[nodiscard]] constexpr bool overflowed() const noexcept { return overflowed_; }
-  [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return items_[i]; }
-  [[nodiscard]] constexpr T& operator[](std::size_t i) noexcept { return items_[i]; }
-  [[nodiscard]] constexpr const T* begin() const noexcept { return items_.data(); }
-  [[nodiscard]] constexpr const T* end() const noexcept { return items_.data() + size_; }
-  [[nodiscard]] constexpr T* begin() noexcept { return items_.data(); }
-  [[nodiscard]] constexpr T* end() noexcept { return items_.data() + size_; }
-  constexpr void clear() noexcept { size_ = 0; overflowed_ = false; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] bool overflowed() const noexcept { return overflowed_; }
+  [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return storage_.items[i]; }
+  [[nodiscard]] T& operator[](std::size_t i) noexcept { return storage_.items[i]; }
+  [[nodiscard]] const T* begin() const noexcept { return storage_.items; }
+  [[nodiscard]] const T* end() const noexcept { return storage_.items + size_; }
+  [[nodiscard]] T* begin() noexcept { return storage_.items; }
+  [[nodiscard]] T* end() noexcept { return storage_.items + size_; }
+  void clear() noexcept {
+    size_ = 0;
+    overflowed_ = false;
+  }
 
  private:
-  std::array<T, N> items_{};
-  std::size_t size_ = 0;
+  void copy_from(const FixedList& other) noexcept {
+    size_ = other.size_;
+    overflowed_ = other.overflowed_;
+    for (std::size_t i = 0; i < size_; ++i) std::construct_at(&storage_.items[i], other.storage_.items[i]);
+  }
+
+  union Storage {
+    Storage() noexcept {}  // NOLINT: no member is active until push_back constructs it
+    char unused;
+    T items[N];
+  } storage_;
+  std::uint32_t size_ = 0;
   bool overflowed_ = false;
 };
 
@@ -60,32 +87,48 @@ struct Read {
   bool defaulted = false;
 };
 
-// Step: one thing the evaluator did, in the order it did it.
+// Step: one thing the evaluator did, in the order it did it. A step that is not `taken` records
+// a candidate row that was passed over, with the input that ruled it out.
 struct Step {
   std::string_view rule;  // the row or rule applied ("TW-6"), or a table code ("BM")
   std::string_view text;  // what it concluded, in words
   FixedList<Read, 6> reads;
+  bool taken = true;
 };
+
+// Explain: whether a decision records its steps for an explanation. Off, the steps cost
+// nothing; rules and findings are always recorded.
+enum class Explain : std::uint8_t { no, yes };
 
 // Trace: the part every answer shares.
 struct Trace {
   FixedList<std::string_view, 16> rules;
   FixedList<Finding, 16> findings;
   FixedList<Step, 24> steps;
+  Explain explain = Explain::no;
 
-  constexpr void rule(std::string_view id) noexcept {
+  void rule(std::string_view id) noexcept {
     for (std::string_view seen : rules)
       if (seen == id) return;
     rules.push_back(id);
   }
-  constexpr void finding(std::string_view id, Severity severity, std::string_view message) noexcept {
+  void finding(std::string_view id, Severity severity, std::string_view message) noexcept {
     rule(id);
     findings.push_back(Finding{id, severity, message});
   }
-  constexpr Step& step(std::string_view id, std::string_view text) noexcept {
-    steps.push_back(Step{id, text, {}});
+  // step(id, text): records a step and returns it for its reads; without Explain::yes the step
+  // goes to a scratch slot that is never read.
+  Step& step(std::string_view id, std::string_view text) noexcept {
+    if (explain == Explain::no || steps.size() == 24) {
+      scratch_.reads.clear();
+      return scratch_;
+    }
+    steps.push_back(Step{id, text, {}, true});
     return steps[steps.size() - 1];
   }
+
+ private:
+  Step scratch_{};
 };
 
 // InputError: the request cannot be answered as it stands. `field` is the JSON path of the
@@ -109,13 +152,14 @@ struct InputError {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  constexpr Result(T value) noexcept : state_(std::move(value)) {}          // NOLINT: implicit
-  constexpr Result(InputError error) noexcept : state_(std::move(error)) {}  // NOLINT: implicit
+  Result(T value) noexcept : state_(std::move(value)) {}          // NOLINT: implicit
+  Result(InputError error) noexcept : state_(std::move(error)) {}  // NOLINT: implicit
 
-  [[nodiscard]] constexpr bool has_value() const noexcept { return state_.index() == 0; }
-  constexpr explicit operator bool() const noexcept { return has_value(); }
-  [[nodiscard]] constexpr const T& value() const noexcept { return *std::get_if<0>(&state_); }
-  [[nodiscard]] constexpr const InputError& error() const noexcept { return *std::get_if<1>(&state_); }
+  [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+  [[nodiscard]] const T& value() const noexcept { return *std::get_if<0>(&state_); }
+  [[nodiscard]] T& value() noexcept { return *std::get_if<0>(&state_); }
+  [[nodiscard]] const InputError& error() const noexcept { return *std::get_if<1>(&state_); }
 
  private:
   std::variant<T, InputError> state_;

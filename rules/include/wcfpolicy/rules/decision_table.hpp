@@ -48,9 +48,11 @@ struct Cell {
 };
 
 // The cells the tables are written with: yes, no, and "n/a".
+namespace tables {
 inline constexpr Cell yes{true};
 inline constexpr Cell no{false};
 inline constexpr Cell na{};
+}  // namespace tables
 
 // A column: the request field it reads, a heading, and the values it can hold.
 struct Column {
