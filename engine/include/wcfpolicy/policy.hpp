@@ -134,13 +134,37 @@ inline constexpr std::string_view kIo5Message =
 
 // ---- decisions --------------------------------------------------------------------------------
 
-[[nodiscard]] Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request) noexcept;
-[[nodiscard]] Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request) noexcept;
-[[nodiscard]] Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request) noexcept;
-[[nodiscard]] Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& request) noexcept;
+// With Explain::yes an answer also records the steps taken (Trace::steps), for explanations.
+[[nodiscard]] Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request,
+                                                               Explain explain = Explain::no) noexcept;
+[[nodiscard]] Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request,
+                                                          Explain explain = Explain::no) noexcept;
+[[nodiscard]] Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request,
+                                                                    Explain explain = Explain::no) noexcept;
+[[nodiscard]] Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& request,
+                                                     Explain explain = Explain::no) noexcept;
 
 // decide(request) dispatches on the request's question.
-[[nodiscard]] Result<Answer> decide(const Request& request) noexcept;
+[[nodiscard]] Result<Answer> decide(const Request& request, Explain explain = Explain::no) noexcept;
+
+// ---- tables -----------------------------------------------------------------------------------
+
+// TableView: a documented table as printable text, built from the constexpr tables themselves so
+// that `policy-eval tables` shows exactly what the engine decides with. A cell reads "n/a" (the
+// column does not affect the row), one value, or "A or B"; the outcome columns come last.
+struct TableView {
+  std::string code;   // "TW"
+  std::string title;  // the documented table's heading
+  std::vector<std::string> headings;  // one per cell, the row id's column excluded
+  struct RowView {
+    std::string id;  // "TW-6"
+    std::vector<std::string> cells;
+  };
+  std::vector<RowView> rows;
+};
+
+// documented_tables(): every documented table, in the order SPEC.md gives them.
+[[nodiscard]] std::vector<TableView> documented_tables();
 
 // ---- JSON (CONTRACT.md) -----------------------------------------------------------------------
 

@@ -1,0 +1,76 @@
+// The documented tables as text (`policy-eval tables`), read from the constexpr tables of
+// rules/tables.hpp rather than written out again, so the printout cannot drift from the rows the
+// engine decides with.
+#include <string>
+#include <vector>
+
+#include "wcfpolicy/policy.hpp"
+#include "wcfpolicy/rules/tables.hpp"
+
+namespace wcfpolicy {
+namespace {
+
+std::string bool_text(bool value) { return value ? "true" : "false"; }
+
+// "n/a" for a don't-care, else the accepted values in the column's documented order:
+// "A", "A or B", "A, B or C".
+std::string cell_text(const Column& column, const Cell& cell) {
+  if (cell.is_any()) return "n/a";
+  std::vector<std::string_view> accepted;
+  for (std::size_t d = 0; d < column.domain_size; ++d) {
+    if (cell.accepts(column.domain[d])) accepted.push_back(column.value_name(column.domain[d]));
+  }
+  std::string text;
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    if (i > 0) text += i + 1 == accepted.size() ? " or " : ", ";
+    text += accepted[i];
+  }
+  return text;
+}
+
+// The outcome column(s) of each table: their headings and a row's values.
+std::vector<std::string> outcome_cells(ImpersonationOutcome outcome) { return {std::string(name(outcome))}; }
+std::vector<std::string> outcome_cells(TokenLevel level) { return {std::string(name(level))}; }
+std::vector<std::string> outcome_cells(Mechanism mechanism) { return {std::string(name(mechanism))}; }
+std::vector<std::string> outcome_cells(const tables::Reach& reach) {
+  return {bool_text(reach.cross_process), bool_text(reach.cross_machine)};
+}
+
+template <class Outcome, std::size_t K, std::size_t N>
+TableView view_of(const DecisionTable<Outcome, K, N>& table, std::vector<std::string> outcome_headings) {
+  TableView view{std::string(table.code), std::string(table.title), {}, {}};
+  for (const Column& column : table.columns) view.headings.emplace_back(column.heading);
+  view.headings.insert(view.headings.end(), outcome_headings.begin(), outcome_headings.end());
+  for (const auto& row : table.rows) {
+    TableView::RowView row_view{std::string(row.id), {}};
+    for (std::size_t c = 0; c < K; ++c) row_view.cells.push_back(cell_text(table.columns[c], row.in[c]));
+    for (std::string& cell : outcome_cells(row.out)) row_view.cells.push_back(std::move(cell));
+    view.rows.push_back(std::move(row_view));
+  }
+  return view;
+}
+
+TableView prose_view() {
+  TableView view{"P", std::string(tables::kProseTitle), {"rule"}, {}};
+  for (const tables::ProseRule& rule : tables::P) {
+    view.rows.push_back({std::string(rule.id), {std::string(rule.summary)}});
+  }
+  return view;
+}
+
+}  // namespace
+
+std::vector<TableView> documented_tables() {
+  // One call per table, in SPEC.md's order. The outcome headings are the documented ones.
+  std::vector<TableView> views;
+  views.push_back(view_of(tables::IO, {"outcome"}));
+  views.push_back(view_of(tables::TW, {"token level"}));
+  views.push_back(view_of(tables::TU, {"token level"}));
+  views.push_back(view_of(tables::TS, {"token level"}));
+  views.push_back(view_of(tables::DR, {"can delegate across processes", "can delegate across machines"}));
+  views.push_back(view_of(tables::BM, {"mechanism"}));
+  views.push_back(prose_view());
+  return views;
+}
+
+}  // namespace wcfpolicy
