@@ -362,22 +362,31 @@ Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachReque
   return answer;
 }
 
-Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain) noexcept {
-  constexpr std::string_view kBindings =
-      "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding";
-  if (!r.binding) return missing("binding", "missing; the mechanism depends on it", kBindings);
+Result<MechanismAnswer> decide_mechanism(const ScenarioRequest& r, Explain explain) noexcept {
+  if (!r.binding) {
+    return missing("binding", "missing; the mechanism depends on it",
+                   "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding");
+  }
   if (!r.client_credential_type) {
     return missing("client_credential_type", "missing; the mechanism depends on it",
                    "None, Windows, UserName, Certificate");
   }
-  ScenarioAnswer answer;
-  Trace& trace = answer.trace;
-  trace.explain = explain;
-
-  // 1. The mechanism (BM).
-  Result<Mechanism> mechanism = choose_mechanism(r, trace);
+  MechanismAnswer answer;
+  answer.trace.explain = explain;
+  Result<Mechanism> mechanism = choose_mechanism(r, answer.trace);
   if (!mechanism) return mechanism.error();
   answer.mechanism = mechanism.value();
+  return answer;
+}
+
+Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain) noexcept {
+  // 1. The mechanism (BM).
+  Result<MechanismAnswer> chosen = decide_mechanism(r, explain);
+  if (!chosen) return chosen.error();
+  ScenarioAnswer answer;
+  answer.mechanism = chosen.value().mechanism;
+  answer.trace = chosen.value().trace;
+  Trace& trace = answer.trace;
 
   // 2. Whether WCF impersonates (IO), with the WCF defaults.
   const ImpersonationOption option = r.impersonation_option.value_or(ImpersonationOption::NotAllowed);

@@ -144,6 +144,15 @@ inline constexpr std::string_view kIo5Message =
 [[nodiscard]] Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& request,
                                                      Explain explain = Explain::no) noexcept;
 
+// MechanismAnswer: the mechanism a scenario's binding and credential give (BM, SPEC.md
+// section 3), the first step of decide_scenario.
+struct MechanismAnswer {
+  Mechanism mechanism = Mechanism::none;
+  Trace trace;
+};
+[[nodiscard]] Result<MechanismAnswer> decide_mechanism(const ScenarioRequest& request,
+                                                       Explain explain = Explain::no) noexcept;
+
 // decide(request) dispatches on the request's question.
 [[nodiscard]] Result<Answer> decide(const Request& request, Explain explain = Explain::no) noexcept;
 
