@@ -1,0 +1,53 @@
+// Fuzz target over the whole request path: bytes -> JSON -> validation -> decision -> answer.
+// Beyond "no crash", it checks what a user relies on:
+// - the same bytes always give the same answer or the same error;
+// - every answer is one line of valid JSON whose re-serialisation is byte-identical, with the
+//   question first and rules present; every error names what went wrong;
+// - an explained answer is the plain answer plus an explanation.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "wcfpolicy/policy.hpp"
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::string first;
+  std::string second;
+  const auto error = wcfpolicy::evaluate_json(text, first);
+  const auto again = wcfpolicy::evaluate_json(text, second);
+  require(error.has_value() == again.has_value());
+  if (error) {
+    require(first.empty());
+    require(!error->message.empty());
+    require(error->message == again->message && error->field == again->field);
+    return 0;
+  }
+  require(first == second);
+  require(first.find('\n') == std::string::npos);
+  const auto parsed = nlohmann::ordered_json::parse(first);  // throws (and so fails) if invalid
+  require(parsed.begin().key() == "question");
+  require(parsed.contains("rules") && parsed["rules"].is_array());
+  require(parsed.dump() == first);
+
+  std::string explained;
+  wcfpolicy::JsonOptions options;
+  options.explain = true;
+  require(!wcfpolicy::evaluate_json(text, explained, options));
+  auto with_explanation = nlohmann::ordered_json::parse(explained);
+  require(with_explanation.contains("explanation"));
+  with_explanation.erase("explanation");
+  require(with_explanation.dump() == first);
+  return 0;
+}
