@@ -548,8 +548,8 @@ Result<Answer> decide(const Request& request, Explain explain) noexcept {
         else if constexpr (std::is_same_v<T, TokenLevelRequest>) return forward(decide_token_level(typed, explain));
         else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed, explain));
         else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed, explain));
-        else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed));
-        else return forward(decide_winrm_config(typed));
+        else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed, explain));
+        else return forward(decide_winrm_config(typed, explain));
       },
       request);
 }

@@ -38,6 +38,10 @@ std::string json_quoted(std::string_view text) { return nlohmann::json(std::stri
 std::optional<std::string_view> closest(std::string_view word,
                                         const std::vector<std::string_view>& candidates) {
   std::optional<std::string_view> best;
+  // The same name in another case ("http" for "HTTP") comes first.
+  for (std::string_view candidate : candidates) {
+    if (candidate.size() == word.size() && edit_distance(word, candidate) == 0) return candidate;
+  }
   // A prefix of a longer name ("SeTcb" for "SeTcbPrivilege") is a likely abbreviation.
   if (word.size() >= 3) {
     for (std::string_view candidate : candidates) {

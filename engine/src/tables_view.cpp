@@ -6,6 +6,7 @@
 
 #include "wcfpolicy/policy.hpp"
 #include "wcfpolicy/rules/tables.hpp"
+#include "wcfpolicy/rules/winrm.hpp"
 
 namespace wcfpolicy {
 namespace {
@@ -58,6 +59,37 @@ TableView prose_view() {
   return view;
 }
 
+// WR and WC: each rule's condition and verdict; a client refusal also names its code.
+template <std::size_t N>
+TableView winrm_rules_view(std::string_view code, std::string_view title, const std::array<WinrmRule, N>& rules) {
+  const bool refusals = code == "WC";
+  TableView view{std::string(code), std::string(title), {"when", "verdict"}, {}};
+  if (refusals) view.headings.emplace_back("client error");
+  for (const WinrmRule& rule : rules) {
+    TableView::RowView row{std::string(rule.id), {std::string(rule.when), std::string(name(rule.verdict))}};
+    if (refusals) row.cells.push_back(rule.code.empty() ? std::string(rule.symbol)
+                                                        : std::string(rule.code) + " " + std::string(rule.symbol));
+    view.rows.push_back(std::move(row));
+  }
+  return view;
+}
+
+// WH: each hardening item's setting, required value, unconfigured default and sources.
+TableView hardening_view() {
+  TableView view{"WH", std::string(tables::kWhTitle),
+                 {"setting", "required", "unconfigured", "policy", "registry value", "CIS", "STIG", "failure"},
+                 {}};
+  for (const HardeningItem& item : tables::WH) {
+    view.rows.push_back({std::string(item.id),
+                         {std::string(name(item.setting)), bool_text(item.required),
+                          bool_text(spec_of(item.setting).unconfigured), std::string(item.policy),
+                          std::string(item.registry_value), std::string(item.cis),
+                          item.stig.empty() ? std::string("n/a") : std::string(item.stig),
+                          std::string(name(item.severity))}});
+  }
+  return view;
+}
+
 }  // namespace
 
 std::vector<TableView> documented_tables() {
@@ -70,6 +102,9 @@ std::vector<TableView> documented_tables() {
   views.push_back(view_of(tables::DR, {"can delegate across processes", "can delegate across machines"}));
   views.push_back(view_of(tables::BM, {"mechanism"}));
   views.push_back(prose_view());
+  views.push_back(winrm_rules_view("WR", tables::kWrTitle, tables::WR));
+  views.push_back(winrm_rules_view("WC", tables::kWcTitle, tables::WC));
+  views.push_back(hardening_view());
   return views;
 }
 

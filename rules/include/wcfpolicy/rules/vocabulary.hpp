@@ -144,6 +144,52 @@ WCFPOLICY_ENUM_NAMES(AuthMechanism, "authentication mechanism", "Negotiate", "Ke
 enum class ProxySettingsSource : std::uint8_t { winhttp, internet_explorer };
 WCFPOLICY_ENUM_NAMES(ProxySettingsSource, "proxy settings source", "winhttp", "internet_explorer");
 
+// PowerShell's ProxyAccessType (New-PSSessionOption -ProxyAccessType). Default: None, which
+// passes no proxy settings to the WinRM client at all.
+enum class ProxyAccessType : std::uint8_t { None, IEConfig, WinHttpConfig, AutoDetect, NoProxyServer };
+WCFPOLICY_ENUM_NAMES(ProxyAccessType, "proxy access type", "None", "IEConfig", "WinHttpConfig",
+                     "AutoDetect", "NoProxyServer");
+
+// PowerShell's AuthenticationMechanism as -ProxyAuthentication takes it. Only the first three
+// are accepted for a proxy (WC-5); the default is Negotiate.
+enum class ProxyAuthentication : std::uint8_t {
+  Basic,
+  Negotiate,
+  Digest,
+  Default,
+  Kerberos,
+  CredSSP,
+  NegotiateWithImplicitCredential
+};
+WCFPOLICY_ENUM_NAMES(ProxyAuthentication, "proxy authentication mechanism", "Basic", "Negotiate",
+                     "Digest", "Default", "Kerberos", "CredSSP", "NegotiateWithImplicitCredential");
+
+// The WinRM client and service settings that `winrm_config` reads, each spelled as its JSON
+// path. The registry values and defaults are in rules/winrm.hpp.
+enum class WinrmSetting : std::uint8_t {
+  client_allow_unencrypted,
+  client_auth_basic,
+  client_auth_digest,
+  client_auth_kerberos,
+  client_auth_negotiate,
+  client_auth_credssp,
+  client_auth_certificate,
+  service_allow_unencrypted,
+  service_auth_basic,
+  service_auth_kerberos,
+  service_auth_negotiate,
+  service_auth_credssp,
+  service_auth_certificate,
+  service_allow_auto_config,
+  service_disable_run_as
+};
+WCFPOLICY_ENUM_NAMES(WinrmSetting, "WinRM setting", "client.allow_unencrypted", "client.auth.basic",
+                     "client.auth.digest", "client.auth.kerberos", "client.auth.negotiate",
+                     "client.auth.credssp", "client.auth.certificate", "service.allow_unencrypted",
+                     "service.auth.basic", "service.auth.kerberos", "service.auth.negotiate",
+                     "service.auth.credssp", "service.auth.certificate",
+                     "service.allow_auto_config", "service.disable_run_as");
+
 // The questions a request may ask (CONTRACT.md, Requests).
 enum class Question : std::uint8_t {
   impersonation,
