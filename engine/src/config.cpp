@@ -1,0 +1,365 @@
+// read_wcf_config (wcfpolicy/config.hpp): the section's endpoints, the operations of the C#
+// sources and the assumptions, combined into CONTRACT.md `scenario` requests; and each endpoint's
+// answer as one JSON line. Every request goes through parse_request, so a derived request is a
+// real contract request and a bad assumption gets the messages a bad JSON request gets.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "config_detail.hpp"
+#include "json_reader.hpp"
+
+namespace wcfpolicy {
+namespace {
+
+using detail::ConfigFailure;
+using detail::DerivedField;
+using detail::Fields;
+using detail::kDefault;
+using detail::kSaidByFile;
+using detail::kScenarioFields;
+using Json = nlohmann::ordered_json;
+
+constexpr auto kReplaceInvalidUtf8 = Json::error_handler_t::replace;
+
+const DerivedField* find_field(const Fields& fields, std::string_view name) {
+  for (const DerivedField& f : fields) {
+    if (f.field == name) return &f;
+  }
+  return nullptr;
+}
+
+// "impersonation_option, allowed_impersonation_level, ...": what an assumption may give.
+std::string assumable_fields() {
+  std::vector<std::string_view> names;
+  for (const auto& f : kScenarioFields) {
+    if (!f.said_by_config) names.push_back(f.name);
+  }
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// An assumption of `field` = `value`, checked as a JSON request's field would be.
+std::variant<Assumption, RequestError> make_assumption(const std::string& field, const Json& value,
+                                                       std::string_view source) {
+  const auto listed = std::find_if(kScenarioFields.begin(), kScenarioFields.end(),
+                                   [&](const auto& f) { return f.name == field; });
+  if (field == "question") {
+    return RequestError{field, "question: an assumption gives a scenario field; the question is always scenario"};
+  }
+  if (listed != kScenarioFields.end() && listed->said_by_config) {
+    return RequestError{field, fmt::format("{}: the configuration file says this (or WCF's default for it); an "
+                                           "assumption gives only what a configuration cannot say: {}",
+                                           field, assumable_fields())};
+  }
+  Json request = {{"question", "scenario"}};
+  request[field] = value;
+  auto parsed = parse_request(request.dump(-1, ' ', false, kReplaceInvalidUtf8));
+  if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
+  return Assumption{field, value.dump(-1, ' ', false, kReplaceInvalidUtf8), std::string(source)};
+}
+
+// The value WCF and the contract take when nothing says otherwise, for the fields a
+// configuration cannot say (SPEC.md section 1; CONTRACT.md: no privileges, no back-end).
+void put_unsayable_defaults(Fields& fields) {
+  detail::put(fields, "impersonation_option", name(ImpersonationOption::NotAllowed), kDefault);
+  detail::put(fields, "allowed_impersonation_level", name(TokenLevel::Identification), kDefault);
+  detail::put(fields, "service_privileges", Json::array(), kDefault);
+  detail::put(fields, "backend", name(Backend::none), kDefault);
+}
+
+// The request the fields make, in the contract's order (fields it does not list last).
+Json request_of(const Fields& fields) {
+  Json request = {{"question", "scenario"}};
+  for (const auto& f : kScenarioFields) {
+    if (const DerivedField* d = find_field(fields, f.name)) request[d->field] = d->value;
+  }
+  for (const DerivedField& d : fields) {
+    if (!request.contains(d.field)) request[d.field] = d.value;
+  }
+  return request;
+}
+
+class Combiner {
+ public:
+  Combiner(const ConfigInput& input, const detail::ServiceModelSection& section)
+      : input_(input), section_(section) {
+    for (const Assumption& a : input.assumptions) {
+      detail::put(assumptions_, a.field, Json::parse(a.value), a.source);
+    }
+    if (input.sources) sources_.emplace(*input.sources);
+    if (sources_) {
+      if (const DerivedField* option = find_field(assumptions_, "impersonation_option")) {
+        fail(fmt::format("impersonation_option (from {}): with C# sources, each operation's ImpersonationOption "
+                         "comes from its [OperationBehavior]; drop the assumption or the sources",
+                         option->source));
+      }
+    }
+  }
+
+  std::vector<ConfigEndpoint> run() {
+    std::vector<ConfigEndpoint> out;
+    for (const detail::ServiceModel& service : section_.services) add_service(service, out);
+    return out;
+  }
+
+ private:
+  [[noreturn]] void fail(std::string message, std::size_t line = 0) const {
+    throw ConfigFailure{ConfigError{input_.file, line, 0, std::move(message)}};
+  }
+
+  // The operations of an endpoint's contract with their options: from the sources, or one
+  // unnamed operation with the assumed (or default) option.
+  struct Operation {
+    std::optional<std::string> name;
+    DerivedField option;
+  };
+
+  std::vector<Operation> operations(const detail::ServiceModel& service, const detail::EndpointModel& endpoint) const {
+    if (!sources_) {
+      const DerivedField* assumed = find_field(assumptions_, "impersonation_option");
+      return {Operation{std::nullopt, assumed ? *assumed
+                                              : DerivedField{"impersonation_option",
+                                                             name(ImpersonationOption::NotAllowed),
+                                                             std::string(kDefault)}}};
+    }
+    std::vector<Operation> out;
+    try {
+      for (const detail::OperationOption& op : sources_->operations(service.name, *endpoint.info.contract)) {
+        const ImpersonationOption option = op.impersonation.value_or(ImpersonationOption::NotAllowed);
+        out.push_back(Operation{op.name, DerivedField{"impersonation_option", name(option),
+                                                      std::string(op.impersonation ? kSaidByFile : kDefault)}});
+      }
+    } catch (ConfigFailure& failure) {
+      if (failure.error.file.empty()) failure.error.message = fmt::format("service {}: {}", service.name, failure.error.message);
+      throw;
+    }
+    return out;
+  }
+
+  // IO-5 at host open (SPEC.md section 6): with ImpersonateCallerForAllOperations, any operation
+  // of a non-system endpoint that does not allow impersonation stops the whole service.
+  std::optional<HostOpenError> host_open_error(const detail::ServiceModel& service) const {
+    const DerivedField* for_all = find_field(service.behavior_fields, "impersonate_caller_for_all_operations");
+    if (for_all == nullptr || !for_all->value.get<bool>()) return std::nullopt;
+    for (const detail::EndpointModel& endpoint : service.endpoints) {
+      if (endpoint.system || !endpoint.info.contract) continue;
+      for (const Operation& op : operations(service, endpoint)) {
+        const auto option = parse_enum<ImpersonationOption>(op.option.value.get<std::string>());
+        const Result<ImpersonationAnswer> io = decide_impersonation({option, true});
+        if (!io || io.value().outcome != ImpersonationOutcome::invalid_configuration) continue;
+        const std::string what =
+            !op.name ? fmt::format("the operations of {} are taken as {} ({})", *endpoint.info.contract,
+                                   name(*option), op.option.source)
+            : op.option.source == kSaidByFile
+                ? fmt::format("operation {} of {} is {}", *op.name, *endpoint.info.contract, name(*option))
+                : fmt::format("operation {} of {} has no [OperationBehavior(Impersonation = ...)], so it is {}",
+                              *op.name, *endpoint.info.contract, name(*option));
+        return HostOpenError{
+            std::string(io.value().trace.rules[0]), *endpoint.info.contract, op.name,
+            fmt::format("ServiceHost.Open throws InvalidOperationException and no endpoint of {} opens: "
+                        "impersonateCallerForAllOperations is true and {}, which does not allow impersonation",
+                        service.name, what)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The client's allowedImpersonationLevel: assumed, else what the file's <client> endpoints for
+  // the contract grant (which must agree), else the default.
+  DerivedField client_level(const std::string& contract) const {
+    if (const DerivedField* assumed = find_field(assumptions_, "allowed_impersonation_level")) return *assumed;
+    const detail::ClientLevel* first = nullptr;
+    for (const detail::ClientLevel& client : section_.client_levels) {
+      if (client.contract != contract) continue;
+      if (first != nullptr && first->level.value != client.level.value) {
+        fail(fmt::format("the <client> endpoints for {} disagree on allowedImpersonationLevel ({} at line {}, {} "
+                         "here): assume the calling client's level (allowed_impersonation_level)",
+                         contract, first->level.value.get<std::string>(), first->line,
+                         client.level.value.get<std::string>()),
+             client.line);
+      }
+      if (first == nullptr) first = &client;
+    }
+    if (first != nullptr) return first->level;
+    return DerivedField{"allowed_impersonation_level", name(TokenLevel::Identification), std::string(kDefault)};
+  }
+
+  void add_service(const detail::ServiceModel& service, std::vector<ConfigEndpoint>& out) const {
+    const std::optional<HostOpenError> host = host_open_error(service);
+    for (const detail::EndpointModel& endpoint : service.endpoints) {
+      ConfigEndpoint base;
+      base.service = service.name;
+      base.endpoint = endpoint.info;
+      base.host_open_error = host;
+      if (endpoint.not_covered) {
+        base.not_covered = endpoint.not_covered;
+        out.push_back(std::move(base));
+        continue;
+      }
+      Fields fields = endpoint.binding_fields;
+      fields.insert(fields.end(), service.behavior_fields.begin(), service.behavior_fields.end());
+      put_unsayable_defaults(fields);
+      const DerivedField level = client_level(*endpoint.info.contract);
+      detail::put(fields, level.field, level.value, level.source);
+      for (const DerivedField& a : assumptions_) detail::put(fields, a.field, a.value, a.source);
+      for (const Operation& op : operations(service, endpoint)) {
+        ConfigEndpoint line = base;
+        line.operation = op.name;
+        Fields with_option = fields;
+        detail::put(with_option, op.option.field, op.option.value, op.option.source);
+        finish(line, with_option, endpoint);
+        out.push_back(std::move(line));
+      }
+    }
+  }
+
+  // The request, parsed as any JSON request is, and what it assumed.
+  void finish(ConfigEndpoint& line, const Fields& fields, const detail::EndpointModel& endpoint) const {
+    line.request_json = request_of(fields).dump(-1, ' ', false, kReplaceInvalidUtf8);
+    auto parsed = parse_request(line.request_json);
+    if (auto* error = std::get_if<RequestError>(&parsed)) {
+      fail(fmt::format("the request derived for this endpoint is not valid: {}", error->message), endpoint.line);
+    }
+    line.request = std::get<ScenarioRequest>(std::get<Request>(parsed));
+    for (const auto& f : kScenarioFields) {
+      const DerivedField* d = find_field(fields, f.name);
+      if (d != nullptr && d->source != kSaidByFile) line.assumed.push_back({d->field, d->source});
+    }
+  }
+
+  const ConfigInput& input_;
+  const detail::ServiceModelSection& section_;
+  Fields assumptions_;
+  std::optional<detail::CSharpSources> sources_;
+};
+
+Json optional_json(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
+
+// The line up to the answer: service, endpoint, operation, and the request with its assumptions.
+Json line_head(const ConfigEndpoint& e, bool with_request) {
+  Json line = {{"service", e.service},
+               {"endpoint",
+                {{"address", optional_json(e.endpoint.address)},
+                 {"contract", optional_json(e.endpoint.contract)},
+                 {"binding", optional_json(e.endpoint.binding)},
+                 {"binding_configuration", optional_json(e.endpoint.binding_configuration)}}}};
+  if (e.operation) line["operation"] = *e.operation;
+  if (with_request) {
+    line["request"] = Json::parse(e.request_json);
+    Json assumed = Json::object();
+    for (const AssumedField& a : e.assumed) assumed[a.field] = a.source;
+    line["assumed"] = std::move(assumed);
+  }
+  if (e.host_open_error) {
+    const HostOpenError& h = *e.host_open_error;
+    Json error = {{"rule", h.rule}, {"exception", kInvalidOperationException}, {"contract", h.contract}};
+    if (h.operation) error["operation"] = *h.operation;
+    error["message"] = h.message;
+    line["host_open_error"] = std::move(error);
+  } else {
+    line["host_open_error"] = nullptr;
+  }
+  return line;
+}
+
+std::string dump(const Json& json) { return json.dump(-1, ' ', false, kReplaceInvalidUtf8); }
+
+}  // namespace
+
+std::string to_string(const ConfigError& error) {
+  std::string out = error.file;
+  if (error.line > 0) {
+    out += error.column > 0 ? fmt::format(":{}:{}", error.line, error.column) : fmt::format(":{}", error.line);
+  }
+  return out.empty() ? error.message : out + ": " + error.message;
+}
+
+std::variant<Assumption, RequestError> parse_setting(std::string_view assignment) {
+  const std::size_t equals = assignment.find('=');
+  if (equals == std::string_view::npos || equals == 0) {
+    return RequestError{"", "expected FIELD=VALUE, such as impersonation_option=Required or "
+                            "service_privileges='[\"SeImpersonatePrivilege\"]'"};
+  }
+  const std::string_view text = assignment.substr(equals + 1);
+  Json value = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (value.is_discarded()) value = std::string(text);  // not JSON: a plain string
+  return make_assumption(std::string(assignment.substr(0, equals)), value, "--set");
+}
+
+std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(std::string_view text) {
+  std::string duplicate;
+  std::vector<std::string> keys;
+  const auto guard = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::key && depth == 1) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end() && duplicate.empty()) duplicate = key;
+      keys.push_back(key);
+    }
+    return true;
+  };
+  Json document;
+  try {
+    document = Json::parse(text.begin(), text.end(), guard);
+  } catch (const Json::exception& e) {
+    std::string what = e.what();
+    if (const auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    return RequestError{"", "malformed JSON: " + what};
+  }
+  if (!document.is_object()) {
+    return RequestError{"", "expected a JSON object of scenario fields, got " + detail::describe_value(document)};
+  }
+  if (!duplicate.empty()) {
+    return RequestError{duplicate, fmt::format("{}: duplicate key: an object may name a field only once", duplicate)};
+  }
+  std::vector<Assumption> out;
+  for (const auto& [field, value] : document.items()) {
+    auto assumption = make_assumption(field, value, "--assume");
+    if (auto* error = std::get_if<RequestError>(&assumption)) return std::move(*error);
+    out.push_back(std::get<Assumption>(std::move(assumption)));
+  }
+  return out;
+}
+
+std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(const ConfigInput& input) {
+  try {
+    const detail::ServiceModelSection section = detail::read_service_model(input.xml, input.file);
+    return Combiner(input, section).run();
+  } catch (const ConfigFailure& failure) {
+    return failure.error;
+  }
+}
+
+std::optional<RequestError> append_config_answer_json(std::string& out, const ConfigEndpoint& endpoint,
+                                                      const JsonOptions& options) {
+  if (endpoint.not_covered) {
+    Json line = line_head(endpoint, false);
+    line["not_covered"] = *endpoint.not_covered;
+    out += dump(line);
+    return std::nullopt;
+  }
+  Json line = line_head(endpoint, true);
+  const Result<Answer> answer = decide(Request{endpoint.request}, options.explain ? Explain::yes : Explain::no);
+  if (!answer) {
+    const RequestError error = describe(answer.error());
+    if (answer.error().kind == ErrorKind::not_covered) {
+      line["not_covered"] = error.message;
+      out += dump(line);
+      return std::nullopt;
+    }
+    line["error"] = {{"field", error.field}, {"message", error.message}};
+    out += dump(line);
+    return error;
+  }
+  // The answer's own fields follow the head at the top level, as append_answer_json writes them.
+  std::string head = dump(line);
+  head.pop_back();
+  std::string fields;
+  append_answer_json(fields, answer.value(), options);
+  out += head;
+  out += ',';
+  out.append(fields, 1);
+  return std::nullopt;
+}
+
+}  // namespace wcfpolicy

@@ -1,0 +1,134 @@
+// Internal: the pieces of `read_wcf_config` (wcfpolicy/config.hpp). The XML reader turns a
+// `<system.serviceModel>` section into services and endpoints with the request fields their
+// bindings and behaviors give; the C# reader finds each operation's ImpersonationOption; config.cpp
+// combines both with the assumptions into requests.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wcfpolicy/config.hpp"
+
+namespace wcfpolicy::detail {
+
+// ConfigFailure carries a ConfigError out of the depths of a reader; it never leaves the library:
+// read_wcf_config and load_csharp_sources catch it and return the error as a value.
+struct ConfigFailure {
+  ConfigError error;
+};
+
+// Where a value of a request came from, as `assumed` spells it; empty: said by the file (or the
+// C# sources), so not assumed.
+inline constexpr std::string_view kSaidByFile = "";
+inline constexpr std::string_view kDefault = "default";
+
+// DerivedField: one request field, its JSON value, and where the value came from.
+struct DerivedField {
+  std::string field;
+  nlohmann::ordered_json value;
+  std::string source;
+};
+using Fields = std::vector<DerivedField>;
+
+// put(fields, field, value, source): sets `field`, replacing an earlier value.
+void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source);
+
+// The `scenario` fields of CONTRACT.md in its order, which is the order of a derived request,
+// and whether a configuration says the field (then it cannot be assumed).
+struct ScenarioField {
+  std::string_view name;
+  bool said_by_config;
+};
+inline constexpr std::array<ScenarioField, 19> kScenarioFields{{
+    {"binding", true},
+    {"security_mode", true},
+    {"client_credential_type", true},
+    {"map_client_certificate_to_windows_account", true},
+    {"username_validation_mode", true},
+    {"require_cancellation", true},
+    {"secure_conversation", true},
+    {"impersonation_option", false},
+    {"impersonate_caller_for_all_operations", true},
+    {"allowed_impersonation_level", false},
+    {"service_privileges", false},
+    {"delegation_capable", false},
+    {"allow_anonymous_logons", true},
+    {"backend", false},
+    {"client_on_same_machine", false},
+    {"client_account", false},
+    {"stateful_security_context", false},
+    {"service_on_windows_xp", false},
+    {"imperative_impersonation", false},
+}};
+
+// ---- the XML reader (config_xml.cpp) ------------------------------------------------------------
+
+struct EndpointModel {
+  EndpointInfo info;
+  std::size_t line = 0;
+  std::size_t column = 0;
+  // A system endpoint (metadata exchange, a standard endpoint): exempt from the IO-5 check at
+  // host open (SPEC.md section 6) and not answered.
+  bool system = false;
+  std::optional<std::string> not_covered;
+  Fields binding_fields;  // binding, security_mode, client_credential_type, ...
+};
+
+struct ServiceModel {
+  std::string name;
+  std::size_t line = 0;
+  std::size_t column = 0;
+  Fields behavior_fields;  // from the service behavior (serviceAuthorization, serviceCredentials)
+  std::vector<EndpointModel> endpoints;
+};
+
+// The allowedImpersonationLevel a `<client>` endpoint of the same file grants for a contract.
+struct ClientLevel {
+  std::string contract;
+  DerivedField level;  // allowed_impersonation_level
+  std::size_t line = 0;
+};
+
+struct ServiceModelSection {
+  std::vector<ServiceModel> services;
+  std::vector<ClientLevel> client_levels;
+};
+
+// read_service_model(xml, file): the section, or throws ConfigFailure.
+[[nodiscard]] ServiceModelSection read_service_model(std::string_view xml, const std::string& file);
+
+// ---- the C# reader (config_csharp.cpp) ----------------------------------------------------------
+
+struct OperationOption {
+  std::string name;                                // the method's name
+  std::optional<ImpersonationOption> impersonation;  // nullopt: no [OperationBehavior] says it
+};
+
+// CSharpSources: the types of a set of C# files, enough to list a contract's operations and the
+// ImpersonationOption of the service method that implements each.
+class CSharpSources {
+ public:
+  explicit CSharpSources(const std::vector<SourceFile>& files);  // throws ConfigFailure
+  ~CSharpSources();
+  CSharpSources(const CSharpSources&) = delete;
+  CSharpSources& operator=(const CSharpSources&) = delete;
+
+  // operations(service, contract): the contract's operations in declaration order, each with the
+  // option of the service class's method. Throws ConfigFailure naming what is missing.
+  [[nodiscard]] std::vector<OperationOption> operations(const std::string& service,
+                                                        const std::string& contract) const;
+
+  struct Index;
+
+ private:
+  std::unique_ptr<Index> index_;
+};
+
+}  // namespace wcfpolicy::detail

@@ -1,0 +1,95 @@
+#include "run_policy_eval.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace cli_test {
+namespace {
+
+// A temporary file, removed when it goes out of scope.
+class TempFile {
+ public:
+  TempFile() : path_("/tmp/policy-eval-cli-test-XXXXXX") {
+    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error("mkstemp failed");
+  }
+  ~TempFile() {
+    ::close(fd_);
+    ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  [[nodiscard]] int fd() const { return fd_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  void write(const std::string& text) const {
+    std::ofstream(path_, std::ios::binary) << text;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string data(const std::string& path) { return std::string(CLI_DATA_DIR) + "/" + path; }
+
+Run run(const std::vector<std::string>& args, const RunOptions& options) {
+  const TempFile input;
+  const TempFile out;
+  const TempFile err;
+  input.write(options.input.value_or(""));
+  // A pipe whose read end is closed before the child starts: its first write fails with EPIPE.
+  int closed_pipe[2] = {-1, -1};
+  if (options.stdout_closed) {
+    if (::pipe2(closed_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    ::close(closed_pipe[0]);
+  }
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input.path().c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, options.stdout_closed ? closed_pipe[1] : out.fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.fd(), STDERR_FILENO);
+
+  std::vector<std::string> argv_text{POLICY_EVAL};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = 0;
+  const int spawned = ::posix_spawn(&pid, POLICY_EVAL, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (options.stdout_closed) ::close(closed_pipe[1]);
+  if (spawned != 0) throw std::runtime_error("cannot start " POLICY_EVAL);
+  Run result;
+  result.status = wait_for(pid);
+  result.out = read_file(out.path());
+  result.err = read_file(err.path());
+  return result;
+}
+
+}  // namespace cli_test

@@ -1,0 +1,31 @@
+// Runs the built policy-eval as a user would: arguments, standard input from a file or text, and
+// back its standard output, standard error and exit status.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cli_test {
+
+struct Run {
+  int status = -1;  // the exit status, or 128 + the signal that ended the process
+  std::string out;
+  std::string err;
+};
+
+struct RunOptions {
+  std::optional<std::string> input;  // standard input as text; otherwise empty
+  bool stdout_closed = false;        // standard output is a pipe nobody reads
+};
+
+// run(args): policy-eval with `args`.
+Run run(const std::vector<std::string>& args, const RunOptions& options = {});
+
+// data(path): a file under data/cli.
+std::string data(const std::string& path);
+
+// read_file(path): a file's whole text.
+std::string read_file(const std::string& path);
+
+}  // namespace cli_test

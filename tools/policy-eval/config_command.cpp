@@ -1,0 +1,264 @@
+// `config FILE`: reads a WCF configuration file through wcfpolicy::read_wcf_config and prints an
+// answer per endpoint (or per operation, with --source): JSON Lines with --json, the derived
+// requests alone with --requests, else a table a person reads.
+#include "config_command.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command_error.hpp"
+#include "commands.hpp"
+#include "streams.hpp"
+#include "wcfpolicy/config.hpp"
+
+namespace policy_eval {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// web.config files are larger than requests, but nowhere near this.
+constexpr std::size_t kMaxConfigBytes = std::size_t{16} << 20;
+
+struct ConfigOptions {
+  std::string file;
+  std::vector<std::string> settings;      // --set FIELD=VALUE
+  std::vector<std::string> assume_files;  // --assume FILE
+  std::string source_directory;           // --source DIR
+  bool json = false;
+  bool requests = false;
+  bool explain = false;
+};
+
+// The assumptions in the order they apply: --assume files first, then --set (a later one wins).
+std::vector<wcfpolicy::Assumption> assumptions(const ConfigOptions& options) {
+  std::vector<wcfpolicy::Assumption> out;
+  for (const std::string& file : options.assume_files) {
+    InputSource input(file);
+    auto parsed = wcfpolicy::parse_assumption_file(input.read_all(kMaxRequestBytes));
+    if (auto* error = std::get_if<wcfpolicy::RequestError>(&parsed)) {
+      throw CommandError(fmt::format("--assume {}: {}", input.name(), error->message));
+    }
+    auto& list = std::get<std::vector<wcfpolicy::Assumption>>(parsed);
+    out.insert(out.end(), list.begin(), list.end());
+  }
+  for (const std::string& setting : options.settings) {
+    auto parsed = wcfpolicy::parse_setting(setting);
+    if (auto* error = std::get_if<wcfpolicy::RequestError>(&parsed)) {
+      throw CommandError(fmt::format("--set {}: {}", setting, error->message));
+    }
+    out.push_back(std::get<wcfpolicy::Assumption>(std::move(parsed)));
+  }
+  return out;
+}
+
+// ---- the table ----------------------------------------------------------------------------------
+
+std::string text_of(const Json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string binding_cell(const Json& endpoint) {
+  std::string cell = text_of(endpoint["binding"]);
+  if (!endpoint["binding_configuration"].is_null()) cell += fmt::format(" ({})", text_of(endpoint["binding_configuration"]));
+  return cell;
+}
+
+std::string address_cell(const Json& endpoint) {
+  const Json& address = endpoint["address"];
+  return address.is_null() || address.get<std::string>().empty() ? "(base address)" : address.get<std::string>();
+}
+
+std::string status_cell(const Json& line) {
+  if (line.contains("not_covered")) return "not covered";
+  if (line.contains("error")) return "error";
+  return text_of(line["status"]);
+}
+
+std::string rules_cell(const Json& line) {
+  std::vector<std::string> ids;
+  const Json rules = line.value("rules", Json::array());
+  for (const auto& id : rules) ids.push_back(id.get<std::string>());
+  return ids.empty() ? "-" : fmt::format("{}", fmt::join(ids, " "));
+}
+
+// The notes under the table for one row: what it assumed, its findings, why it is not answered.
+std::vector<std::string> notes_of(const Json& line) {
+  std::vector<std::string> notes;
+  // "assumed (--set): backend=remote_machine, ...", one note per source, in the order first met.
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
+  const Json assumed = line.value("assumed", Json::object());
+  for (const auto& [field, source] : assumed.items()) {
+    const std::string from = text_of(source);
+    auto group = std::find_if(by_source.begin(), by_source.end(), [&](const auto& g) { return g.first == from; });
+    if (group == by_source.end()) group = by_source.insert(by_source.end(), {from, {}});
+    group->second.push_back(fmt::format("{}={}", field, text_of(line["request"].value(field, Json()))));
+  }
+  for (const auto& [source, items] : by_source) notes.push_back(fmt::format("assumed ({}): {}", source, fmt::join(items, ", ")));
+  const Json findings = line.value("findings", Json::array());
+  for (const auto& f : findings) {
+    notes.push_back(fmt::format("[{}] {}: {}", text_of(f["severity"]), text_of(f["rule"]), text_of(f["message"])));
+  }
+  if (line.contains("not_covered")) notes.push_back("not covered: " + text_of(line["not_covered"]));
+  if (line.contains("error")) notes.push_back("error: " + text_of(line["error"]["message"]));
+  return notes;
+}
+
+std::string table(const std::vector<Json>& lines) {
+  const auto any = [&](auto has) { return std::any_of(lines.begin(), lines.end(), has); };
+  const bool operations = any([](const Json& l) { return l.contains("operation"); });
+  const bool host_errors = any([](const Json& l) { return !l["host_open_error"].is_null(); });
+  std::vector<std::vector<std::string>> grid;
+  grid.push_back({"#", "service", "address", "contract", "binding"});
+  if (operations) grid[0].push_back("operation");
+  if (host_errors) grid[0].push_back("host");
+  grid[0].insert(grid[0].end(), {"status", "mechanism", "impersonates", "token", "back-end", "rules"});
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Json& l = lines[i];
+    const bool answered = l.contains("status");
+    std::vector<std::string> row{std::to_string(i + 1), text_of(l["service"]), address_cell(l["endpoint"]),
+                                 text_of(l["endpoint"]["contract"]), binding_cell(l["endpoint"])};
+    if (operations) row.push_back(l.contains("operation") ? text_of(l["operation"]) : "-");
+    if (host_errors) {
+      const Json& host = l["host_open_error"];
+      row.push_back(host.is_null() ? "opens" : fmt::format("fails ({})", text_of(host["rule"])));
+    }
+    row.push_back(status_cell(l));
+    for (const char* field : {"mechanism", "impersonates", "token_level", "backend_reachable"}) {
+      row.push_back(answered ? text_of(l[field]) : "-");
+    }
+    row.push_back(rules_cell(l));
+    grid.push_back(std::move(row));
+  }
+  std::vector<std::size_t> widths(grid[0].size(), 0);
+  for (const auto& row : grid)
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  std::string out;
+  for (const auto& row : grid) {
+    std::string text;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      text += c + 1 < row.size() ? fmt::format("{:<{}}  ", row[c], widths[c]) : row[c];
+    }
+    out += text + '\n';
+  }
+  // A host that does not open fails every row of its service: one note for them all.
+  std::vector<std::pair<std::string, std::vector<std::string>>> host_notes;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Json& host = lines[i]["host_open_error"];
+    if (host.is_null()) continue;
+    const std::string note = fmt::format("[error] {}: {}", text_of(host["rule"]), text_of(host["message"]));
+    auto same = std::find_if(host_notes.begin(), host_notes.end(), [&](const auto& n) { return n.first == note; });
+    if (same == host_notes.end()) same = host_notes.insert(host_notes.end(), {note, {}});
+    same->second.push_back(std::to_string(i + 1));
+  }
+  std::string notes;
+  for (const auto& [note, rows] : host_notes) notes += fmt::format("  {}: {}\n", fmt::join(rows, ","), note);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (const std::string& note : notes_of(lines[i])) notes += fmt::format("  {}: {}\n", i + 1, note);
+  }
+  if (!notes.empty()) out += "\nnotes:\n" + notes;
+  return out;
+}
+
+// ---- the command --------------------------------------------------------------------------------
+
+int run_config(const ConfigOptions& options) {
+  InputSource input(options.file);
+  const std::string xml = input.read_all(kMaxConfigBytes);
+  wcfpolicy::ConfigInput config{.xml = xml, .file = input.name(), .assumptions = assumptions(options), .sources = {}};
+  if (!options.source_directory.empty()) {
+    auto sources = wcfpolicy::load_csharp_sources(options.source_directory);
+    if (auto* error = std::get_if<wcfpolicy::ConfigError>(&sources)) {
+      throw CommandError(fmt::format("--source {}", wcfpolicy::to_string(*error)));
+    }
+    config.sources = std::get<std::vector<wcfpolicy::SourceFile>>(std::move(sources));
+  }
+  auto read = wcfpolicy::read_wcf_config(config);
+  if (auto* error = std::get_if<wcfpolicy::ConfigError>(&read)) {
+    throw CommandError(error->file.empty() && !options.source_directory.empty()
+                           ? fmt::format("--source {}: {}", options.source_directory, error->message)
+                           : wcfpolicy::to_string(*error));
+  }
+  const auto& endpoints = std::get<std::vector<wcfpolicy::ConfigEndpoint>>(read);
+
+  Output out;
+  bool any_bad = false;
+  if (options.requests) {
+    for (const wcfpolicy::ConfigEndpoint& e : endpoints) {
+      if (e.not_covered) {
+        std::fputs(fmt::format("policy-eval: note: {} endpoint {} ({}): no request: {}\n", e.service,
+                               e.endpoint.address.value_or(""), e.endpoint.binding.value_or(""), *e.not_covered)
+                       .c_str(),
+                   stderr);
+        continue;
+      }
+      out.write(e.request_json + '\n');
+    }
+    out.flush();
+    return kAnswered;
+  }
+  const wcfpolicy::JsonOptions json_options{.explain = options.explain};
+  std::vector<Json> lines;
+  for (const wcfpolicy::ConfigEndpoint& e : endpoints) {
+    std::string line;
+    if (wcfpolicy::append_config_answer_json(line, e, json_options)) any_bad = true;
+    if (options.json) {
+      out.write(line + '\n');
+    } else {
+      lines.push_back(Json::parse(line));
+    }
+  }
+  if (!options.json) out.write(table(lines));
+  out.flush();
+  return any_bad ? kBadInput : kAnswered;
+}
+
+}  // namespace
+
+void add_config_command(CLI::App& app, int& status) {
+  auto options = std::make_shared<ConfigOptions>();
+  CLI::App* config = add_command(app, "config",
+                                 "Answer for every endpoint of a WCF configuration file (web.config, app.config)");
+  config->add_option("FILE", options->file, "The configuration file; - for standard input")->required();
+  config->add_option("--set", options->settings,
+                     "FIELD=VALUE: a scenario field the file cannot say (the value is JSON where it parses as "
+                     "JSON, else a string); a later --set of a field wins")
+      ->type_name("FIELD=VALUE")
+      ->allow_extra_args(false);
+  config->add_option("--assume", options->assume_files,
+                     "A JSON object of scenario fields the file cannot say (applied before --set)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  config->add_option("--source", options->source_directory,
+                     "C# sources of the services: answer per operation, with its "
+                     "[OperationBehavior(Impersonation = ...)] (absent: NotAllowed)")
+      ->type_name("DIR");
+  config->add_flag("--json", options->json, "JSON Lines: one answer per endpoint (or operation)");
+  config->add_flag("--requests", options->requests,
+                   "Print only the derived scenario requests, one per line (ready for batch)");
+  config->add_flag("--explain", options->explain, "With --json: add each answer's explanation");
+  config->footer(
+      "Each <service> endpoint becomes a scenario request: the binding and its <security>, the "
+      "service behavior (serviceAuthorization, serviceCredentials) and the WCF defaults for what the "
+      "file leaves out. What a file cannot say (service_privileges, delegation_capable, backend, the "
+      "client's allowed_impersonation_level, impersonation_option without --source) comes from "
+      "--set or --assume; every assumed or defaulted field is listed under \"assumed\". Endpoints "
+      "whose binding the rules do not cover (mex, webHttpBinding, ...) say so.\n"
+      "Example:\n"
+      "  policy-eval config web.config --set impersonation_option=Required \\\n"
+      "      --set 'service_privileges=[\"SeImpersonatePrivilege\"]' --set backend=remote_machine --json\n"
+      "Exit status 2 for a file that cannot be read (malformed XML, no <system.serviceModel>, a "
+      "binding or behavior referenced but not defined, an unknown attribute value) or a request "
+      "that cannot be answered.");
+  config->callback([options, &status] { status = run_config(*options); });
+}
+
+}  // namespace policy_eval
