@@ -77,6 +77,14 @@ TEST_CASE("no input at all gives a token below Identification") {
   CHECK(report.evaluated > 100);
 }
 
+TEST_CASE("WinRM: the changes that let a connection through an authenticating proxy") {
+  const auto report = search(
+      R"({"question":"winrm_proxy","winrm_version":"2.0","transport":"HTTP","auth_mechanism":"Negotiate","encryption_enforced":true,"proxy":{"requires_authentication":true,"supports_http11":true,"connection_based_auth":true,"connection_persistence":true}})",
+      "verdict=allow");
+  REQUIRE_FALSE(report.sets.empty());
+  CHECK(changes_text(report.sets[0]) == R"(transport="HTTPS")");
+}
+
 TEST_CASE("goals are checked against the answer's fields and values") {
   const auto bad_field = why_not(kNetTcp, {"token_levl", "\"Delegation\""});
   REQUIRE(std::holds_alternative<RequestError>(bad_field));

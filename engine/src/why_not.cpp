@@ -62,14 +62,33 @@ const std::vector<SearchField>& search_space(Question question) {
       {"stateful_security_context", kBools},
       {"service_on_windows_xp", kBools},
       {"imperative_impersonation", enum_values<ImperativeImpersonation>()}};
+  static const std::vector<SearchField> winrm_proxy{
+      {"winrm_version", {"1.1", "2.0"}},
+      {"transport", enum_values<Transport>()},
+      {"auth_mechanism", enum_values<AuthMechanism>()},
+      {"encryption_enforced", kBools},
+      {"proxy", {nullptr, json::object()}},
+      {"proxy.requires_authentication", kBools},
+      {"proxy.supports_http11", kBools},
+      {"proxy.connection_based_auth", kBools},
+      {"proxy.connection_persistence", kBools},
+      {"proxy.settings_source", enum_values<ProxySettingsSource>()},
+      {"proxy.session_options.access_type", enum_values<ProxyAccessType>()},
+      {"proxy.session_options.authentication", {json{"Negotiate"}, json{"Basic"}, json{"Digest"}, json{"Basic", "Negotiate"}}},
+      {"proxy.session_options.credential", kBools}};
+  static const std::vector<SearchField> winrm_config = [] {
+    std::vector<SearchField> fields;
+    for (std::string_view setting : EnumNames<WinrmSetting>::names) fields.push_back({setting, kBools});
+    return fields;
+  }();
   static const std::vector<SearchField> none;
   switch (question) {
     case Question::impersonation: return impersonation;
     case Question::token_level: return token_level;
     case Question::delegation_reach: return delegation_reach;
     case Question::scenario: return scenario;
-    case Question::winrm_proxy:
-    case Question::winrm_config: break;
+    case Question::winrm_proxy: return winrm_proxy;
+    case Question::winrm_config: return winrm_config;
   }
   return none;
 }
@@ -151,6 +170,22 @@ bool contains_all(const std::vector<FieldChange>& bigger, const std::vector<Fiel
   });
 }
 
+// A field's JSON pointer: "proxy.supports_http11" is /proxy/supports_http11.
+json::json_pointer pointer_of(const std::string& field) {
+  std::string pointer = "/" + field;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  return json::json_pointer(pointer);
+}
+
+// Sets the field at `pointer` (creating the objects above it), or leaves it out for null.
+void set_or_erase(json& request, const json::json_pointer& pointer, const json& value) {
+  if (!value.is_null()) {
+    request[pointer] = value;
+  } else if (request.contains(pointer)) {
+    request[pointer.parent_pointer()].erase(pointer.back());
+  }
+}
+
 }  // namespace
 
 std::variant<Goal, RequestError> parse_goal(std::string_view text) {
@@ -214,15 +249,16 @@ std::variant<WhyNotReport, RequestError> why_not(std::string_view request_json, 
     }
     const SearchField& field = space[chosen[i]];
     const std::string key(field.field);
-    const json original = request.contains(key) ? request[key] : json(nullptr);
+    const json::json_pointer pointer = pointer_of(key);
+    const json original = request.contains(pointer) ? request[pointer] : json(nullptr);
     for (const json& value : field.values) {
       if (value == original) continue;
-      if (value.is_null()) request.erase(key); else request[key] = value;
+      set_or_erase(request, pointer, value);
       changes.push_back(FieldChange{key, value.dump()});
       assign(i + 1, request);
       changes.pop_back();
     }
-    if (original.is_null()) request.erase(key); else request[key] = original;
+    set_or_erase(request, pointer, original);
   };
   // Every set of k fields, in the space's order, for k = 1, 2, ...
   std::function<void(std::size_t, std::size_t)> choose = [&](std::size_t from, std::size_t k) {
