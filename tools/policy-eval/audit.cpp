@@ -4,6 +4,7 @@
 // fails is a finding (status 1).
 #include <fmt/format.h>
 
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>

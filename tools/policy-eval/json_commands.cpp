@@ -1,6 +1,7 @@
 // `query` and `batch`: requests as JSON through wcfpolicy::evaluate_json, answers as JSON lines.
 #include <fmt/format.h>
 
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>

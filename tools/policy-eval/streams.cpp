@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -32,6 +33,9 @@ void drop_byte_order_mark(std::string& text) {
 InputSource::InputSource(const std::string& path) : buffer_(kBufferBytes) {
   if (path == "-") {
     name_ = "standard input";
+    if (::isatty(STDIN_FILENO) != 0) {
+      std::fputs("policy-eval: reading JSON from the terminal; end it with Ctrl-D\n", stderr);
+    }
     return;
   }
   name_ = path;

@@ -18,7 +18,8 @@ inline constexpr std::size_t kMaxRequestBytes = std::size_t{1} << 20;
 // InputSource: a file named on the command line, or standard input for "-".
 class InputSource {
  public:
-  // Opens `path`; throws CommandError naming the file and the OS's reason.
+  // Opens `path`; throws CommandError naming the file and the OS's reason. Standard input at a
+  // terminal gets a note on standard error, so that a waiting prompt does not look like a hang.
   explicit InputSource(const std::string& path);
   ~InputSource();
   InputSource(const InputSource&) = delete;

@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "command_error.hpp"
 #include "commands.hpp"
+#include "ordered_json.hpp"
 #include "streams.hpp"
 #include "wcfpolicy/policy.hpp"
 
@@ -97,8 +98,8 @@ void append_csv(std::string& out, const TableView& table) {
   }
 }
 
-nlohmann::ordered_json json_of(const TableView& table) {
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+Json json_of(const TableView& table) {
+  Json rows = Json::array();
   for (const TableView::RowView& row : table.rows) rows.push_back({{"id", row.id}, {"cells", row.cells}});
   return {{"code", table.code}, {"title", table.title}, {"headings", table.headings}, {"rows", rows}};
 }
@@ -129,7 +130,7 @@ int run_tables(const TablesOptions& options) {
   const std::vector<TableView> tables = chosen_tables(options.name);
   std::string out;
   if (options.format == "json") {
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    Json all = Json::array();
     for (const TableView& table : tables) all.push_back(json_of(table));
     out = all.dump() + '\n';
   } else {
