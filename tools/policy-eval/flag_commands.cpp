@@ -99,10 +99,10 @@ constexpr std::array kScenarioFlags{
                                          "Impersonation in the operation's code (P-6; default none)"),
 };
 constexpr std::array kScenarioAnswer{
-    AnswerLine{"status", "status", ""},
+    AnswerLine{"status", "status", "errors"},
     AnswerLine{"mechanism", "mechanism", "BM"},
     AnswerLine{"token_level", "token level", "TW TU TS"},
-    AnswerLine{"impersonates", "impersonates", "IO"},
+    AnswerLine{"impersonates", "impersonates", "IO errors"},
     AnswerLine{"backend_reachable", "back-end reachable", "DR"},
 };
 

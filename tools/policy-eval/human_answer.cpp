@@ -66,12 +66,19 @@ bool names_table(std::string_view tables, std::string_view code) {
 }
 
 // The ids in the answer's `rules` that belong to one of `tables`: the rows that decided a field.
+// The pseudo-code "errors" stands for the rules of the answer's error findings (the rules that
+// rejected a call or invalidated a configuration).
 std::vector<std::string> deciding_rows(const Json& answer, std::string_view tables) {
   std::vector<std::string> rows;
   if (!answer.contains("rules")) return rows;
+  const bool errors = names_table(tables, "errors");
   for (const auto& rule : answer["rules"]) {
     const std::string id = rule.get<std::string>();
-    if (names_table(tables, std::string_view(id).substr(0, id.find('-')))) rows.push_back(id);
+    bool erring = false;
+    if (errors && answer.contains("findings")) {
+      for (const auto& f : answer["findings"]) erring = erring || (f.value("rule", "") == id && f.value("severity", "") == "error");
+    }
+    if (erring || names_table(tables, std::string_view(id).substr(0, id.find('-')))) rows.push_back(id);
   }
   return rows;
 }
