@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 
 #include "config_detail.hpp"
 #include "json_reader.hpp"
@@ -131,7 +130,9 @@ class Combiner {
                                                       std::string(op.impersonation ? kSaidByFile : kDefault)}});
       }
     } catch (ConfigFailure& failure) {
-      if (failure.error.file.empty()) failure.error.message = fmt::format("service {}: {}", service.name, failure.error.message);
+      if (failure.error.file.empty()) {
+        failure.error.message = fmt::format("service {}: {}", service.name, failure.error.message);
+      }
       throw;
     }
     return out;
@@ -307,7 +308,7 @@ std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(std::s
     return RequestError{"", "malformed JSON: " + what};
   }
   if (!document.is_object()) {
-    return RequestError{"", "expected a JSON object of scenario fields, got " + detail::describe_value(document)};
+    return RequestError{"", "expected a JSON object of scenario fields, got " + std::string(document.type_name())};
   }
   if (!duplicate.empty()) {
     return RequestError{duplicate, fmt::format("{}: duplicate key: an object may name a field only once", duplicate)};

@@ -441,12 +441,13 @@ struct CSharpSources::Index {
 
   // The declarations (partial ones included) WCF configuration calls `name`: by
   // [ServiceContract/ServiceBehavior(ConfigurationName = ...)] when given, else by full name.
-  std::vector<const TypeDecl*> named(const std::string& name, bool want_interface_or_contract, std::string_view attribute) const {
+  std::vector<const TypeDecl*> named(const std::string& name, bool interfaces_too, std::string_view attribute) const {
     std::vector<const TypeDecl*> found;
     for (const TypeDecl& type : types) {
-      if (!want_interface_or_contract && type.is_interface) continue;
+      if (!interfaces_too && type.is_interface) continue;
       const Attribute* a = find_attribute(type.attributes, attribute);
-      const std::string configured = a ? named_string(*a, "ConfigurationName").value_or(type.full_name) : type.full_name;
+      const std::string configured =
+          a != nullptr ? named_string(*a, "ConfigurationName").value_or(type.full_name) : type.full_name;
       if (configured == name) found.push_back(&type);
     }
     return found;

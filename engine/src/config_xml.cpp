@@ -101,6 +101,31 @@ constexpr StandardBinding kStandardBindings[] = {
      kMessageCredentials, "Windows", false, false},
 };
 
+// Every default a binding names is one of its values, and every mode that takes the credential
+// from an element has that element's values: looking a default up cannot miss.
+template <class Value>
+constexpr bool lists(std::span<const Value> values, std::string_view xml) {
+  for (const Value& v : values) {
+    if (v.xml == xml) return true;
+  }
+  return false;
+}
+constexpr bool defaults_are_listed() {
+  for (const StandardBinding& b : kStandardBindings) {
+    if (!lists(b.modes, b.default_mode)) return false;
+    for (const SecurityModeValue& mode : b.modes) {
+      const bool listed = mode.credentials == CredentialSource::transport
+                              ? lists(b.transport_credentials, b.default_transport_credential)
+                          : mode.credentials == CredentialSource::message
+                              ? lists(b.message_credentials, b.default_message_credential)
+                              : true;
+      if (!listed) return false;
+    }
+  }
+  return true;
+}
+static_assert(defaults_are_listed());
+
 constexpr std::string_view kCustomBinding = "customBinding";
 
 // customBinding <security authenticationMode>: the client credential each mode carries.
@@ -131,6 +156,7 @@ constexpr AuthenticationModeValue kAuthenticationModes[] = {
     {"UserNameOverTransport", CredentialType::UserName},
 };
 constexpr std::string_view kDefaultAuthenticationMode = "SspiNegotiated";
+static_assert(lists<AuthenticationModeValue>(kAuthenticationModes, kDefaultAuthenticationMode));
 
 // The other bindings WCF ships: read, but answered as not covered (SPEC.md section 1).
 constexpr std::string_view kOtherWcfBindings[] = {
@@ -189,11 +215,15 @@ std::string quoted_list(const std::vector<std::string_view>& names) {
 class Document {
  public:
   Document(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
     const pugi::xml_parse_result result =
         xml_.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_auto);
     if (!result) {
-      fail_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
-              fmt::format("malformed XML: {}", result.description()));
+      std::string description = result.description();  // "Start-end tags mismatch"
+      if (!description.empty() && description[0] >= 'A' && description[0] <= 'Z') description[0] += 'a' - 'A';
+      fail_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)), "malformed XML: " + description);
     }
   }
 
@@ -242,21 +272,18 @@ class Document {
 
   [[nodiscard]] std::pair<std::size_t, std::size_t> position(std::size_t offset) const {
     offset = std::min(offset, text_.size());
-    std::size_t line = 1;
+    const auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    const std::size_t line = static_cast<std::size_t>(next_line - line_starts_.begin());  // from 1
     std::size_t column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (text_[i] == '\n') {
-        ++line;
-        column = 1;
-      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {  // not a UTF-8 continuation
-        ++column;
-      }
+    for (std::size_t i = line_starts_[line - 1]; i < offset; ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;  // not a UTF-8 continuation
     }
     return {line, column};
   }
 
   std::string_view text_;
   std::string file_;
+  std::vector<std::size_t> line_starts_{0};  // the offset where each line begins
   pugi::xml_document xml_;
 };
 
@@ -321,7 +348,8 @@ class NamedElements {
       const std::string_view name = attribute(element, "name").value_or("");
       if (find(name)) {
         doc.fail(element, "name",
-                 name.empty() ? fmt::format("<{}>: a second unnamed default {} in <{}>", child, what_, collection.name())
+                 name.empty()
+                     ? fmt::format("<{}>: a second unnamed default {} in <{}>", child, what_, collection.name())
                               : fmt::format("<{} name=\"{}\">: {} \"{}\" is defined twice", child, name, what_, name));
       }
       elements_.emplace_back(name, element);
@@ -505,7 +533,8 @@ DerivedField read_setting(const Document& doc, pugi::xml_node behavior, const Be
   const std::string attribute_name(setting.attribute);
   if (setting.values.empty()) {
     const auto given = read_bool(doc, node, attribute_name.c_str(), context);
-    return {std::string(setting.field), given.value_or(setting.fallback == "true"), std::string(given ? kSaidByFile : kDefault)};
+    return {std::string(setting.field), given.value_or(setting.fallback == "true"),
+            std::string(given ? kSaidByFile : kDefault)};
   }
   std::vector<NameValue> values;
   for (std::string_view v : setting.values) values.push_back({v});
@@ -552,7 +581,8 @@ class Section {
       : doc_(doc),
         section_(section),
         service_behaviors_(doc, section.child("behaviors").child("serviceBehaviors"), "behavior", "service behavior"),
-        endpoint_behaviors_(doc, section.child("behaviors").child("endpointBehaviors"), "behavior", "endpoint behavior") {
+        endpoint_behaviors_(doc, section.child("behaviors").child("endpointBehaviors"), "behavior",
+                            "endpoint behavior") {
     for (pugi::xml_node add : section.child("extensions").child("bindingExtensions").children("add")) {
       extensions_.push_back(attribute(add, "name").value_or(""));
     }
@@ -598,6 +628,14 @@ class Section {
       model.behavior_fields.push_back(read_setting(doc_, behavior, setting, behavior_context(behavior)));
     }
     for (pugi::xml_node endpoint : service.children("endpoint")) model.endpoints.push_back(read_endpoint(endpoint));
+    if (model.endpoints.empty()) {  // .NET 4 and later add default endpoints the file does not show
+      EndpointModel defaults;
+      std::tie(defaults.line, defaults.column) = doc_.position(service);
+      defaults.not_covered =
+          "no <endpoint>: WCF adds default endpoints for the host's base addresses (<protocolMapping>), which "
+          "the file does not list; write the endpoints out to have them answered";
+      model.endpoints.push_back(std::move(defaults));
+    }
     return model;
   }
 
@@ -628,7 +666,8 @@ class Section {
     const pugi::xml_node config = binding_configuration(endpoint);
     if (*model.info.contract == kMetadataExchangeContract) {
       model.system = true;
-      model.not_covered = "a metadata exchange endpoint (IMetadataExchange): a system endpoint, not a service operation";
+      model.not_covered =
+          "a metadata exchange endpoint (IMetadataExchange): a system endpoint, not a service operation";
       return model;
     }
     const std::string context = config ? fmt::format(" ({} \"{}\")", binding, attribute(config, "name").value_or(""))

@@ -68,7 +68,8 @@ std::string text_of(const Json& value) {
 
 std::string binding_cell(const Json& endpoint) {
   std::string cell = text_of(endpoint["binding"]);
-  if (!endpoint["binding_configuration"].is_null()) cell += fmt::format(" ({})", text_of(endpoint["binding_configuration"]));
+  const Json& configuration = endpoint["binding_configuration"];
+  if (!configuration.is_null()) cell += fmt::format(" ({})", text_of(configuration));
   return cell;
 }
 
@@ -90,19 +91,44 @@ std::string rules_cell(const Json& line) {
   return ids.empty() ? "-" : fmt::format("{}", fmt::join(ids, " "));
 }
 
-// The notes under the table for one row: what it assumed, its findings, why it is not answered.
+// Groups: each distinct key with the items met under it, keys in the order first met.
+template <class Item>
+using Groups = std::vector<std::pair<std::string, std::vector<Item>>>;
+
+template <class Item>
+void add_to(Groups<Item>& groups, const std::string& key, Item item) {
+  auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == key; });
+  if (group == groups.end()) group = groups.insert(groups.end(), {key, {}});
+  group->second.push_back(std::move(item));
+}
+
+// "1-3,5": row numbers, runs shortened.
+std::string rows_text(const std::vector<std::size_t>& rows) {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i;
+    while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1) ++j;
+    parts.push_back(j == i ? std::to_string(rows[i]) : fmt::format("{}-{}", rows[i], rows[j]));
+    i = j + 1;
+  }
+  return fmt::format("{}", fmt::join(parts, ","));
+}
+
+// The notes under the table for one row: the host that does not open, what the row assumed (one
+// note per source), its findings, why it is not answered.
 std::vector<std::string> notes_of(const Json& line) {
   std::vector<std::string> notes;
-  // "assumed (--set): backend=remote_machine, ...", one note per source, in the order first met.
-  std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
+  if (const Json& host = line["host_open_error"]; !host.is_null()) {
+    notes.push_back(fmt::format("[error] {}: {}", text_of(host["rule"]), text_of(host["message"])));
+  }
+  Groups<std::string> by_source;
   const Json assumed = line.value("assumed", Json::object());
   for (const auto& [field, source] : assumed.items()) {
-    const std::string from = text_of(source);
-    auto group = std::find_if(by_source.begin(), by_source.end(), [&](const auto& g) { return g.first == from; });
-    if (group == by_source.end()) group = by_source.insert(by_source.end(), {from, {}});
-    group->second.push_back(fmt::format("{}={}", field, text_of(line["request"].value(field, Json()))));
+    add_to(by_source, text_of(source), fmt::format("{}={}", field, text_of(line["request"].value(field, Json()))));
   }
-  for (const auto& [source, items] : by_source) notes.push_back(fmt::format("assumed ({}): {}", source, fmt::join(items, ", ")));
+  for (const auto& [source, items] : by_source) {
+    notes.push_back(fmt::format("assumed ({}): {}", source, fmt::join(items, ", ")));
+  }
   const Json findings = line.value("findings", Json::array());
   for (const auto& f : findings) {
     notes.push_back(fmt::format("[{}] {}: {}", text_of(f["severity"]), text_of(f["rule"]), text_of(f["message"])));
@@ -149,21 +175,13 @@ std::string table(const std::vector<Json>& lines) {
     }
     out += text + '\n';
   }
-  // A host that does not open fails every row of its service: one note for them all.
-  std::vector<std::pair<std::string, std::vector<std::string>>> host_notes;
+  // A note that several rows share (a host that does not open, the same assumptions) is shown once.
+  Groups<std::size_t> rows_by_note;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const Json& host = lines[i]["host_open_error"];
-    if (host.is_null()) continue;
-    const std::string note = fmt::format("[error] {}: {}", text_of(host["rule"]), text_of(host["message"]));
-    auto same = std::find_if(host_notes.begin(), host_notes.end(), [&](const auto& n) { return n.first == note; });
-    if (same == host_notes.end()) same = host_notes.insert(host_notes.end(), {note, {}});
-    same->second.push_back(std::to_string(i + 1));
+    for (const std::string& note : notes_of(lines[i])) add_to(rows_by_note, note, i + 1);
   }
   std::string notes;
-  for (const auto& [note, rows] : host_notes) notes += fmt::format("  {}: {}\n", fmt::join(rows, ","), note);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    for (const std::string& note : notes_of(lines[i])) notes += fmt::format("  {}: {}\n", i + 1, note);
-  }
+  for (const auto& [note, rows] : rows_by_note) notes += fmt::format("  {}: {}\n", rows_text(rows), note);
   if (!notes.empty()) out += "\nnotes:\n" + notes;
   return out;
 }
