@@ -1,19 +1,23 @@
 // `audit FILE`: each record's request is answered through wcfpolicy::evaluate_json and the answer
 // is compared with the fields of its `expect`; a report says which records pass and how the
 // others differ. A file that cannot be read as records is bad input (status 2); a record that
-// fails is a finding (status 1).
+// fails is a finding (status 1). The reports themselves are written by audit_report.cpp.
 #include <fmt/format.h>
 
-#include <iterator>
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "audit_report.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "ordered_json.hpp"
 #include "streams.hpp"
+#include "strict_json.hpp"
 #include "wcfpolicy/policy.hpp"
 
 namespace policy_eval {
@@ -22,35 +26,32 @@ namespace {
 // Inventories hold many records; this only keeps a runaway input from exhausting memory.
 constexpr std::size_t kMaxAuditBytes = std::size_t{64} << 20;
 
+// The report formats, by the name --format takes.
+struct ReportFormat {
+  std::string_view name;
+  std::string (*write)(const AuditReport&);
+};
+constexpr std::array kReportFormats{ReportFormat{"text", text_report}, ReportFormat{"json", json_report},
+                                    ReportFormat{"junit", junit_report}, ReportFormat{"sarif", sarif_report}};
+
 struct AuditOptions {
   std::string file;
   std::string format = "text";
+  bool coverage = false;
 };
 
 struct AuditRecord {
   std::string name;
   Json request;
   Json expect;
-};
-
-struct Difference {
-  std::string field;
-  Json expected;
-  std::optional<Json> got;  // nullopt: the answer has no such field
-};
-
-struct RecordResult {
-  std::string name;
-  std::optional<wcfpolicy::RequestError> error;  // the request could not be answered
-  std::vector<Difference> differences;
-
-  [[nodiscard]] bool passed() const { return !error && differences.empty(); }
+  std::optional<std::size_t> line;  // in a JSON Lines file
 };
 
 // ---- reading the records --------------------------------------------------------------------
 
 // A record of the file, or a CommandError naming the file, where in it (`where`) and what is wrong.
-AuditRecord record_of(const Json& value, const std::string& file, const std::string& where) {
+AuditRecord record_of(const Json& value, const std::string& file, const std::string& where,
+                      std::optional<std::size_t> line = std::nullopt) {
   const auto bad = [&](std::string_view problem) {
     return CommandError(fmt::format("{}: {}: {}", file, where, problem));
   };
@@ -67,16 +68,21 @@ AuditRecord record_of(const Json& value, const std::string& file, const std::str
   require("name", &Json::is_string, "a string");
   require("request", &Json::is_object, "an object (the request)");
   require("expect", &Json::is_object, "an object (the answer's fields to check)");
-  return {value["name"].get<std::string>(), value["request"], value["expect"]};
+  return {value["name"].get<std::string>(), value["request"], value["expect"], line};
 }
 
 Json parse_json(std::string_view text, const std::string& file, const std::string& where) {
   try {
-    return Json::parse(text);
+    return parse_strict_json(text);  // a duplicate key or deep nesting refused, as in requests
+  } catch (const StrictJsonError& e) {
+    const std::string at = e.record() ? fmt::format("record {}", *e.record() + 1) : where;
+    throw CommandError(fmt::format("{}: {}{}{}", file, at.empty() ? "" : at + ": ",
+                                   e.field().empty() ? "" : e.field() + ": ", e.what()));
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
     if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    throw CommandError(fmt::format("{}: {}malformed JSON: {}", file, where.empty() ? "" : where + ": ", what));
+    throw CommandError(fmt::format("{}: {}malformed JSON: {}", file, where.empty() ? "" : where + ": ",
+                                   wcfpolicy::escape_invalid_utf8(what)));  // it quotes the bytes it read
   }
 }
 
@@ -98,7 +104,7 @@ std::vector<AuditRecord> read_records(InputSource& input) {
       start = end + 1;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       const std::string where = fmt::format("line {}", line_number);
-      records.push_back(record_of(parse_json(line, input.name(), where), input.name(), where));
+      records.push_back(record_of(parse_json(line, input.name(), where), input.name(), where, line_number));
     }
   }
   if (records.empty()) throw CommandError(fmt::format("{}: no records to audit", input.name()));
@@ -126,8 +132,14 @@ bool same_value(const Json& a, const Json& b) {
   return a == b;
 }
 
+// check(record): the record's request answered and compared field by field with its `expect`.
+// Every field, `rules` included, must equal the answer's whole: `rules` holds the same ids in
+// the same order, not merely some of them.
 RecordResult check(const AuditRecord& record) {
-  RecordResult result{record.name, std::nullopt, {}};
+  RecordResult result{record.name, "", record.line, std::nullopt, {}, {}, {}};
+  if (const auto question = record.request.find("question"); question != record.request.end() && question->is_string()) {
+    result.question = question->get<std::string>();
+  }
   std::string answer_text;
   if (auto error = wcfpolicy::evaluate_json(record.request.dump(), answer_text)) {
     result.error = std::move(*error);
@@ -142,65 +154,40 @@ RecordResult check(const AuditRecord& record) {
       result.differences.push_back({field, expected, *got});
     }
   }
+  for (const Json& rule : answer.value("rules", Json::array())) result.rules.push_back(rule.get<std::string>());
+  for (const Json& finding : answer.value("findings", Json::array())) {
+    result.findings.push_back({finding.at("rule").get<std::string>(), finding.at("severity").get<std::string>(),
+                               finding.at("message").get<std::string>()});
+  }
   return result;
 }
 
-// ---- reports --------------------------------------------------------------------------------
-
-std::size_t count_passed(const std::vector<RecordResult>& results) {
-  return static_cast<std::size_t>(std::ranges::count_if(results, &RecordResult::passed));
-}
-
-// text: "PASS name" or "FAIL name" with one indented line per difference, then "N passed, N failed".
-std::string text_report(const std::vector<RecordResult>& results) {
-  std::string out;
-  for (const RecordResult& result : results) {
-    fmt::format_to(std::back_inserter(out), "{} {}\n", result.passed() ? "PASS" : "FAIL", result.name);
-    if (result.error) fmt::format_to(std::back_inserter(out), "  request error: {}\n", result.error->message);
-    for (const Difference& d : result.differences) {
-      fmt::format_to(std::back_inserter(out), "  {}: expected {}, got {}\n", d.field, d.expected.dump(),
-                     d.got ? d.got->dump() : "nothing (the answer has no such field)");
+// coverage_of(results): each documented table's rows, split into those some answer named in its
+// `rules` and those none did.
+std::vector<TableCoverage> coverage_of(const std::vector<RecordResult>& results) {
+  std::set<std::string, std::less<>> reached;
+  for (const RecordResult& result : results) reached.insert(result.rules.begin(), result.rules.end());
+  std::vector<TableCoverage> tables;
+  for (const wcfpolicy::TableView& table : wcfpolicy::documented_tables()) {
+    TableCoverage coverage{table.code, table.title, {}, {}};
+    for (const wcfpolicy::TableView::RowView& row : table.rows) {
+      (reached.contains(row.id) ? coverage.reached : coverage.never_reached).push_back(row.id);
     }
+    tables.push_back(std::move(coverage));
   }
-  const std::size_t passed = count_passed(results);
-  fmt::format_to(std::back_inserter(out), "{} passed, {} failed\n", passed, results.size() - passed);
-  return out;
+  return tables;
 }
-
-// json: {"records":[{"name","passed","differences":[{"field","expected","got"}],"error"}],
-// "summary":{"passed","failed"}}; "got" is left out when the answer has no such field, "error"
-// when the request was answered.
-std::string json_report(const std::vector<RecordResult>& results) {
-  Json records = Json::array();
-  for (const RecordResult& result : results) {
-    Json differences = Json::array();
-    for (const Difference& d : result.differences) {
-      Json difference = {{"field", d.field}, {"expected", d.expected}};
-      if (d.got) difference["got"] = *d.got;
-      differences.push_back(std::move(difference));
-    }
-    Json record = {{"name", result.name}, {"passed", result.passed()}, {"differences", std::move(differences)}};
-    if (result.error) record["error"] = {{"field", result.error->field}, {"message", result.error->message}};
-    records.push_back(std::move(record));
-  }
-  const std::size_t passed = count_passed(results);
-  const Json report = {{"records", std::move(records)},
-                       {"summary", {{"passed", passed}, {"failed", results.size() - passed}}}};
-  return report.dump() + '\n';
-}
-
-using Report = std::string (*)(const std::vector<RecordResult>&);
-
-Report report_for(const std::string& format) { return format == "json" ? json_report : text_report; }
 
 int run_audit(const AuditOptions& options) {
   InputSource input(options.file);
-  std::vector<RecordResult> results;
-  for (const AuditRecord& record : read_records(input)) results.push_back(check(record));
+  AuditReport report{input.name(), options.file == "-", {}, std::nullopt};
+  for (const AuditRecord& record : read_records(input)) report.results.push_back(check(record));
+  if (options.coverage) report.coverage = coverage_of(report.results);
+  const auto format = std::ranges::find(kReportFormats, options.format, &ReportFormat::name);
   Output out;
-  out.write(report_for(options.format)(results));
+  out.write(format->write(report));
   out.flush();
-  return count_passed(results) == results.size() ? kAnswered : kAuditDiffers;
+  return std::ranges::all_of(report.results, &RecordResult::passed) ? kAnswered : kAuditDiffers;
 }
 
 }  // namespace
@@ -213,14 +200,24 @@ void add_audit_command(CLI::App& app, int& status) {
                     "array; - for standard input")
       ->type_name("")
       ->required();
-  audit->add_option("--format", options->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  std::vector<std::string> formats;
+  for (const ReportFormat& format : kReportFormats) formats.emplace_back(format.name);
+  audit->add_option("--format", options->format,
+                    "text (default), json, junit (JUnit XML, a test case per record) or sarif (SARIF 2.1.0)")
+      ->check(CLI::IsMember(formats));
+  audit->add_flag("--coverage", options->coverage,
+                  "Also report which documented rows the answers reached and which they never did");
   audit->footer(
       "Each field of \"expect\" must equal the answer's field (objects and arrays compared whole, so\n"
-      "\"rules\" must match exactly); fields left out of \"expect\" are not checked. A request that\n"
-      "cannot be answered fails its record. Exit status: 0 when every record passes, 1 when any\n"
-      "fails, 2 when the file cannot be read as records.\n\n"
-      "Example:\n"
-      "  policy-eval audit inventory.jsonl --format json\n");
+      "\"rules\" must hold the same ids in the same order); fields left out of \"expect\" are not\n"
+      "checked. A request that cannot be answered fails its record. Exit status: 0 when every\n"
+      "record passes, 1 when any fails (in every format), 2 when the file cannot be read as records.\n\n"
+      "With --coverage the report also lists, table by table, the documented rows that the answers\n"
+      "named in their \"rules\" and those they never reached (in json, a \"coverage\" object; in sarif,\n"
+      "the run's properties; in junit, the suite's system-out).\n\n"
+      "Examples:\n"
+      "  policy-eval audit data/inventory/contoso.jsonl --coverage\n"
+      "  policy-eval audit data/inventory/contoso.jsonl --format sarif > audit.sarif\n");
   audit->callback([options, &status] { status = run_audit(*options); });
 }
 
