@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "json_reader.hpp"
+#include "utf8.hpp"
 
 namespace wcfpolicy {
 
@@ -20,7 +21,15 @@ void JsonWriter::value(long long n) {
 
 void JsonWriter::string_literal(std::string_view s) {
   out_ += '"';
-  for (const char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // Never pass on bytes that are not UTF-8: the line would not be JSON any more.
+      const std::size_t n = utf8_sequence(s, i);
+      out_.append(n != 0 ? s.substr(i, n) : kReplacementCharacter);
+      i += (n != 0 ? n : utf8_invalid_run(s, i)) - 1;
+      continue;
+    }
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;

@@ -3,13 +3,13 @@
 // problem met is kept as a RequestError naming its JSON path, the value and what is allowed.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "json_text.hpp"
 #include "wcfpolicy/policy.hpp"
 
 namespace wcfpolicy::detail {
@@ -19,7 +19,8 @@ namespace wcfpolicy::detail {
                                                       const std::vector<std::string_view>& candidates);
 
 // What a JSON value is, in words ("the string \"x\"", "the number 3", "an array").
-[[nodiscard]] std::string describe_value(const nlohmann::json& value);
+[[nodiscard]] std::string describe_value(const JsonValue& value);
+[[nodiscard]] std::string describe_string(std::string_view text);
 
 // The names of E, comma-separated.
 template <class E>
@@ -32,10 +33,16 @@ std::string allowed_list() {
   return out;
 }
 
+template <class E>
+std::vector<std::string_view> names_of() {
+  return {EnumNames<E>::names.begin(), EnumNames<E>::names.end()};
+}
+
 class ObjectReader {
  public:
-  // `object` must outlive the reader. `path` is the object's JSON path ("" for the request).
-  ObjectReader(const nlohmann::json& object, std::string path, RequestError& error);
+  // `object` must be a JSON object and outlive the reader. `path` is its JSON path ("" for the
+  // request); errors go to `error`, which nested readers share.
+  ObjectReader(JsonValue object, std::string path, RequestError& error);
 
   // Each getter: absent or null leaves `out` empty and returns true; a value of the wrong type
   // or outside the allowed values records the error and returns false.
@@ -43,30 +50,56 @@ class ObjectReader {
 
   template <class E>
   bool get_enum(std::string_view key, std::optional<E>& out) {
-    const nlohmann::json* value = find(key);
-    if (value == nullptr) return true;
+    const std::optional<JsonValue> value = find(key);
+    if (!value) return true;
     if (!value->is_string()) {
       return fail(key, "expected one of " + allowed_list<E>() + ", got " + describe_value(*value));
     }
-    const auto& text = value->get_ref<const std::string&>();
-    if (auto parsed = parse_enum<E>(text)) {
+    if (auto parsed = parse_enum<E>(value->text())) {
       out = *parsed;
       return true;
     }
-    return fail_enum(key, text, std::vector<std::string_view>(EnumNames<E>::names.begin(),
-                                                              EnumNames<E>::names.end()),
-                     EnumNames<E>::type_name);
+    return fail_enum(key, value->text(), names_of<E>(), EnumNames<E>::type_name);
   }
 
-  bool get_string(std::string_view key, std::optional<std::string>& out);
+  // get_enum_set(key, out, empty_problem): an array of distinct values of E as a bit set (bit
+  // 1 << value). An empty array is refused with `empty_problem` unless that is empty.
+  template <class E, class Set>
+  bool get_enum_set(std::string_view key, std::optional<Set>& out, std::string_view empty_problem = {}) {
+    bool ok = true;
+    const std::optional<JsonValue> list = get_array(key, ok);
+    if (!ok || !list) return ok;
+    if (list->size() == 0 && !empty_problem.empty()) return fail(key, std::string(empty_problem));
+    Set set = 0;
+    std::size_t i = 0;
+    for (const JsonValue item : *list) {
+      const std::string element = std::string(key) + "[" + std::to_string(i++) + "]";
+      if (!item.is_string()) {
+        return fail(element, "expected one of " + allowed_list<E>() + ", got " + describe_value(item));
+      }
+      const auto value = parse_enum<E>(item.text());
+      if (!value) return fail_enum(element, item.text(), names_of<E>(), EnumNames<E>::type_name);
+      const auto bit = static_cast<Set>(1u << static_cast<unsigned>(*value));
+      if ((set & bit) != 0) return fail(element, std::string(item.text()) + " is listed twice");
+      set = static_cast<Set>(set | bit);
+    }
+    out = set;
+    return true;
+  }
 
-  // The nested object at `key` (nullptr when absent or null; an error when not an object).
-  const nlohmann::json* get_object(std::string_view key, bool& ok);
-  // The array at `key` (nullptr when absent or null; an error when not an array).
-  const nlohmann::json* get_array(std::string_view key, bool& ok);
+  bool get_string(std::string_view key, std::optional<std::string_view>& out);
+
+  // The nested object (or array) at `key`: empty when absent or null, an error when of another type.
+  std::optional<JsonValue> get_object(std::string_view key, bool& ok);
+  std::optional<JsonValue> get_array(std::string_view key, bool& ok);
+
+  // A reader of the nested object `object` found at `key`, sharing this reader's error.
+  [[nodiscard]] ObjectReader nested(JsonValue object, std::string_view key) const {
+    return ObjectReader(object, path_of(key), error_);
+  }
 
   // Marks `key` as known without reading it (the caller reads it some other way).
-  void known(std::string_view key) { known_.push_back(key); }
+  void known(std::string_view key);
 
   // Checks that every key of the object was known; false (with the error) otherwise.
   bool finish();
@@ -76,16 +109,19 @@ class ObjectReader {
 
   // Records an error at `key` with `problem`; returns false.
   bool fail(std::string_view key, const std::string& problem);
-  bool fail_enum(std::string_view key, const std::string& given,
-                 const std::vector<std::string_view>& allowed, std::string_view type_name);
+  bool fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
+                 std::string_view type_name);
+
+  [[nodiscard]] RequestError& error() const { return error_; }
 
  private:
-  const nlohmann::json* find(std::string_view key);
+  std::optional<JsonValue> find(std::string_view key);
 
-  const nlohmann::json& object_;
+  JsonValue object_;
   std::string path_;
   RequestError& error_;
-  std::vector<std::string_view> known_;
+  std::array<std::string_view, 48> known_{};
+  std::size_t known_count_ = 0;
 };
 
 // Parsers of the WinRM questions' fields (winrm_json.cpp). Each reads the request's fields

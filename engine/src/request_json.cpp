@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "json_reader.hpp"
+#include "utf8.hpp"
 
 namespace wcfpolicy {
 namespace detail {
@@ -31,7 +34,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string json_quoted(std::string_view text) { return nlohmann::json(std::string(text)).dump(-1, ' ', true); }
+// `text` in double quotes, escaped as in JSON, with any byte that is not UTF-8 replaced.
+std::string json_quoted(std::string_view text) {
+  std::string out;
+  JsonWriter(out).value(text);
+  return out;
+}
+
+// A value quoted in a message: its beginning when it is long, cut between characters (a cut
+// inside one would not be UTF-8).
+std::string quoted_excerpt(std::string_view text) {
+  constexpr std::size_t kShown = 57;
+  if (text.size() <= kShown + 3) return json_quoted(text);
+  return json_quoted(std::string(cut_utf8(text, kShown)) + "...");
+}
 
 }  // namespace
 
@@ -50,6 +66,11 @@ std::optional<std::string_view> closest(std::string_view word,
   }
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (std::string_view candidate : candidates) {
+    // The distance is at least the difference in length: skip hopeless candidates, and so never
+    // spend time on a huge word.
+    const std::size_t length_difference =
+        word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (length_difference >= best_distance) continue;
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
       best = candidate;
@@ -59,44 +80,46 @@ std::optional<std::string_view> closest(std::string_view word,
   return best;
 }
 
-std::string describe_value(const nlohmann::json& value) {
+std::string describe_string(std::string_view text) { return "the string " + quoted_excerpt(text); }
+
+std::string describe_value(const JsonValue& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null:
+    case JsonType::null:
       return "null";
-    case nlohmann::json::value_t::boolean:
-      return value.get<bool>() ? "true" : "false";
-    case nlohmann::json::value_t::string: {
-      std::string text = value.get<std::string>();
-      if (text.size() > 60) text = text.substr(0, 57) + "...";
-      return "the string " + json_quoted(text);
-    }
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float:
-      return "the number " + value.dump();
-    case nlohmann::json::value_t::array:
+    case JsonType::boolean:
+      return value.boolean() ? "true" : "false";
+    case JsonType::string:
+      return describe_string(value.text());
+    case JsonType::number:
+      return "the number " + std::string(value.text().substr(0, 40));
+    case JsonType::array:
       return "an array";
-    case nlohmann::json::value_t::object:
+    case JsonType::object:
       return "an object";
-    case nlohmann::json::value_t::binary:
-    case nlohmann::json::value_t::discarded:
-      break;
   }
   return "an unsupported value";
 }
 
-ObjectReader::ObjectReader(const nlohmann::json& object, std::string path, RequestError& error)
+ObjectReader::ObjectReader(JsonValue object, std::string path, RequestError& error)
     : object_(object), path_(std::move(path)), error_(error) {}
 
 std::string ObjectReader::path_of(std::string_view key) const {
-  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  if (path_.empty()) return std::string(key);
+  std::string path = path_;
+  path += '.';
+  path += key;
+  return path;
 }
 
-const nlohmann::json* ObjectReader::find(std::string_view key) {
-  known_.push_back(key);
-  const auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return nullptr;
-  return &*it;
+void ObjectReader::known(std::string_view key) {
+  if (known_count_ < known_.size()) known_[known_count_++] = key;
+}
+
+std::optional<JsonValue> ObjectReader::find(std::string_view key) {
+  known(key);
+  JsonValue member = object_;
+  if (!object_.find(key, member) || member.is_null()) return std::nullopt;
+  return member;
 }
 
 bool ObjectReader::fail(std::string_view key, const std::string& problem) {
@@ -105,8 +128,8 @@ bool ObjectReader::fail(std::string_view key, const std::string& problem) {
   return false;
 }
 
-bool ObjectReader::fail_enum(std::string_view key, const std::string& given,
-                             const std::vector<std::string_view>& allowed, std::string_view type_name) {
+bool ObjectReader::fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
+                             std::string_view type_name) {
   std::string problem = json_quoted(given) + " is not a valid " + std::string(type_name);
   if (auto suggestion = closest(given, allowed)) problem += "; did you mean " + json_quoted(*suggestion) + "?";
   std::string list;
@@ -115,50 +138,50 @@ bool ObjectReader::fail_enum(std::string_view key, const std::string& given,
 }
 
 bool ObjectReader::get_bool(std::string_view key, std::optional<bool>& out) {
-  const nlohmann::json* value = find(key);
-  if (value == nullptr) return true;
+  const std::optional<JsonValue> value = find(key);
+  if (!value) return true;
   if (!value->is_boolean()) return fail(key, "expected a boolean (true or false), got " + describe_value(*value));
-  out = value->get<bool>();
+  out = value->boolean();
   return true;
 }
 
-bool ObjectReader::get_string(std::string_view key, std::optional<std::string>& out) {
-  const nlohmann::json* value = find(key);
-  if (value == nullptr) return true;
+bool ObjectReader::get_string(std::string_view key, std::optional<std::string_view>& out) {
+  const std::optional<JsonValue> value = find(key);
+  if (!value) return true;
   if (!value->is_string()) return fail(key, "expected a string, got " + describe_value(*value));
-  out = value->get<std::string>();
+  out = value->text();
   return true;
 }
 
-const nlohmann::json* ObjectReader::get_object(std::string_view key, bool& ok) {
-  const nlohmann::json* value = find(key);
+std::optional<JsonValue> ObjectReader::get_object(std::string_view key, bool& ok) {
+  std::optional<JsonValue> value = find(key);
   ok = true;
-  if (value != nullptr && !value->is_object()) {
+  if (value && !value->is_object()) {
     ok = fail(key, "expected an object, got " + describe_value(*value));
-    return nullptr;
+    return std::nullopt;
   }
   return value;
 }
 
-const nlohmann::json* ObjectReader::get_array(std::string_view key, bool& ok) {
-  const nlohmann::json* value = find(key);
+std::optional<JsonValue> ObjectReader::get_array(std::string_view key, bool& ok) {
+  std::optional<JsonValue> value = find(key);
   ok = true;
-  if (value != nullptr && !value->is_array()) {
+  if (value && !value->is_array()) {
     ok = fail(key, "expected an array, got " + describe_value(*value));
-    return nullptr;
+    return std::nullopt;
   }
   return value;
 }
 
 bool ObjectReader::finish() {
-  for (const auto& [key, value] : object_.items()) {
-    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+  const std::vector<std::string_view> known(known_.begin(), known_.begin() + static_cast<std::ptrdiff_t>(known_count_));
+  for (const JsonValue member : object_) {
+    if (std::find(known.begin(), known.end(), member.key()) != known.end()) continue;
     std::string problem = "unknown field";
-    if (auto suggestion = closest(key, known_)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
-    std::vector<std::string_view> sorted = known_;
+    if (auto suggestion = closest(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
     std::string list;
-    for (std::string_view n : sorted) list += (list.empty() ? "" : ", ") + std::string(n);
-    return fail(key, problem + " (allowed here: " + list + ")");
+    for (std::string_view n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+    return fail(member.key(), problem + " (allowed here: " + list + ")");
   }
   return true;
 }
@@ -167,6 +190,7 @@ bool ObjectReader::finish() {
 
 namespace {
 
+using detail::JsonValue;
 using detail::ObjectReader;
 
 bool read_impersonation(ObjectReader& reader, ImpersonationRequest& r) {
@@ -186,40 +210,6 @@ bool read_delegation_reach(ObjectReader& reader, DelegationReachRequest& r) {
   return reader.get_enum("token_level", r.token_level);
 }
 
-bool read_privileges(ObjectReader& reader, RequestError& error, PrivilegeSet& out) {
-  bool ok = true;
-  const nlohmann::json* list = reader.get_array("service_privileges", ok);
-  if (!ok || list == nullptr) return ok;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const nlohmann::json& item = (*list)[i];
-    const std::string key = fmt::format("service_privileges[{}]", i);
-    if (!item.is_string()) {
-      error.field = key;
-      error.message = key + ": expected one of " + detail::allowed_list<Privilege>() + ", got " +
-                      detail::describe_value(item);
-      return false;
-    }
-    const auto privilege = parse_enum<Privilege>(item.get_ref<const std::string&>());
-    if (!privilege) {
-      RequestError inner;
-      ObjectReader element(item, "", inner);
-      element.fail_enum(key, item.get<std::string>(),
-                        {EnumNames<Privilege>::names.begin(), EnumNames<Privilege>::names.end()},
-                        EnumNames<Privilege>::type_name);
-      error = inner;
-      return false;
-    }
-    const auto bit = static_cast<PrivilegeSet>(1u << static_cast<unsigned>(*privilege));
-    if ((out & bit) != 0) {
-      error.field = key;
-      error.message = key + ": " + std::string(name(*privilege)) + " is listed twice";
-      return false;
-    }
-    out = static_cast<PrivilegeSet>(out | bit);
-  }
-  return true;
-}
-
 bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r) {
   if (!(reader.get_enum("binding", r.binding) && reader.get_enum("security_mode", r.security_mode) &&
         reader.get_enum("client_credential_type", r.client_credential_type) &&
@@ -229,8 +219,8 @@ bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r
     return false;
   }
   bool ok = true;
-  if (const nlohmann::json* sc = reader.get_object("secure_conversation", ok)) {
-    ObjectReader inner(*sc, reader.path_of("secure_conversation"), error);
+  if (const std::optional<JsonValue> sc = reader.get_object("secure_conversation", ok)) {
+    ObjectReader inner = reader.nested(*sc, "secure_conversation");
     std::optional<bool> cancel;
     if (!inner.get_bool("require_cancellation", cancel) || !inner.finish()) return false;
     if (!cancel) {
@@ -241,10 +231,12 @@ bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r
     }
     r.secure_conversation = SecureConversation{*cancel};
   }
+  std::optional<PrivilegeSet> privileges;
   return ok && reader.get_enum("impersonation_option", r.impersonation_option) &&
          reader.get_bool("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations) &&
          reader.get_enum("allowed_impersonation_level", r.allowed_impersonation_level) &&
-         read_privileges(reader, error, r.service_privileges) &&
+         reader.get_enum_set<Privilege>("service_privileges", privileges) &&
+         (r.service_privileges = privileges.value_or(PrivilegeSet{0}), true) &&
          reader.get_bool("delegation_capable", r.delegation_capable) &&
          reader.get_bool("allow_anonymous_logons", r.allow_anonymous_logons) &&
          reader.get_enum("backend", r.backend) &&
@@ -255,97 +247,24 @@ bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r
          reader.get_enum("imperative_impersonation", r.imperative_impersonation);
 }
 
-// Rejects duplicate keys and nesting deeper than the limit while nlohmann parses.
-class StructureGuard {
- public:
-  explicit StructureGuard(std::size_t max_depth) : max_depth_(max_depth) {}
-
-  bool operator()(int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using E = nlohmann::json::parse_event_t;
-    if (!problem.empty()) return false;
-    switch (event) {
-      case E::object_start:
-      case E::array_start:
-        if (static_cast<std::size_t>(depth) >= max_depth_) {
-          problem = fmt::format("the JSON is nested deeper than {} levels", max_depth_);
-          return false;
-        }
-        if (event == E::object_start) keys_.emplace_back();
-        path_.emplace_back();
-        break;
-      case E::object_end:
-        if (!keys_.empty()) keys_.pop_back();
-        if (!path_.empty()) path_.pop_back();
-        break;
-      case E::array_end:
-        if (!path_.empty()) path_.pop_back();
-        break;
-      case E::key: {
-        const auto& key = parsed.get_ref<const std::string&>();
-        if (!keys_.empty()) {
-          auto& seen = keys_.back();
-          if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-            duplicate_path.clear();
-            for (std::size_t i = 0; i + 1 < path_.size(); ++i) {
-              if (!path_[i].empty()) duplicate_path += path_[i] + ".";
-            }
-            duplicate_path += key;
-            problem = "duplicate key " + detail::describe_value(parsed).substr(11) +
-                      ": an object may name a field only once";
-            return false;
-          }
-          seen.push_back(key);
-        }
-        if (!path_.empty()) path_.back() = key;
-        break;
-      }
-      case E::value:
-        break;
-    }
-    return true;
-  }
-
-  std::string problem;
-  std::string duplicate_path;
-
- private:
-  std::size_t max_depth_;
-  std::vector<std::vector<std::string>> keys_;
-  std::vector<std::string> path_;
-};
-
 }  // namespace
 
 std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
+  // One document per thread, reused: its arena keeps its capacity, so a batch of requests is
+  // parsed without allocating.
+  thread_local detail::JsonDocument document;
   RequestError error;
-  StructureGuard guard(options.max_depth);
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(text.begin(), text.end(), std::ref(guard), true, false);
-  } catch (const nlohmann::json::exception& e) {
-    std::string what = e.what();
-    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
-      what = what.substr(close + 2);
-    }
-    if (!guard.problem.empty()) {
-      error.field = guard.duplicate_path;
-      error.message = (error.field.empty() ? "" : error.field + ": ") + guard.problem;
-    } else {
-      error.message = "malformed JSON: " + what;
-    }
+  if (!document.parse(text, options.max_depth)) {
+    error.field = document.error_path();
+    error.message = (error.field.empty() ? "" : error.field + ": ") + document.error();
     return error;
   }
-  if (!guard.problem.empty() || document.is_discarded()) {
-    error.field = guard.duplicate_path;
-    error.message = (error.field.empty() ? "" : error.field + ": ") +
-                    (guard.problem.empty() ? std::string("malformed JSON") : guard.problem);
+  const JsonValue root = document.root();
+  if (!root.is_object()) {
+    error.message = "a request must be a JSON object, got " + detail::describe_value(root);
     return error;
   }
-  if (!document.is_object()) {
-    error.message = "a request must be a JSON object, got " + detail::describe_value(document);
-    return error;
-  }
-  ObjectReader reader(document, "", error);
+  ObjectReader reader(root, "", error);
   std::optional<Question> question;
   if (!reader.get_enum("question", question)) return error;
   if (!question) {

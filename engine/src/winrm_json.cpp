@@ -18,47 +18,12 @@
 namespace wcfpolicy::detail {
 namespace {
 
-// Moves the error a nested reader recorded into the request's reader. The request's reader has
-// the empty path, so its fail(path, ...) records exactly the nested error's path and message.
-bool forward(ObjectReader& request, const RequestError& nested) {
-  const std::string_view message(nested.message);
-  return request.fail(nested.field, std::string(message.substr(nested.field.size() + 2)));
-}
-
-template <class E>
-std::vector<std::string_view> names_of() {
-  return {EnumNames<E>::names.begin(), EnumNames<E>::names.end()};
-}
-
 // proxy.session_options.authentication: a non-empty array of distinct mechanisms.
 bool read_proxy_authentication(ObjectReader& reader, std::optional<ProxyAuthenticationSet>& out) {
-  bool ok = true;
-  const nlohmann::json* list = reader.get_array("authentication", ok);
-  if (!ok || list == nullptr) return ok;
-  if (list->empty()) {
-    return reader.fail("authentication",
-                       "an empty list names no mechanism: leave the field out for PowerShell's "
-                       "default (Negotiate), or name one of Basic, Negotiate, Digest");
-  }
-  ProxyAuthenticationSet set = 0;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const nlohmann::json& item = (*list)[i];
-    const std::string key = fmt::format("authentication[{}]", i);
-    if (!item.is_string()) {
-      return reader.fail(key, "expected one of " + allowed_list<ProxyAuthentication>() + ", got " +
-                                  describe_value(item));
-    }
-    const auto& text = item.get_ref<const std::string&>();
-    const auto mechanism = parse_enum<ProxyAuthentication>(text);
-    if (!mechanism) {
-      return reader.fail_enum(key, text, names_of<ProxyAuthentication>(),
-                              EnumNames<ProxyAuthentication>::type_name);
-    }
-    if ((set & bit(*mechanism)) != 0) return reader.fail(key, text + " is listed twice");
-    set = static_cast<ProxyAuthenticationSet>(set | bit(*mechanism));
-  }
-  out = set;
-  return true;
+  return reader.get_enum_set<ProxyAuthentication>(
+      "authentication", out,
+      "an empty list names no mechanism: leave the field out for PowerShell's default (Negotiate), "
+      "or name one of Basic, Negotiate, Digest");
 }
 
 bool read_session_options(ObjectReader& reader, WinrmSessionOptions& options) {
@@ -67,7 +32,7 @@ bool read_session_options(ObjectReader& reader, WinrmSessionOptions& options) {
          reader.get_bool("credential", options.credential) && reader.finish();
 }
 
-bool read_proxy(ObjectReader& reader, RequestError& error, WinrmProxy& proxy) {
+bool read_proxy(ObjectReader& reader, WinrmProxy& proxy) {
   if (!(reader.get_bool("requires_authentication", proxy.requires_authentication) &&
         reader.get_bool("supports_http11", proxy.supports_http11) &&
         reader.get_bool("connection_based_auth", proxy.connection_based_auth) &&
@@ -76,10 +41,10 @@ bool read_proxy(ObjectReader& reader, RequestError& error, WinrmProxy& proxy) {
     return false;
   }
   bool ok = true;
-  const nlohmann::json* options = reader.get_object("session_options", ok);
+  const std::optional<JsonValue> options = reader.get_object("session_options", ok);
   if (!ok) return false;
-  if (options != nullptr) {
-    ObjectReader nested(*options, reader.path_of("session_options"), error);
+  if (options) {
+    ObjectReader nested = reader.nested(*options, "session_options");
     if (!read_session_options(nested, proxy.session_options.emplace())) return false;
   }
   return reader.finish();
@@ -87,8 +52,7 @@ bool read_proxy(ObjectReader& reader, RequestError& error, WinrmProxy& proxy) {
 
 // The settings of one side ("client" or "service"): those named "<side>.<key>" are fields of
 // the side's object, those named "<side>.auth.<key>" fields of its "auth" object.
-bool read_side(ObjectReader& reader, RequestError& error, std::string_view side,
-               WinrmConfigRequest& request) {
+bool read_side(ObjectReader& reader, std::string_view side, WinrmConfigRequest& request) {
   constexpr std::string_view kAuthGroup = "auth.";
   const auto key_of = [side](WinrmSetting setting) { return name(setting).substr(side.size() + 1); };
   std::vector<WinrmSetting> auth_settings;
@@ -102,10 +66,10 @@ bool read_side(ObjectReader& reader, RequestError& error, std::string_view side,
     }
   }
   bool ok = true;
-  const nlohmann::json* auth = reader.get_object("auth", ok);
+  const std::optional<JsonValue> auth = reader.get_object("auth", ok);
   if (!ok) return false;
-  if (auth != nullptr) {
-    ObjectReader nested(*auth, reader.path_of("auth"), error);
+  if (auth) {
+    ObjectReader nested = reader.nested(*auth, "auth");
     for (const WinrmSetting setting : auth_settings) {
       if (!nested.get_bool(key_of(setting).substr(kAuthGroup.size()), request[setting])) return false;
     }
@@ -117,12 +81,12 @@ bool read_side(ObjectReader& reader, RequestError& error, std::string_view side,
 }  // namespace
 
 bool read_winrm_proxy(ObjectReader& reader, WinrmProxyRequest& request) {
-  std::optional<std::string> version;
+  std::optional<std::string_view> version;
   if (!reader.get_string("winrm_version", version)) return false;
   if (version) {
     request.winrm_version = parse_winrm_version(*version);
     if (!request.winrm_version) {
-      return reader.fail("winrm_version", describe_value(nlohmann::json(*version)) +
+      return reader.fail("winrm_version", describe_string(*version) +
                                               " is not a WinRM version (allowed: MAJOR.MINOR, "
                                               "such as \"2.0\" or \"1.1\")");
     }
@@ -133,12 +97,11 @@ bool read_winrm_proxy(ObjectReader& reader, WinrmProxyRequest& request) {
     return false;
   }
   bool ok = true;
-  const nlohmann::json* proxy = reader.get_object("proxy", ok);
+  const std::optional<JsonValue> proxy = reader.get_object("proxy", ok);
   if (!ok) return false;
-  if (proxy != nullptr) {
-    RequestError nested_error;
-    ObjectReader nested(*proxy, "proxy", nested_error);
-    if (!read_proxy(nested, nested_error, request.proxy.emplace())) return forward(reader, nested_error);
+  if (proxy) {
+    ObjectReader nested = reader.nested(*proxy, "proxy");
+    if (!read_proxy(nested, request.proxy.emplace())) return false;
   }
   return true;
 }
@@ -146,12 +109,11 @@ bool read_winrm_proxy(ObjectReader& reader, WinrmProxyRequest& request) {
 bool read_winrm_config(ObjectReader& reader, WinrmConfigRequest& request) {
   for (const std::string_view side : std::array<std::string_view, 2>{"client", "service"}) {
     bool ok = true;
-    const nlohmann::json* object = reader.get_object(side, ok);
+    const std::optional<JsonValue> object = reader.get_object(side, ok);
     if (!ok) return false;
-    if (object == nullptr) continue;
-    RequestError nested_error;
-    ObjectReader nested(*object, std::string(side), nested_error);
-    if (!read_side(nested, nested_error, side, request)) return forward(reader, nested_error);
+    if (!object) continue;
+    ObjectReader nested = reader.nested(*object, side);
+    if (!read_side(nested, side, request)) return false;
   }
   return true;
 }

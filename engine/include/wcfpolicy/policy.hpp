@@ -184,6 +184,11 @@ struct RequestError {
   std::string message;  // the whole sentence, naming the field, the value and what is allowed
 };
 
+// escape_invalid_utf8(text): `text` with each byte that is not part of well-formed UTF-8 shown as
+// "\xHH", so that a message quoting raw input is valid UTF-8 (the engine's own messages already
+// are; answers and errors written as JSON replace such bytes with U+FFFD).
+[[nodiscard]] std::string escape_invalid_utf8(std::string_view text);
+
 struct JsonOptions {
   bool explain = false;            // add "explanation" to answers
   std::size_t max_depth = 32;      // deeper JSON is refused
