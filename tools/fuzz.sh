@@ -1,35 +1,44 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for a given time on the seed corpus
-# (the example requests in data/, plus every crash input kept in tests/fuzz/regressions/).
+# (the example requests in data/, one request a file and whole JSON Lines files, plus every input
+# kept in tests/fuzz/regressions/).
 #   tools/fuzz.sh [SECONDS_PER_TARGET]      default 60
+# The build goes to build-fuzz (or $WCFPOLICY_FUZZ_BUILD); each target's log, with libFuzzer's
+# final statistics, to <build>/<target>.log, and any crashing input to <build>/<target>-crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+build=${WCFPOLICY_FUZZ_BUILD:-build-fuzz}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
-CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWCFPOLICY_FUZZ=ON \
+CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWCFPOLICY_FUZZ=ON \
   -DWCFPOLICY_TESTS=OFF -DWCFPOLICY_TOOLS=OFF >/dev/null
-cmake --build build-fuzz -j2 >/dev/null
+cmake --build "$build" -j2 >/dev/null
 
-for target in build-fuzz/tests/fuzz/fuzz_*; do
+for target in "$build"/tests/fuzz/fuzz_*; do
+  [[ -x $target && -f $target ]] || continue
   name=$(basename "$target")
-  corpus="build-fuzz/corpus/$name"
+  corpus="$build/corpus/$name"
   mkdir -p "$corpus"
-  # Seeds: one request per file, from every JSON and JSON Lines file under data/.
+  # Seeds: one request per file, from every JSON and JSON Lines file under data/, and each JSON
+  # Lines file whole (batch's input).
   find data -name '*.json' -exec cp {} "$corpus/" \; 2>/dev/null || true
   find data -name '*.jsonl' -print0 | while IFS= read -r -d '' file; do
     split -l 1 -a 4 "$file" "$corpus/$(basename "$file" .jsonl)-"
+    cp "$file" "$corpus/"
   done
   seeds=("$corpus")
   [[ -d tests/fuzz/regressions ]] && seeds+=(tests/fuzz/regressions)
   echo "fuzz: $name for ${seconds}s"
-  log="build-fuzz/$name.log"
+  log="$build/$name.log"
   status=0
   "$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="build-fuzz/$name-" -print_final_stats=1 "${seeds[@]}" >"$log" 2>&1 || status=$?
+    -artifact_prefix="$build/$name-" -print_final_stats=1 "${seeds[@]}" >"$log" 2>&1 || status=$?
+  # The last status line (coverage: cov = edges, ft = features, corp = corpus units) and the totals.
+  grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)" "$log" | tail -1 || true
   grep -E "^(Done|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))" "$log" || true
   # libFuzzer exits non-zero on a crash, a leak, a time-out or a sanitizer report.
   if [[ $status -ne 0 ]]; then
-    echo "fuzz: $name FAILED (status $status); the input is under build-fuzz/$name-*; log:" >&2
+    echo "fuzz: $name FAILED (status $status); the input is under $build/$name-*; log:" >&2
     tail -40 "$log" >&2
     exit 1
   fi

@@ -2,7 +2,8 @@
 // Beyond "no crash", it checks what a user relies on:
 // - the same bytes always give the same answer or the same error;
 // - every answer is one line of valid JSON whose re-serialisation is byte-identical, with the
-//   question first and rules present; every error names what went wrong;
+//   question first and rules present; every error names what went wrong, in valid UTF-8 (an
+//   error quotes the input, which need not be UTF-8), and writes as one line of valid JSON;
 // - an explained answer is the plain answer plus an explanation.
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,8 @@ void require(bool condition) {
   if (!condition) std::abort();
 }
 
+bool is_valid_utf8(std::string_view text) { return wcfpolicy::escape_invalid_utf8(text) == text; }
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -32,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(first.empty());
     require(!error->message.empty());
     require(error->message == again->message && error->field == again->field);
+    require(is_valid_utf8(error->message) && is_valid_utf8(error->field));
+    std::string error_json;
+    wcfpolicy::append_error_json(error_json, *error);
+    const auto parsed_error = nlohmann::json::parse(error_json);  // throws (and so fails) if invalid
+    require(parsed_error.at("message") == error->message && parsed_error.at("field") == error->field);
     return 0;
   }
   require(first == second);

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "batch_line.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
+#include "line_reader.hpp"
 #include "streams.hpp"
 #include "wcfpolicy/policy.hpp"
 
@@ -17,16 +19,14 @@ namespace {
 struct JsonCommandOptions {
   std::string file = "-";
   bool explain = false;
+  std::size_t max_request_bytes = kMaxRequestBytes;
 };
-
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-}
 
 // One request in, one answer line out. The answer is built whole before anything is written.
 int run_query(const JsonCommandOptions& options) {
   InputSource input(options.file);
-  const std::string request = input.read_all(kMaxRequestBytes);
+  const std::string request = input.read_all(
+      options.max_request_bytes, fmt::format("The limit is --max-request-bytes (now {}).", options.max_request_bytes));
   if (is_blank(request)) throw CommandError("no request: the input is empty");
   std::string answer;
   if (auto error = wcfpolicy::evaluate_json(request, answer, {.explain = options.explain})) {
@@ -39,13 +39,6 @@ int run_query(const JsonCommandOptions& options) {
   return kAnswered;
 }
 
-// {"line":N,"error":{...}}: a bad line's place in the output.
-void append_line_error(std::string& out, std::size_t line_number, const wcfpolicy::RequestError& error) {
-  fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"error\":", line_number);
-  wcfpolicy::append_error_json(out, error);
-  out += '}';
-}
-
 // JSON Lines in, JSON Lines out, in order, one line in memory at a time.
 int run_batch(const JsonCommandOptions& options) {
   InputSource input(options.file);
@@ -53,26 +46,13 @@ int run_batch(const JsonCommandOptions& options) {
   // A peer that writes a request and waits for its answer gets it before we wait for more input.
   input.set_before_wait([&out] { out.flush(); });
   const wcfpolicy::JsonOptions json_options{.explain = options.explain};
-  std::string line;
+  LineReader::Line line;
   std::string answer;
-  std::size_t line_number = 0;
   bool any_bad = false;
-  while (input.next_line(line)) {
-    ++line_number;
-    if (is_blank(line)) continue;
+  while (input.next_line(line, options.max_request_bytes)) {
+    if (line.blank) continue;
     answer.clear();
-    std::optional<wcfpolicy::RequestError> error;
-    if (input.truncated()) {
-      error = wcfpolicy::RequestError{
-          "", fmt::format("the line is longer than {} bytes: not a request", kMaxRequestBytes)};
-    } else {
-      error = wcfpolicy::evaluate_json(line, answer, json_options);
-    }
-    if (error) {
-      append_line_error(answer, line_number, *error);
-      any_bad = true;
-    }
-    answer += '\n';
+    if (!append_batch_result(answer, line, json_options, options.max_request_bytes)) any_bad = true;
     out.write(answer);
   }
   out.flush();
@@ -85,6 +65,14 @@ void add_explain_flag(CLI::App& command, bool& explain) {
                    "inputs it read");
 }
 
+void add_max_request_bytes_option(CLI::App& command, std::size_t& max_request_bytes, std::string_view what) {
+  command
+      .add_option("--max-request-bytes", max_request_bytes,
+                  fmt::format("The longest {} read, in bytes (default {})", what, kMaxRequestBytes))
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, kLargestMaxRequestBytes));
+}
+
 }  // namespace
 
 void add_json_commands(CLI::App& app, int& status) {
@@ -92,6 +80,7 @@ void add_json_commands(CLI::App& app, int& status) {
   CLI::App* query = add_command(app, "query", "Answer one JSON request (from FILE, or standard input) with one JSON line");
   query->add_option("FILE", query_options->file, "The request; - or nothing for standard input")->type_name("");
   add_explain_flag(*query, query_options->explain);
+  add_max_request_bytes_option(*query, query_options->max_request_bytes, "request");
   query->footer(
       "A request is a JSON object whose \"question\" is impersonation, token_level, delegation_reach,\n"
       "scenario, winrm_proxy or winrm_config, with that question's inputs as fields. A request that\n"
@@ -107,10 +96,12 @@ void add_json_commands(CLI::App& app, int& status) {
   batch->add_option("FILE", batch_options->file, "The requests, one JSON object a line; - or nothing for standard input")
       ->type_name("");
   add_explain_flag(*batch, batch_options->explain);
+  add_max_request_bytes_option(*batch, batch_options->max_request_bytes, "request line");
   batch->footer(
       "Blank lines are skipped (and counted). A bad line gets {\"line\":N,\"error\":{\"field\":...,\n"
       "\"message\":...}} in its place (N counts from 1); the other lines are still answered, and the\n"
-      "exit status is then 2. Input is read and answered a line at a time, at constant memory.\n\n"
+      "exit status is then 2. A line longer than --max-request-bytes is such a bad line. Input is read\n"
+      "and answered a line at a time, at constant memory; a byte order mark and CRLF are accepted.\n\n"
       "Example:\n"
       "  policy-eval batch requests.jsonl > answers.jsonl\n");
   batch->callback([batch_options, &status] { status = run_batch(*batch_options); });

@@ -43,7 +43,8 @@ std::vector<std::string> command_names(CLI::App& app) {
 }
 
 void print_error(std::string_view message) {
-  std::fputs(fmt::format("policy-eval: error: {}\n", message).c_str(), stderr);
+  // A message may quote raw input (a file name, an argument): show bytes that are not UTF-8 as \xHH.
+  std::fputs(fmt::format("policy-eval: error: {}\n", wcfpolicy::escape_invalid_utf8(message)).c_str(), stderr);
 }
 
 // CLI11 would call an unknown command an unexpected argument; say what it is instead.

@@ -20,17 +20,17 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 std::string os_reason() { return std::strerror(errno); }
 
-void drop_byte_order_mark(std::string& text) {
-  if (std::string_view(text).substr(0, kByteOrderMark.size()) == kByteOrderMark) {
-    text.erase(0, kByteOrderMark.size());
-  }
-}
+// A read that failed, with the OS's reason; InputSource turns it into a CommandError that says
+// where the input stopped.
+struct ReadFailure {
+  std::string reason;
+};
 
 }  // namespace
 
 // ---- InputSource ----------------------------------------------------------------------------
 
-InputSource::InputSource(const std::string& path) : buffer_(kBufferBytes) {
+InputSource::InputSource(const std::string& path) {
   if (path == "-") {
     name_ = "standard input";
     if (::isatty(STDIN_FILENO) != 0) {
@@ -48,57 +48,44 @@ InputSource::~InputSource() {
   if (owns_fd_) ::close(fd_);
 }
 
-bool InputSource::refill() {
+std::size_t InputSource::read_some(char* buffer, std::size_t capacity) {
   if (before_wait_) before_wait_();
   while (true) {
-    const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
-    if (n > 0) {
-      begin_ = 0;
-      end_ = static_cast<std::size_t>(n);
-      return true;
-    }
-    if (n == 0) return false;
-    if (errno != EINTR) throw CommandError(fmt::format("cannot read {}: {}", name_, os_reason()));
+    const ssize_t n = ::read(fd_, buffer, capacity);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw ReadFailure{os_reason()};
   }
 }
 
-std::string InputSource::read_all(std::size_t limit) {
-  std::string text(buffer_.data() + begin_, end_ - begin_);
-  begin_ = end_;
-  while (refill()) {
-    if (text.size() + end_ > limit) {
-      throw CommandError(fmt::format("{} is larger than {} bytes: too large for this command", name_, limit));
+std::string InputSource::read_all(std::size_t limit, const std::string& limit_hint) {
+  std::string text;
+  std::vector<char> buffer(kBufferBytes);
+  try {
+    while (const std::size_t n = read_some(buffer.data(), buffer.size())) {
+      if (text.size() + n > limit) {
+        throw CommandError(fmt::format("{} is larger than {} bytes: too large for this command", name_, limit),
+                           limit_hint);
+      }
+      text.append(buffer.data(), n);
     }
-    text.append(buffer_.data(), end_);
-    begin_ = end_;
+  } catch (const ReadFailure& failure) {
+    throw CommandError(fmt::format("cannot read {}: {}", name_, failure.reason));
   }
-  drop_byte_order_mark(text);
+  if (std::string_view(text).substr(0, kByteOrderMark.size()) == kByteOrderMark) text.erase(0, kByteOrderMark.size());
   return text;
 }
 
-bool InputSource::next_line(std::string& line) {
-  line.clear();
-  truncated_ = false;
-  bool read_any = false;
-  while (true) {
-    if (begin_ == end_ && !refill()) break;
-    read_any = true;
-    const char* start = buffer_.data() + begin_;
-    const std::size_t available = end_ - begin_;
-    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', available));
-    const std::size_t length = newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
-    // Keep at most kMaxRequestBytes of a line; the rest is read and dropped.
-    const std::size_t room = kMaxRequestBytes - std::min(line.size(), kMaxRequestBytes);
-    if (length > room) truncated_ = true;
-    line.append(start, std::min(length, room));
-    begin_ += newline != nullptr ? length + 1 : length;
-    if (newline != nullptr) break;
+bool InputSource::next_line(LineReader::Line& line, std::size_t max_line_bytes) {
+  if (!lines_) {
+    lines_.emplace([this](char* buffer, std::size_t capacity) { return read_some(buffer, capacity); },
+                   max_line_bytes);
   }
-  if (!read_any) return false;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (first_line_) drop_byte_order_mark(line);
-  first_line_ = false;
-  return true;
+  try {
+    return lines_->next(line);
+  } catch (const ReadFailure& failure) {
+    throw CommandError(fmt::format("cannot read {} at line {}: {}", name_,
+                                   lines_->line_in_progress(), failure.reason));
+  }
 }
 
 // ---- Output ---------------------------------------------------------------------------------

@@ -5,15 +5,20 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "line_reader.hpp"
+
 namespace policy_eval {
 
-// The largest request `query` reads and the longest line `batch` keeps: requests are a few
-// hundred bytes, so anything near this is not a request.
+// The default for --max-request-bytes: the largest request `query` reads and the longest line
+// `batch` reads as a request. Requests are a few hundred bytes, so anything near this is not one.
 inline constexpr std::size_t kMaxRequestBytes = std::size_t{1} << 20;
+// The most --max-request-bytes may be set to: a request is held whole in memory.
+inline constexpr std::size_t kLargestMaxRequestBytes = std::size_t{1} << 30;
 
 // InputSource: a file named on the command line, or standard input for "-".
 class InputSource {
@@ -29,28 +34,23 @@ class InputSource {
   [[nodiscard]] const std::string& name() const { return name_; }
 
   // The whole input, without a leading UTF-8 byte order mark. Throws CommandError when it is
-  // longer than `limit` bytes or cannot be read.
-  [[nodiscard]] std::string read_all(std::size_t limit);
+  // longer than `limit` bytes (with `limit_hint` as the hint) or cannot be read.
+  [[nodiscard]] std::string read_all(std::size_t limit, const std::string& limit_hint = {});
 
-  // next_line(line): the next line, without its "\n" or "\r\n" (and without a byte order mark on
-  // the first line); false at the end of the input. A line longer than kMaxRequestBytes is cut
-  // there and reported by `truncated()`. `before_wait` runs before each read that may block, so
-  // that a caller can flush answers to a peer that waits for them before it writes more.
-  bool next_line(std::string& line);
-  [[nodiscard]] bool truncated() const { return truncated_; }
+  // next_line(line): the next line (see LineReader), a line longer than `max_line_bytes` marked
+  // too long; false at the end of the input. Throws CommandError naming the line it stopped at
+  // when the input cannot be read. `before_wait` runs before each read that may block, so that a
+  // caller can flush answers to a peer that waits for them before it writes more.
+  bool next_line(LineReader::Line& line, std::size_t max_line_bytes);
   void set_before_wait(std::function<void()> before_wait) { before_wait_ = std::move(before_wait); }
 
  private:
-  bool refill();  // false at the end of the input
+  std::size_t read_some(char* buffer, std::size_t capacity);  // 0 at the end; throws ReadFailure
 
   int fd_ = 0;
   bool owns_fd_ = false;
   std::string name_;
-  std::vector<char> buffer_;
-  std::size_t begin_ = 0;
-  std::size_t end_ = 0;
-  bool first_line_ = true;
-  bool truncated_ = false;
+  std::optional<LineReader> lines_;
   std::function<void()> before_wait_;
 };
 

@@ -1,0 +1,107 @@
+// gen-requests N [SEED]: writes N requests as JSON Lines, mixing every question with valid,
+// varied inputs, for the throughput benchmark of `policy-eval batch`. The same N and SEED give
+// the same bytes on every machine: the generator uses its own PRNG (SplitMix64) and its own
+// mapping to ranges, not std::uniform_int_distribution, whose output the standard leaves open.
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace {
+
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+  bool coin() { return (next() & 1) != 0; }
+  template <std::size_t N>
+  std::string_view pick(const std::array<std::string_view, N>& values) { return values[below(N)]; }
+
+ private:
+  std::uint64_t state_;
+};
+
+constexpr std::array<std::string_view, 3> kOptions{"NotAllowed", "Allowed", "Required"};
+constexpr std::array<std::string_view, 4> kLevels{"Anonymous", "Identification", "Impersonation", "Delegation"};
+constexpr std::array<std::string_view, 3> kMechanisms{"cached_token_windows", "cached_token_username", "s4u"};
+constexpr std::array<std::string_view, 5> kAllLevels{"None", "Anonymous", "Identification", "Impersonation", "Delegation"};
+constexpr std::array<std::string_view, 3> kBackends{"none", "same_machine", "remote_machine"};
+constexpr std::array<std::string_view, 4> kPrivileges{"[]", R"(["SeImpersonatePrivilege"])", R"(["SeTcbPrivilege"])",
+                                                      R"(["SeImpersonatePrivilege","SeTcbPrivilege"])"};
+constexpr std::array<std::string_view, 6> kAuth{"Negotiate", "Kerberos", "CredSSP", "Basic", "Digest", "Certificate"};
+
+std::string_view boolean(bool b) { return b ? "true" : "false"; }
+
+// Each binding with a credential that the rules cover, as JSON members.
+constexpr std::array<std::string_view, 9> kBindings{
+    R"("binding":"NetTcpBinding","client_credential_type":"Windows")",
+    R"("binding":"WSHttpBinding","client_credential_type":"Windows")",
+    R"("binding":"WSDualHttpBinding","client_credential_type":"UserName")",
+    R"("binding":"BasicHttpBinding","security_mode":"TransportWithMessageCredential","client_credential_type":"UserName")",
+    R"("binding":"NetTcpBinding","client_credential_type":"Certificate","map_client_certificate_to_windows_account":true)",
+    R"("binding":"WSHttpBinding","client_credential_type":"Certificate")",
+    R"("binding":"CustomBinding","client_credential_type":"Windows","require_cancellation":true)",
+    R"("binding":"CustomBinding","client_credential_type":"Windows","require_cancellation":false,"secure_conversation":{"require_cancellation":false})",
+    R"("binding":"CustomBinding","client_credential_type":"UserName","username_validation_mode":"Windows")"};
+
+std::string request(SplitMix64& rng) {
+  switch (rng.below(6)) {
+    case 0:
+      return fmt::format(R"({{"question":"impersonation","impersonation_option":"{}","impersonate_caller_for_all_operations":{}}})",
+                         rng.pick(kOptions), boolean(rng.coin()));
+    case 1:
+      return fmt::format(
+          R"({{"question":"token_level","mechanism":"{}","allowed_impersonation_level":"{}","se_impersonate_privilege":{},"se_tcb_privilege":{},"delegation_capable":{}}})",
+          rng.pick(kMechanisms), rng.pick(kLevels), boolean(rng.coin()), boolean(rng.coin()), boolean(rng.coin()));
+    case 2:
+      return fmt::format(R"({{"question":"delegation_reach","token_level":"{}"}})", rng.pick(kAllLevels));
+    case 3:
+    case 4:
+      return fmt::format(
+          R"({{"question":"scenario",{},"impersonation_option":"{}","allowed_impersonation_level":"{}","service_privileges":{},"delegation_capable":{},"backend":"{}"}})",
+          rng.pick(kBindings), rng.pick(std::array<std::string_view, 2>{"Allowed", "Required"}), rng.pick(kLevels),
+          rng.pick(kPrivileges), boolean(rng.coin()), rng.pick(kBackends));
+    default:
+      return fmt::format(
+          R"({{"question":"winrm_proxy","winrm_version":"2.0","transport":"{}","auth_mechanism":"{}","encryption_enforced":{},"proxy":{{"requires_authentication":{},"supports_http11":{},"connection_based_auth":{},"connection_persistence":{},"settings_source":"winhttp"}}}})",
+          rng.coin() ? "HTTPS" : "HTTP", rng.pick(kAuth), boolean(rng.coin()), boolean(rng.coin()), boolean(rng.coin()),
+          boolean(rng.coin()), boolean(rng.coin()));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3) {
+    std::fputs("usage: gen-requests N [SEED]\n  writes N requests (JSON Lines) mixing every question to stdout\n", stderr);
+    return 2;
+  }
+  char* end = nullptr;
+  const unsigned long long count = std::strtoull(argv[1], &end, 10);
+  const unsigned long long seed = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 2026;
+  if (end == argv[1] || *end != '\0') {
+    std::fprintf(stderr, "gen-requests: N must be a whole number, got \"%s\"\n", argv[1]);
+    return 2;
+  }
+  SplitMix64 rng(seed);
+  std::string buffer;
+  for (unsigned long long i = 0; i < count; ++i) {
+    buffer += request(rng);
+    buffer += '\n';
+    if (buffer.size() > (1u << 16)) {
+      if (std::fwrite(buffer.data(), 1, buffer.size(), stdout) != buffer.size()) return 1;
+      buffer.clear();
+    }
+  }
+  return std::fwrite(buffer.data(), 1, buffer.size(), stdout) == buffer.size() && std::fflush(stdout) == 0 ? 0 : 1;
+}
