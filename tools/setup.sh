@@ -2,7 +2,8 @@
 # Installs what building and testing wcfpolicy needs on Debian, if it is not there yet.
 set -euo pipefail
 
-packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev)
+# python3-jsonschema validates the SARIF reports against the SARIF 2.1.0 schema in the tests.
+packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev python3-jsonschema)
 
 missing=()
 for p in "${packages[@]}"; do
