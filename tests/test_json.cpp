@@ -2,6 +2,7 @@
 // allowed; stable, deterministic output.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "test_support.hpp"
@@ -133,6 +134,50 @@ TEST_CASE("explanations name each rule and the inputs it read") {
   CHECK(steps[1]["read"][0] == nlohmann::json{{"field", "impersonation_option"}, {"value", "NotAllowed"}, {"default", true}});
   CHECK(steps[2]["rule"] == "TW-3");
   CHECK_FALSE(answer({{"question", "scenario"}, {"binding", "NetTcpBinding"}, {"client_credential_type", "Windows"}}).contains("explanation"));
+}
+
+}  // namespace wcfpolicy::test
+
+namespace wcfpolicy::test {
+
+// The writer puts the engine's own text (messages, steps, names) into answers unescaped: it must
+// need no escaping. Every answer of a broad sweep, explained, must be JSON that re-serialises
+// byte for byte.
+TEST_CASE("the engine's own text in answers needs no escaping") {
+  const auto check = [](const nlohmann::json& request) {
+    std::string out;
+    JsonOptions options;
+    options.explain = true;
+    if (evaluate_json(request.dump(), out, options)) return;
+    const auto parsed = nlohmann::ordered_json::parse(out);
+    CHECK(parsed.dump() == out);
+  };
+  int count = 0;
+  for (const char* binding : {"NetTcpBinding", "WSHttpBinding", "BasicHttpBinding", "CustomBinding"}) {
+    for (const char* credential : {"None", "Windows", "UserName", "Certificate"}) {
+      for (const char* option : {"NotAllowed", "Allowed", "Required"}) {
+        for (const char* level : {"Anonymous", "Identification", "Impersonation", "Delegation"}) {
+          for (const char* backend : {"none", "same_machine", "remote_machine"}) {
+            for (bool flag : {false, true}) {
+              check({{"question", "scenario"}, {"binding", binding}, {"client_credential_type", credential},
+                     {"security_mode", "TransportWithMessageCredential"}, {"require_cancellation", flag},
+                     {"impersonation_option", option}, {"impersonate_caller_for_all_operations", flag},
+                     {"allowed_impersonation_level", level}, {"service_privileges", {"SeImpersonatePrivilege"}},
+                     {"delegation_capable", flag}, {"allow_anonymous_logons", flag}, {"backend", backend},
+                     {"client_on_same_machine", true}, {"client_account", "LocalSystem"},
+                     {"stateful_security_context", flag}, {"service_on_windows_xp", true},
+                     {"imperative_impersonation", flag ? "not_reverted" : "reverted"}});
+              ++count;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(data_path("winrm"))) {
+    if (entry.path().extension() == ".json") check(nlohmann::json::parse(read_file(entry.path().string())));
+  }
+  CHECK(count > 1000);
 }
 
 }  // namespace wcfpolicy::test

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "json_reader.hpp"
+#include "byte_scan.hpp"
 #include "utf8.hpp"
 
 namespace wcfpolicy {
@@ -21,36 +22,36 @@ void JsonWriter::value(long long n) {
 
 void JsonWriter::string_literal(std::string_view s) {
   out_ += '"';
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {
+  // Runs of bytes that need no escaping are appended whole: most strings are one run.
+  std::size_t run = 0;
+  for (std::size_t i = find_special_byte(s, 0); i < s.size(); i = find_special_byte(s, i + 1)) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    out_.append(s.data() + run, i - run);
+    if (c >= 0x80) {
       // Never pass on bytes that are not UTF-8: the line would not be JSON any more.
       const std::size_t n = utf8_sequence(s, i);
       out_.append(n != 0 ? s.substr(i, n) : kReplacementCharacter);
       i += (n != 0 ? n : utf8_invalid_run(s, i)) - 1;
-      continue;
+    } else {
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
+      }
     }
-    switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out_ += c;
-        }
-    }
+    run = i + 1;
   }
+  out_.append(s.data() + run, s.size() - run);
   out_ += '"';
 }
 
 void JsonWriter::rules(const Trace& trace) {
   key("rules");
   begin_array();
-  for (std::string_view id : trace.rules) value(id);
+  for (std::string_view id : trace.rules) trusted(id);
   end_array();
 }
 
@@ -60,7 +61,7 @@ void JsonWriter::findings(const Trace& trace) {
   for (const Finding& f : trace.findings) {
     begin_object();
     key("rule");
-    value(f.rule);
+    trusted(f.rule);
     key("severity");
     value(f.severity);
     key("message");
@@ -76,7 +77,7 @@ void JsonWriter::explanation(const Trace& trace) {
   for (const Step& step : trace.steps) {
     begin_object();
     key("rule");
-    value(step.rule);
+    trusted(step.rule);
     key("taken");
     value(step.taken);
     key("read");
@@ -84,9 +85,9 @@ void JsonWriter::explanation(const Trace& trace) {
     for (const Read& r : step.reads) {
       begin_object();
       key("field");
-      value(r.field);
+      trusted(r.field);
       key("value");
-      value(r.value);
+      trusted(r.value);
       key("default");
       value(r.defaulted);
       end_object();
@@ -112,7 +113,7 @@ void write_fields(JsonWriter& w, const ImpersonationAnswer& a) {
     w.key("error");
     w.begin_object();
     w.key("exception");
-    w.value(kInvalidOperationException);
+    w.trusted(kInvalidOperationException);
     w.key("message");
     w.value(kIo5Message);
     w.end_object();

@@ -120,7 +120,7 @@ class ObjectReader {
   JsonValue object_;
   std::string path_;
   RequestError& error_;
-  std::array<std::string_view, 48> known_{};
+  std::array<std::string_view, 48> known_;
   std::size_t known_count_ = 0;
 };
 
@@ -140,14 +140,29 @@ class JsonWriter {
   void end_object() { out_ += '}'; first_ = false; }
   void begin_array() { separate(); out_ += '['; first_ = true; }
   void end_array() { out_ += ']'; first_ = false; }
-  void key(std::string_view k) { separate(); string_literal(k); out_ += ':'; first_ = true; }
+  // key(k) and trusted(s) write the engine's own names (field names, enum names, rule ids),
+  // which need no escaping, as they are; value(s) escapes everything else, messages included.
+  // tests/test_json.cpp checks over a broad sweep of answers that this holds.
+  void key(std::string_view k) {
+    separate();
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+    first_ = true;
+  }
+  void trusted(std::string_view s) {
+    separate();
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
   void value(std::string_view s) { separate(); string_literal(s); }
   void value(bool b) { separate(); out_ += b ? "true" : "false"; }
   void value(long long n);
   void null() { separate(); out_ += "null"; }
   template <class E>
     requires std::is_enum_v<E>
-  void value(E e) { value(name(e)); }
+  void value(E e) { trusted(name(e)); }
   template <class T>
   void optional(const std::optional<T>& v) { if (v) value(*v); else null(); }
 

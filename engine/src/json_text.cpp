@@ -1,5 +1,6 @@
 #include "json_text.hpp"
 
+#include "byte_scan.hpp"
 #include "utf8.hpp"
 #include "wcfpolicy/policy.hpp"
 
@@ -81,7 +82,7 @@ class JsonParser {
   }
 
   bool object(std::uint32_t index, std::size_t depth) {
-    if (depth > max_depth_) return fail(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
+    if (depth > max_depth_) return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
     doc_.nodes_[index].type = JsonType::object;
     ++pos_;  // '{'
     skip_space();
@@ -101,7 +102,7 @@ class JsonParser {
       if (!string(key)) return false;
       if (is_duplicate(index, key, count, many_keys)) {
         doc_.path_.push_back({key, -1});
-        return fail(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
+        return fail_limit(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
       }
       skip_space();
       if (peek() != ':') return fail(fmt::format("expected ':' after the member name \"{}\", got {}", key, shown(pos_)));
@@ -132,7 +133,7 @@ class JsonParser {
   }
 
   bool array(std::uint32_t index, std::size_t depth) {
-    if (depth > max_depth_) return fail(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
+    if (depth > max_depth_) return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
     doc_.nodes_[index].type = JsonType::array;
     ++pos_;  // '['
     skip_space();
@@ -211,6 +212,7 @@ class JsonParser {
     const std::size_t start = pos_;
     bool escaped = false;
     while (true) {
+      pos_ = find_special_byte(text_, pos_);
       if (pos_ >= text_.size()) {
         pos_ = open;
         return fail("unterminated string");
@@ -223,10 +225,6 @@ class JsonParser {
         continue;
       }
       if (c < 0x20) return fail(fmt::format("control character {} inside a string: escape it", shown(pos_)));
-      if (c < 0x80) {
-        ++pos_;
-        continue;
-      }
       const std::size_t length = utf8_sequence(text_, pos_);
       if (length == 0) return fail(fmt::format("invalid UTF-8 {} inside a string", shown(pos_)));
       pos_ += length;
@@ -377,7 +375,14 @@ class JsonParser {
   }
 
   bool fail(const std::string& problem) { return fail_at(pos_, problem); }
-  bool fail_at(std::size_t at, const std::string& problem) {
+  // A limit the document breaks though it is well-formed JSON (a duplicate key, deep nesting).
+  bool fail_limit(const std::string& problem) {
+    const auto [line, column] = position(pos_);
+    doc_.error_ = fmt::format("{} (line {}, column {})", problem, line, column);
+    doc_.error_path_ = path();
+    return false;
+  }
+  [[nodiscard]] std::pair<std::size_t, std::size_t> position(std::size_t at) const {
     std::size_t line = 1;
     std::size_t line_start = 0;
     for (std::size_t i = 0; i < at && i < text_.size(); ++i) {
@@ -386,7 +391,11 @@ class JsonParser {
         line_start = i + 1;
       }
     }
-    doc_.error_ = fmt::format("malformed JSON at line {}, column {}: {}", line, at - line_start + 1, problem);
+    return {line, at - line_start + 1};
+  }
+  bool fail_at(std::size_t at, const std::string& problem) {
+    const auto [line, column] = position(at);
+    doc_.error_ = fmt::format("malformed JSON at line {}, column {}: {}", line, column, problem);
     doc_.error_path_ = path();
     return false;
   }

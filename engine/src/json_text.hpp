@@ -30,6 +30,7 @@ class JsonDocument;
 // JsonValue: a view of one node of a document; valid while the document is unchanged.
 class JsonValue {
  public:
+  JsonValue() = default;
   JsonValue(const JsonDocument& document, std::uint32_t index) : document_(&document), index_(index) {}
 
   [[nodiscard]] JsonType type() const { return node().type; }
@@ -65,8 +66,8 @@ class JsonValue {
  private:
   [[nodiscard]] const JsonNode& node() const;
 
-  const JsonDocument* document_;
-  std::uint32_t index_;
+  const JsonDocument* document_ = nullptr;
+  std::uint32_t index_ = 0;
 };
 
 class JsonDocument {

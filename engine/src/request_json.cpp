@@ -130,7 +130,7 @@ bool ObjectReader::fail(std::string_view key, const std::string& problem) {
 
 bool ObjectReader::fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
                              std::string_view type_name) {
-  std::string problem = json_quoted(given) + " is not a valid " + std::string(type_name);
+  std::string problem = quoted_excerpt(given) + " is not a valid " + std::string(type_name);
   if (auto suggestion = closest(given, allowed)) problem += "; did you mean " + json_quoted(*suggestion) + "?";
   std::string list;
   for (std::string_view n : allowed) list += (list.empty() ? "" : ", ") + std::string(n);
@@ -174,9 +174,11 @@ std::optional<JsonValue> ObjectReader::get_array(std::string_view key, bool& ok)
 }
 
 bool ObjectReader::finish() {
-  const std::vector<std::string_view> known(known_.begin(), known_.begin() + static_cast<std::ptrdiff_t>(known_count_));
+  const auto first = known_.begin();
+  const auto last = known_.begin() + static_cast<std::ptrdiff_t>(known_count_);
   for (const JsonValue member : object_) {
-    if (std::find(known.begin(), known.end(), member.key()) != known.end()) continue;
+    if (std::find(first, last, member.key()) != last) continue;
+    const std::vector<std::string_view> known(first, last);
     std::string problem = "unknown field";
     if (auto suggestion = closest(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
     std::string list;
