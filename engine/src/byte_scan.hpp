@@ -21,6 +21,7 @@ inline std::size_t find_special_byte(std::string_view text, std::size_t from) no
     return (word & kHighs) | ((word - kOnes * 0x20) & ~word & kHighs) | zero_byte(word ^ (kOnes * '"')) |
            zero_byte(word ^ (kOnes * '\\'));
   };
+  if (from >= text.size()) return text.size();
   std::size_t i = from;
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t word;
@@ -29,7 +30,7 @@ inline std::size_t find_special_byte(std::string_view text, std::size_t from) no
       return i + static_cast<std::size_t>(__builtin_ctzll(marks)) / 8;
     }
   }
-  if (i == text.size()) return i;
+  if (i >= text.size()) return text.size();  // `from` may be past the end (after a final "\\")
   // The last bytes, in a word whose missing bytes are made plain (' ').
   std::uint64_t word = kOnes * ' ';
   std::memcpy(&word, text.data() + i, text.size() - i);

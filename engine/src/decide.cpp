@@ -92,9 +92,9 @@ void explain_rows_not_taken(const Table& table, const std::array<Input, Table::c
     for (std::size_t c = 0; c < Table::column_count; ++c) {
       if (!inputs[c].known || table.rows[r].in[c].accepts(inputs[c].value)) continue;
       const Column& column = table.columns[c];
-      Step& step = trace.step(table.rows[r].id, "not taken: the row does not accept this value");
-      step.taken = false;
-      step.reads.push_back(Read{column.field, column.value_name(inputs[c].value), false});
+      StepRef step = trace.step(table.rows[r].id, "not taken: the row does not accept this value");
+      step.not_taken();
+      step.read(Read{column.field, column.value_name(inputs[c].value), false});
       break;
     }
   }
@@ -150,10 +150,10 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
       if (auto error = look_up(TW, inputs, row)) return *error;
       const auto& r = TW.rows[row];
       trace.rule(r.id);
-      Step& step = trace.step(r.id, level_text(r.out));
-      step.reads.push_back(read_given("allowed_impersonation_level", in.allowed));
-      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
-      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      StepRef step = trace.step(r.id, level_text(r.out));
+      step.read(read_given("allowed_impersonation_level", in.allowed));
+      step.read(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.read(read_given("delegation_capable", in.delegation_capable));
       return r.out;
     }
     case Mechanism::cached_token_username: {
@@ -162,9 +162,9 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
       if (auto error = look_up(TU, inputs, row)) return *error;
       const auto& r = TU.rows[row];
       trace.rule(r.id);
-      Step& step = trace.step(r.id, level_text(r.out));
-      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
-      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      StepRef step = trace.step(r.id, level_text(r.out));
+      step.read(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.read(read_given("delegation_capable", in.delegation_capable));
       return r.out;
     }
     case Mechanism::s4u: {
@@ -173,10 +173,10 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
       if (auto error = look_up(TS, inputs, row)) return *error;
       const auto& r = TS.rows[row];
       trace.rule(r.id);
-      Step& step = trace.step(r.id, level_text(r.out));
-      step.reads.push_back(read_given("se_tcb_privilege", in.se_tcb));
-      step.reads.push_back(read_given("se_impersonate_privilege", in.se_impersonate));
-      step.reads.push_back(read_given("delegation_capable", in.delegation_capable));
+      StepRef step = trace.step(r.id, level_text(r.out));
+      step.read(read_given("se_tcb_privilege", in.se_tcb));
+      step.read(read_given("se_impersonate_privilege", in.se_impersonate));
+      step.read(read_given("delegation_capable", in.delegation_capable));
       return r.out;
     }
     case Mechanism::none:
@@ -203,14 +203,14 @@ ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
   if (m.count == 1) {
     const auto& r = DR.rows[static_cast<std::size_t>(m.row)];
     trace.rule(r.id);
-    Step& step = trace.step(r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
+    StepRef step = trace.step(r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
                                   : r.out.cross_process ? "delegation reaches other processes on the same computer only"
                                                         : "no delegation: not across processes, not across computers");
-    step.reads.push_back(Read{"token_level", name(level), false});
+    step.read(Read{"token_level", name(level), false});
     return {r.out, true};
   }
-  Step& step = trace.step("DR", "derived, not documented: a token below Identification delegates nowhere");
-  step.reads.push_back(Read{"token_level", name(level), false});
+  StepRef step = trace.step("DR", "derived, not documented: a token below Identification delegates nowhere");
+  step.read(Read{"token_level", name(level), false});
   return {{false, false}, false};
 }
 
@@ -239,23 +239,23 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
 
   CredentialType presented = credential;
   if (basic && mode == SecurityMode::None && credential != CredentialType::None) {
-    Step& step = trace.step("BM", "BasicHttpBinding with security mode None sends no client "
+    StepRef step = trace.step("BM", "BasicHttpBinding with security mode None sends no client "
                                   "credential, so the caller is anonymous");
-    step.reads.push_back(Read{"binding", name(binding), false});
-    step.reads.push_back(read("security_mode", r.security_mode, SecurityMode::None));
-    step.reads.push_back(Read{"client_credential_type", name(credential), false});
+    step.read(Read{"binding", name(binding), false});
+    step.read(read("security_mode", r.security_mode, SecurityMode::None));
+    step.read(Read{"client_credential_type", name(credential), false});
     presented = CredentialType::None;
   }
 
   if (!credential_maps_to_windows(r, presented)) {
-    Step& step = trace.step("BM", "the client credential cannot be mapped to a Windows account: "
+    StepRef step = trace.step("BM", "the client credential cannot be mapped to a Windows account: "
                                   "no impersonation mechanism (only identity flow as data)");
-    step.reads.push_back(Read{"client_credential_type", name(presented), false});
+    step.read(Read{"client_credential_type", name(presented), false});
     if (presented == CredentialType::Certificate) {
-      step.reads.push_back(read("map_client_certificate_to_windows_account",
+      step.read(read("map_client_certificate_to_windows_account",
                                 r.map_client_certificate_to_windows_account, false));
     } else if (presented == CredentialType::UserName) {
-      step.reads.push_back(read("username_validation_mode", r.username_validation_mode,
+      step.read(read("username_validation_mode", r.username_validation_mode,
                                 UsernameValidationMode::Windows));
     }
     return Mechanism::none;
@@ -274,16 +274,16 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
   if (m.count == 1) {
     const auto& row = BM.rows[static_cast<std::size_t>(m.row)];
     trace.rule(row.id);
-    Step& step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"
+    StepRef step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"
                                     : row.out == Mechanism::cached_token_windows
                                         ? "cached token from the client's Windows credential"
                                         : "cached token from the client's user name credential");
-    step.reads.push_back(Read{"binding", name(binding), false});
-    step.reads.push_back(Read{"client_credential_type", name(presented), false});
-    if (basic) step.reads.push_back(read("security_mode", r.security_mode, SecurityMode::None));
+    step.read(Read{"binding", name(binding), false});
+    step.read(Read{"client_credential_type", name(presented), false});
+    if (basic) step.read(read("security_mode", r.security_mode, SecurityMode::None));
     if (binding == Binding::CustomBinding) {
-      step.reads.push_back(read_given("require_cancellation", r.require_cancellation));
-      step.reads.push_back(Read{"secure_conversation", name(conversation), false});
+      step.read(read_given("require_cancellation", r.require_cancellation));
+      step.read(Read{"secure_conversation", name(conversation), false});
     }
     return row.out;
   }
@@ -323,9 +323,9 @@ Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& req
   answer.trace.explain = explain;
   answer.outcome = row.out;
   answer.trace.rule(row.id);
-  Step& step = answer.trace.step(row.id, outcome_text(row.out));
-  step.reads.push_back(read_given("impersonation_option", request.impersonation_option));
-  step.reads.push_back(read_given("impersonate_caller_for_all_operations",
+  StepRef step = answer.trace.step(row.id, outcome_text(row.out));
+  step.read(read_given("impersonation_option", request.impersonation_option));
+  step.read(read_given("impersonate_caller_for_all_operations",
                                   request.impersonate_caller_for_all_operations));
   if (row.out == ImpersonationOutcome::invalid_configuration) {
     answer.trace.finding(row.id, Severity::error, kIo5Message);
@@ -395,9 +395,9 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   const auto& io_row = IO.rows[static_cast<std::size_t>(io.row)];
   trace.rule(io_row.id);
   {
-    Step& step = trace.step(io_row.id, outcome_text(io_row.out));
-    step.reads.push_back(read("impersonation_option", r.impersonation_option, ImpersonationOption::NotAllowed));
-    step.reads.push_back(read("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations, false));
+    StepRef step = trace.step(io_row.id, outcome_text(io_row.out));
+    step.read(read("impersonation_option", r.impersonation_option, ImpersonationOption::NotAllowed));
+    step.read(read("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations, false));
   }
   const Backend backend = r.backend.value_or(Backend::none);
   if (backend != Backend::none) answer.backend_reachable = false;
@@ -416,9 +416,9 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
   const CredentialType credential = *r.client_credential_type;
   if (credential == CredentialType::Windows && allowed == TokenLevel::Anonymous) {
-    Step& step = trace.step("P-4", "the client logs on anonymously");
-    step.reads.push_back(Read{"allowed_impersonation_level", name(allowed), false});
-    step.reads.push_back(read("allow_anonymous_logons", r.allow_anonymous_logons, false));
+    StepRef step = trace.step("P-4", "the client logs on anonymously");
+    step.read(Read{"allowed_impersonation_level", name(allowed), false});
+    step.read(read("allow_anonymous_logons", r.allow_anonymous_logons, false));
     if (!r.allow_anonymous_logons.value_or(false)) {
       reject("P-4", "AllowedImpersonationLevel Anonymous logs the client on anonymously, and the "
                     "service does not allow anonymous logons: the call is rejected (set "
@@ -448,19 +448,19 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   const bool stateful = r.stateful_security_context.value_or(false);
   if (wants_to_impersonate && stateful && r.client_on_same_machine.value_or(false) &&
       r.client_account.value_or(ClientAccount::user) != ClientAccount::user) {
-    Step& step = trace.step("P-2", "a system-account client on the same computer with a stateful "
+    StepRef step = trace.step("P-2", "a system-account client on the same computer with a stateful "
                                    "secure session cannot be impersonated");
-    step.reads.push_back(read("client_account", r.client_account, ClientAccount::user));
-    step.reads.push_back(read("client_on_same_machine", r.client_on_same_machine, false));
-    step.reads.push_back(read("stateful_security_context", r.stateful_security_context, false));
+    step.read(read("client_account", r.client_account, ClientAccount::user));
+    step.read(read("client_on_same_machine", r.client_on_same_machine, false));
+    step.read(read("stateful_security_context", r.stateful_security_context, false));
     reject("P-2", "The client runs as a system account on the service's computer and the secure "
                   "session uses stateful security context tokens: the client cannot be "
                   "impersonated (use stateless tokens, the default of system-provided bindings).");
   }
   if (wants_to_impersonate && stateful && r.service_on_windows_xp.value_or(false)) {
-    Step& step = trace.step("P-3", "on Windows XP a stateful security context token breaks impersonation");
-    step.reads.push_back(read("service_on_windows_xp", r.service_on_windows_xp, false));
-    step.reads.push_back(read("stateful_security_context", r.stateful_security_context, false));
+    StepRef step = trace.step("P-3", "on Windows XP a stateful security context token breaks impersonation");
+    step.read(read("service_on_windows_xp", r.service_on_windows_xp, false));
+    step.read(read("stateful_security_context", r.stateful_security_context, false));
     reject("P-3", "On Windows XP, impersonation fails with InvalidOperationException when a "
                   "stateful security context token is created.");
   }
@@ -492,8 +492,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   if (backend == Backend::none) return answer;
   const bool remote = backend == Backend::remote_machine;
   if (!answer.impersonates || !answer.token_level) {
-    Step& step = trace.step(io_row.id, "the back-end call does not run as the client");
-    step.reads.push_back(Read{"backend", name(backend), false});
+    StepRef step = trace.step(io_row.id, "the back-end call does not run as the client");
+    step.read(Read{"backend", name(backend), false});
     return answer;
   }
   const ReachAnswer reach = reach_for(*answer.token_level, trace);

@@ -221,7 +221,7 @@ class JsonParser {
       if (c == '"') break;
       if (c == '\\') {
         escaped = true;
-        pos_ += 2;
+        pos_ = std::min(pos_ + 2, text_.size());  // a backslash may be the last byte
         continue;
       }
       if (c < 0x20) return fail(fmt::format("control character {} inside a string: escape it", shown(pos_)));

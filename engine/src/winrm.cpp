@@ -210,18 +210,18 @@ class Evaluation {
       pending_.push_back(Pending{input, rule.verdict});
       conclusion = kNotChecked;
     }
-    Step& step = trace_.step(rule.id, conclusion);
-    step.taken = taken;
-    for (const Read& r : reads) step.reads.push_back(r);
+    StepRef step = trace_.step(rule.id, conclusion);
+    if (!taken) step.not_taken();
+    for (const Read& r : reads) step.read(r);
   }
 
   // need(rules, input, potential): the rules named by `rules` cannot be told apart without
   // `input`, and could give `potential`.
   void need(std::string_view rules, const InputSpec& input, Verdict potential) noexcept {
     pending_.push_back(Pending{&input, potential});
-    Step& step = trace_.step(rules, kNotChecked);
-    step.taken = false;
-    step.reads.push_back(Read{input.field, "not given", false});
+    StepRef step = trace_.step(rules, kNotChecked);
+    step.not_taken();
+    step.read(Read{input.field, "not given", false});
   }
 
   [[nodiscard]] Verdict verdict() const noexcept { return verdict_; }
@@ -380,10 +380,10 @@ Result<WinrmConfigAnswer> decide_winrm_config(const WinrmConfigRequest& r, Expla
     const bool pass = value == item.required;
     answer.checks[i] = HardeningCheck{&item, value, !given_value, pass};
 
-    Step& step = answer.trace.step(
+    StepRef step = answer.trace.step(
         item.id, pass ? "passes: the setting has the value the benchmarks require"
                       : "fails: the setting does not have the value the benchmarks require");
-    step.reads.push_back(Read{name(item.setting), bool_name(value), !given_value});
+    step.read(Read{name(item.setting), bool_name(value), !given_value});
     // WinRM's default is reported either way: auditors read the policy's registry value, which
     // an unconfigured machine does not have, and some defaults fail (WH-1, WH-3, WH-7).
     const Severity severity = pass ? Severity::info : item.severity;

@@ -100,6 +100,22 @@ struct Step {
 // nothing; rules and findings are always recorded.
 enum class Explain : std::uint8_t { no, yes };
 
+// StepRef: where a decision writes the inputs a step read. Without an explanation it refers to
+// no step, and every call on it does nothing.
+class StepRef {
+ public:
+  explicit StepRef(Step* step) noexcept : step_(step) {}
+  void read(const Read& r) noexcept {
+    if (step_ != nullptr) step_->reads.push_back(r);
+  }
+  void not_taken() noexcept {
+    if (step_ != nullptr) step_->taken = false;
+  }
+
+ private:
+  Step* step_;
+};
+
 // Trace: the part every answer shares.
 struct Trace {
   FixedList<std::string_view, 16> rules;
@@ -116,19 +132,12 @@ struct Trace {
     rule(id);
     findings.push_back(Finding{id, severity, message});
   }
-  // step(id, text): records a step and returns it for its reads; without Explain::yes the step
-  // goes to a scratch slot that is never read.
-  Step& step(std::string_view id, std::string_view text) noexcept {
-    if (explain == Explain::no || steps.size() == 24) {
-      scratch_.reads.clear();
-      return scratch_;
-    }
+  // step(id, text): records a step (with Explain::yes) and returns where to note its reads.
+  StepRef step(std::string_view id, std::string_view text) noexcept {
+    if (explain == Explain::no || steps.size() == 24) return StepRef(nullptr);
     steps.push_back(Step{id, text, {}, true});
-    return steps[steps.size() - 1];
+    return StepRef(&steps[steps.size() - 1]);
   }
-
- private:
-  Step scratch_{};
 };
 
 // InputError: the request cannot be answered as it stands. `field` is the JSON path of the
