@@ -115,20 +115,9 @@ class JsonParser {
       doc_.nodes_[child].key = key;
       link(index, previous, child);
       previous = child;
-      ++count;
-      skip_space();
-      if (peek() == ',') {
-        ++pos_;
-        skip_space();
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos_;
-        doc_.nodes_[index].size = count;
-        return true;
-      }
-      return fail(pos_ == text_.size() ? std::string("the input ends inside an object")
-                                       : fmt::format("expected ',' or '}}' after an object member, got {}", shown(pos_)));
+      bool done = false;
+      if (!after_item(index, ++count, '}', "an object", "an object member", done)) return false;
+      if (done) return true;
     }
   }
 
@@ -150,21 +139,30 @@ class JsonParser {
       doc_.path_.pop_back();
       link(index, previous, child);
       previous = child;
-      ++count;
-      skip_space();
-      if (peek() == ',') {
-        ++pos_;
-        skip_space();
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos_;
-        doc_.nodes_[index].size = count;
-        return true;
-      }
-      return fail(pos_ == text_.size() ? std::string("the input ends inside an array")
-                                       : fmt::format("expected ',' or ']' after an array element, got {}", shown(pos_)));
+      bool done = false;
+      if (!after_item(index, ++count, ']', "an array", "an array element", done)) return false;
+      if (done) return true;
     }
+  }
+
+  // After the count-th item of a container: ',' means another item follows; `close` ends the
+  // container (`done`); anything else is an error.
+  bool after_item(std::uint32_t index, std::uint32_t count, char close, std::string_view container,
+                  std::string_view item, bool& done) {
+    skip_space();
+    if (peek() == ',') {
+      ++pos_;
+      skip_space();
+      return true;
+    }
+    if (peek() == close) {
+      ++pos_;
+      doc_.nodes_[index].size = count;
+      done = true;
+      return true;
+    }
+    return fail(pos_ == text_.size() ? fmt::format("the input ends inside {}", container)
+                                     : fmt::format("expected ',' or '{}' after {}, got {}", close, item, shown(pos_)));
   }
 
   bool literal(std::uint32_t index, std::string_view word, JsonType type, bool value) {
