@@ -70,6 +70,8 @@ TEST_CASE("unknown enum values list the allowed ones and suggest the nearest") {
   CHECK(contains(e.message, "(allowed: NotAllowed, Allowed, Required)"));
   const auto binding = error_for(R"({"question":"scenario","binding":"WebHttpBinding","client_credential_type":"Windows"})");
   CHECK(binding.field == "binding");
+  CHECK(contains(binding.message, "\"WebHttpBinding\" is not covered by the documented rules"));
+  CHECK(contains(binding.message, "(allowed: BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding)"));
   const auto privilege = error_for(R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","service_privileges":["SeImpersonatePrivilege","SeTcb"]})");
   CHECK(privilege.field == "service_privileges[1]");
   CHECK(contains(privilege.message, "did you mean \"SeTcbPrivilege\"?"));

@@ -130,7 +130,10 @@ bool ObjectReader::fail(std::string_view key, const std::string& problem) {
 
 bool ObjectReader::fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
                              std::string_view type_name) {
-  std::string problem = quoted_excerpt(given) + " is not a valid " + std::string(type_name);
+  // SPEC.md section 1: a binding outside the documented five is "not covered", not guessed at.
+  std::string problem = quoted_excerpt(given) + (type_name == EnumNames<Binding>::type_name
+                                                     ? " is not covered by the documented rules"
+                                                     : " is not a valid " + std::string(type_name));
   if (auto suggestion = closest(given, allowed)) problem += "; did you mean " + json_quoted(*suggestion) + "?";
   std::string list;
   for (std::string_view n : allowed) list += (list.empty() ? "" : ", ") + std::string(n);
