@@ -92,4 +92,11 @@ Run run(const std::vector<std::string>& args, const RunOptions& options) {
   return result;
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
 }  // namespace cli_test

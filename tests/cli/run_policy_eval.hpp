@@ -28,4 +28,11 @@ std::string data(const std::string& path);
 // read_file(path): a file's whole text.
 std::string read_file(const std::string& path);
 
+// lines_of(text): its lines, without their "\n".
+std::vector<std::string> lines_of(const std::string& text);
+
+// contains(text, part), starts_with(text, prefix): for checks on output.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+inline bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
 }  // namespace cli_test

@@ -6,11 +6,13 @@
 
 #include "run_policy_eval.hpp"
 
+using cli_test::contains;
+using cli_test::lines_of;
 using cli_test::run;
+using cli_test::starts_with;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 const std::string kImpersonating =
     R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","impersonation_option":"Required","service_privileges":["SeImpersonatePrivilege"],"delegation_capable":true})";

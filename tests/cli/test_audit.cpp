@@ -20,7 +20,10 @@
 #include "run_policy_eval.hpp"
 
 using cli_test::read_file;
+using cli_test::contains;
+using cli_test::lines_of;
 using cli_test::run;
+using cli_test::starts_with;
 using cli_test::Run;
 using nlohmann::json;
 
@@ -47,14 +50,6 @@ const std::set<std::string> kFailingOnPurpose{
     "WinRM hardening of CONTOSO-MGMT01",
 };
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The answers to the inventory's requests, from `batch`, to compare the reports with.
 std::vector<json> inventory_answers() {

@@ -16,21 +16,15 @@
 
 using cli_test::data;
 using cli_test::read_file;
+using cli_test::contains;
+using cli_test::lines_of;
 using cli_test::run;
+using cli_test::starts_with;
 using cli_test::Run;
 using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
 // Every documented row id of SPEC.md: IO-1..IO-5, TW-1..TW-8, TU-1..3, TS-1..3, DR-1..3,
 // BM-1..7, P-1..P-10.
