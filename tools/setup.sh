@@ -2,8 +2,10 @@
 # Installs what building and testing wcfpolicy needs on Debian, if it is not there yet.
 set -euo pipefail
 
-# python3-jsonschema validates the SARIF reports against the SARIF 2.1.0 schema in the tests.
-packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev python3-jsonschema)
+# python3-jsonschema validates the SARIF reports against the SARIF 2.1.0 schema in the tests;
+# clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) build the fuzz targets.
+packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev python3-jsonschema
+          clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

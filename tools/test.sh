@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test job: install what is missing, build with warnings as errors, run the whole suite,
-# then build the consumer project against the installed package and as a subdirectory.
+# then build the consumer project against the installed package and as a subdirectory; then the
+# whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan), and each
+# fuzz target for a minute on its seeds (tools/fuzz.sh). Any sanitizer report fails the job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -19,3 +21,11 @@ echo "+ consumer project with add_subdirectory"
 cmake -S tests/consumer -B build/consumer-subdir -DWCFPOLICY_SOURCE_DIR="$PWD" >/dev/null
 cmake --build build/consumer-subdir -j2 >/dev/null
 build/consumer-subdir/consumer
+
+echo "+ the whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWCFPOLICY_SANITIZE=ON -DWCFPOLICY_WERROR=ON >/dev/null
+cmake --build build-asan -j2
+ctest --test-dir build-asan --output-on-failure
+
+echo "+ each fuzz target for a minute"
+tools/fuzz.sh 60

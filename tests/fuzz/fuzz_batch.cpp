@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "batch_line.hpp"
@@ -136,10 +137,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   const std::size_t small_limit = 1 + random.next() % 48;
   for (const std::size_t limit : {small_limit, std::size_t{1} << 20}) {
     const std::vector<SeenLine> expected = split_whole(data, limit);
-    for (const std::size_t chunk : {std::size_t{1}, std::size_t{0}, std::size_t{0}, data.size() + 1}) {
-      for (const std::size_t buffer_bytes : {std::size_t{1}, std::size_t{5}, LineReader::kDefaultBufferBytes}) {
-        require(read_in_chunks(data, limit, chunk, buffer_bytes, random) == expected);
-      }
+    // Reads of one byte; of random sizes, into a small buffer and a large one; of the whole
+    // input, into a buffer of one byte, a small one and one larger than the input.
+    const std::size_t whole = data.size() + 1;
+    constexpr std::size_t kLarge = 4097;  // above libFuzzer's -max_len in tools/fuzz.sh
+    const std::pair<std::size_t, std::size_t> chunkings[]{{1, kLarge}, {0, 5}, {0, kLarge},
+                                                          {whole, 1}, {whole, 5}, {whole, kLarge}};
+    for (const auto& [chunk, buffer_bytes] : chunkings) {
+      require(read_in_chunks(data, limit, chunk, buffer_bytes, random) == expected);
     }
     check_answers(data, limit);
   }
