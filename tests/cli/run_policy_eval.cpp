@@ -13,30 +13,6 @@
 namespace cli_test {
 namespace {
 
-// A temporary file, removed when it goes out of scope.
-class TempFile {
- public:
-  TempFile() : path_("/tmp/policy-eval-cli-test-XXXXXX") {
-    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
-    if (fd_ < 0) throw std::runtime_error("mkstemp failed");
-  }
-  ~TempFile() {
-    ::close(fd_);
-    ::unlink(path_.c_str());
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  [[nodiscard]] int fd() const { return fd_; }
-  [[nodiscard]] const std::string& path() const { return path_; }
-  void write(const std::string& text) const {
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
 
 int wait_for(pid_t pid) {
   int status = 0;
@@ -57,10 +33,9 @@ std::string read_file(const std::string& path) {
 std::string data(const std::string& path) { return std::string(CLI_DATA_DIR) + "/" + path; }
 
 Run run(const std::vector<std::string>& args, const RunOptions& options) {
-  const TempFile input;
+  const TempFile input(options.input.value_or(""));
   const TempFile out;
   const TempFile err;
-  input.write(options.input.value_or(""));
   // A pipe whose read end is closed before the child starts: its first write fails with EPIPE.
   int closed_pipe[2] = {-1, -1};
   if (options.stdout_closed) {
@@ -90,6 +65,18 @@ Run run(const std::vector<std::string>& args, const RunOptions& options) {
   result.out = read_file(out.path());
   result.err = read_file(err.path());
   return result;
+}
+
+TempFile::TempFile(const std::string& bytes, const std::string& suffix)
+    : path_("/tmp/policy-eval-test-XXXXXX" + suffix) {
+  fd_ = ::mkostemps(path_.data(), static_cast<int>(suffix.size()), O_CLOEXEC);
+  if (fd_ < 0) throw std::runtime_error("mkostemps failed for " + path_);
+  if (!bytes.empty()) std::ofstream(path_, std::ios::binary) << bytes;
+}
+
+TempFile::~TempFile() {
+  ::close(fd_);
+  ::unlink(path_.c_str());
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -28,6 +28,22 @@ std::string data(const std::string& path);
 // read_file(path): a file's whole text.
 std::string read_file(const std::string& path);
 
+// TempFile: a file under /tmp holding `bytes`, its name ending in `suffix`; removed when the
+// object goes out of scope.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& bytes = {}, const std::string& suffix = ".jsonl");
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] int fd() const { return fd_; }  // open for reading and writing
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 // lines_of(text): its lines, without their "\n".
 std::vector<std::string> lines_of(const std::string& text);
 

@@ -23,6 +23,7 @@ using cli_test::read_file;
 using cli_test::contains;
 using cli_test::lines_of;
 using cli_test::run;
+using cli_test::TempFile;
 using cli_test::starts_with;
 using cli_test::Run;
 using nlohmann::json;
@@ -75,23 +76,6 @@ const json kOrdersRequest = {{"question", "scenario"},
                              {"delegation_capable", true},
                              {"backend", "remote_machine"}};
 
-// A file removed when it goes out of scope.
-class TempFile {
- public:
-  explicit TempFile(const std::string& text) {
-    const int fd = ::mkstemp(path_.data());
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempFile() { std::filesystem::remove(path_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_ = "/tmp/policy-eval-audit-test-XXXXXX";
-};
 
 // A Python interpreter that has the jsonschema module (Debian: python3-jsonschema), or "".
 std::string python_with_jsonschema() {

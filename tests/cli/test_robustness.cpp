@@ -29,6 +29,7 @@ using cli_test::read_file;
 using cli_test::contains;
 using cli_test::lines_of;
 using cli_test::run;
+using cli_test::TempFile;
 using cli_test::starts_with;
 using cli_test::Run;
 using json = nlohmann::ordered_json;  // keeps the order of fields, so dump() gives the text back
@@ -51,22 +52,6 @@ bool is_valid_utf8(const std::string& text) {
   }
 }
 
-// A file in /tmp with the given bytes, removed at the end of the scope.
-class TempFile {
- public:
-  explicit TempFile(const std::string& bytes, const std::string& suffix = ".jsonl") {
-    static int counter = 0;
-    path_ = "/tmp/policy-eval-robustness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + suffix;
-    std::ofstream(path_, std::ios::binary) << bytes;
-  }
-  ~TempFile() { std::filesystem::remove(path_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // batch's output, each line parsed (a line that is not JSON, or not UTF-8, fails the parse).
 struct BatchRun {
