@@ -71,7 +71,8 @@ TEST_CASE("an error written as JSON is valid UTF-8 even when its text is not") {
       {"tab\there \"quoted\" \\", "tab\there \"quoted\" \\"},
   };
   for (const auto& [raw, shown] : cases) {
-    CAPTURE(raw);
+    const std::string& text = raw;  // (CAPTURE cannot name a structured binding in clang 14)
+    CAPTURE(text);
     std::string out;
     append_error_json(out, RequestError{raw, raw});
     CHECK(is_valid_utf8(out));

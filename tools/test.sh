@@ -23,7 +23,8 @@ cmake --build build/consumer-subdir -j2 >/dev/null
 build/consumer-subdir/consumer
 
 echo "+ the whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWCFPOLICY_SANITIZE=ON -DWCFPOLICY_WERROR=ON >/dev/null
+# clang: three times faster than g++ at building with the sanitizers, and what the fuzz build uses.
+CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWCFPOLICY_SANITIZE=ON -DWCFPOLICY_WERROR=ON >/dev/null
 cmake --build build-asan -j2
 ctest --test-dir build-asan --output-on-failure
 

@@ -316,7 +316,8 @@ TEST_CASE("audit sarif is valid against the SARIF 2.1.0 schema") {
       {"standard input, a request error", run({"audit", "--format", "sarif", "-"}, {.input = error_record})},
   };
   for (const auto& [what, r] : logs) {
-    CAPTURE(what);
+    const std::string& log = what;  // (CAPTURE cannot name a structured binding in clang 14)
+    CAPTURE(log);
     const Validation validation = validate_sarif(python, r.out);
     CHECK_MESSAGE(validation.valid, validation.errors);
   }

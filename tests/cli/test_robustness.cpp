@@ -325,7 +325,9 @@ TEST_CASE("invalid UTF-8 is refused with a message that is itself valid UTF-8, n
       {"\xFF\xFE{\"question\":\"scenario\"}", ""},                                    // outside any string
   };
   std::string input;
-  for (const auto& [request, field] : requests) {
+  for (const auto& entry : requests) {
+    const std::string& request = entry.first;
+    const std::string& field = entry.second;
     CAPTURE(field);
     const Run q = run({"query"}, {.input = request});
     check_refused(q);  // includes: standard error is valid UTF-8
