@@ -17,6 +17,18 @@ cmake -S tests/consumer -B build/consumer-installed -DCMAKE_PREFIX_PATH="$PWD/bu
 cmake --build build/consumer-installed -j2 >/dev/null
 build/consumer-installed/consumer
 
+echo "+ consumer project against the core alone, with fmt, nlohmann_json and pugixml hidden"
+rm -rf build/consumer-core
+cmake -S tests/consumer -B build/consumer-core -DCMAKE_PREFIX_PATH="$PWD/build/install" -DWCFPOLICY_COMPONENT=core \
+  -DCMAKE_DISABLE_FIND_PACKAGE_fmt=ON -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON \
+  -DCMAKE_DISABLE_FIND_PACKAGE_pugixml=ON >/dev/null
+cmake --build build/consumer-core -j2 >/dev/null
+if grep -E "fmt|pugixml|nlohmann|wcfpolicy_(json|why_not|config)" build/consumer-core/CMakeFiles/consumer.dir/link.txt; then
+  echo "test: the core consumer links more than the core (above)" >&2
+  exit 1
+fi
+build/consumer-core/consumer
+
 echo "+ consumer project with add_subdirectory"
 cmake -S tests/consumer -B build/consumer-subdir -DWCFPOLICY_SOURCE_DIR="$PWD" >/dev/null
 cmake --build build/consumer-subdir -j2 >/dev/null

@@ -25,24 +25,24 @@ namespace wcfpolicy {
 
 // Cell: the set of values a row accepts in one column, as a bit set of value indices.
 struct Cell {
-  std::uint16_t set = 0xFFFF;  // every value: "n/a"
+  std::uint32_t set = 0xFFFFFFFF;  // every value: "n/a"
 
   constexpr Cell() = default;
   template <class E>
     requires std::is_enum_v<E>
-  constexpr Cell(E value) : set(static_cast<std::uint16_t>(1u << static_cast<unsigned>(value))) {}
+  constexpr Cell(E value) : set(static_cast<std::uint32_t>(1u << static_cast<unsigned>(value))) {}
   constexpr explicit Cell(bool value) : set(value ? 2 : 1) {}
 
   [[nodiscard]] constexpr bool accepts(std::uint8_t index) const noexcept {
-    return index < 16 && ((set >> index) & 1u) != 0;
+    return index < 32 && ((set >> index) & 1u) != 0;
   }
-  [[nodiscard]] constexpr bool is_any() const noexcept { return set == 0xFFFF; }
+  [[nodiscard]] constexpr bool is_any() const noexcept { return set == 0xFFFFFFFF; }
 
   // one_of(a, b, c): a cell accepting any of the listed values.
   template <class... E>
   [[nodiscard]] static constexpr Cell one_of(E... values) {
     Cell cell;
-    cell.set = static_cast<std::uint16_t>((0u | ... | (1u << static_cast<unsigned>(values))));
+    cell.set = static_cast<std::uint32_t>((0u | ... | (1u << static_cast<unsigned>(values))));
     return cell;
   }
 };
@@ -59,7 +59,7 @@ struct Column {
   std::string_view field;    // request field, as spelled in JSON
   std::string_view heading;  // the documented table's column heading
   std::uint8_t domain_size = 0;
-  std::array<std::uint8_t, 8> domain{};  // value indices, in the documented order
+  std::array<std::uint8_t, 24> domain{};  // value indices, in the documented order
   const std::string_view* value_names = nullptr;  // names by index; nullptr for a bool column
 
   // The name of the value with index `index`.

@@ -51,30 +51,72 @@ enum class Mechanism : std::uint8_t { cached_token_windows, cached_token_usernam
 WCFPOLICY_ENUM_NAMES(Mechanism, "impersonation mechanism", "cached_token_windows",
                      "cached_token_username", "s4u", "none");
 
+// Every binding WCF ships (SPEC.md sections 1 and 9): the seed's five first, in the seed's order
+// (the BM table's cells index them), then the rest.
 enum class Binding : std::uint8_t {
   BasicHttpBinding,
   WSHttpBinding,
   WSDualHttpBinding,
   NetTcpBinding,
-  CustomBinding
+  CustomBinding,
+  BasicHttpsBinding,
+  BasicHttpContextBinding,
+  NetHttpBinding,
+  NetHttpsBinding,
+  WebHttpBinding,
+  WS2007HttpBinding,
+  WSHttpContextBinding,
+  NetTcpContextBinding,
+  NetNamedPipeBinding,
+  NetMsmqBinding,
+  MsmqIntegrationBinding,
+  NetPeerTcpBinding,
+  UdpBinding,
+  WSFederationHttpBinding,
+  WS2007FederationHttpBinding
 };
 WCFPOLICY_ENUM_NAMES(Binding, "binding", "BasicHttpBinding", "WSHttpBinding", "WSDualHttpBinding",
-                     "NetTcpBinding", "CustomBinding");
+                     "NetTcpBinding", "CustomBinding", "BasicHttpsBinding", "BasicHttpContextBinding",
+                     "NetHttpBinding", "NetHttpsBinding", "WebHttpBinding", "WS2007HttpBinding",
+                     "WSHttpContextBinding", "NetTcpContextBinding", "NetNamedPipeBinding",
+                     "NetMsmqBinding", "MsmqIntegrationBinding", "NetPeerTcpBinding", "UdpBinding",
+                     "WSFederationHttpBinding", "WS2007FederationHttpBinding");
 
-enum class CredentialType : std::uint8_t { None, Windows, UserName, Certificate };
+// The client credential type: the message credentials first (the seed's four, then IssuedToken
+// of MessageCredentialType), then the transport's own (HttpClientCredentialType, section 8).
+enum class CredentialType : std::uint8_t {
+  None,
+  Windows,
+  UserName,
+  Certificate,
+  Basic,
+  Digest,
+  Ntlm,
+  InheritedFromHost,
+  IssuedToken
+};
 WCFPOLICY_ENUM_NAMES(CredentialType, "client credential type", "None", "Windows", "UserName",
-                     "Certificate");
+                     "Certificate", "Basic", "Digest", "Ntlm", "InheritedFromHost", "IssuedToken");
 
-// BasicHttpSecurityMode (the only binding whose security mode the rules read).
+// A binding's security mode: the union of BasicHttpSecurityMode, SecurityMode,
+// WebHttpSecurityMode, NetNamedPipeSecurityMode and NetMsmqSecurityMode (SPEC.md 9.1 says which
+// binding takes which).
 enum class SecurityMode : std::uint8_t {
   None,
   Transport,
   Message,
   TransportWithMessageCredential,
-  TransportCredentialOnly
+  TransportCredentialOnly,
+  Both
 };
 WCFPOLICY_ENUM_NAMES(SecurityMode, "BasicHttpSecurityMode", "None", "Transport", "Message",
-                     "TransportWithMessageCredential", "TransportCredentialOnly");
+                     "TransportWithMessageCredential", "TransportCredentialOnly", "Both");
+
+// The authentication schemes an IIS host enables (<system.webServer><security><authentication>),
+// which InheritedFromHost takes (TT-6).
+enum class HostAuthenticationScheme : std::uint8_t { Anonymous, Basic, Digest, Ntlm, Negotiate };
+WCFPOLICY_ENUM_NAMES(HostAuthenticationScheme, "host authentication scheme", "Anonymous", "Basic",
+                     "Digest", "Ntlm", "Negotiate");
 
 // UserNamePasswordValidationMode. Default: Windows.
 enum class UsernameValidationMode : std::uint8_t { Windows, MembershipProvider, Custom };

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "wcfpolicy/policy.hpp"
+#include "wcfpolicy/decide.hpp"
 #include "wcfpolicy/rules/winrm.hpp"
 
 namespace wcfpolicy {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "wcfpolicy/policy.hpp"
+#include "wcfpolicy/decide.hpp"
 #include "wcfpolicy/rules/tables.hpp"
 #include "wcfpolicy/rules/winrm.hpp"
 

@@ -11,7 +11,6 @@
 
 namespace wcfpolicy {
 
-std::string_view version() noexcept { return WCFPOLICY_VERSION; }
 
 namespace detail {
 

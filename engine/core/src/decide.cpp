@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "wcfpolicy/policy.hpp"
+#include "wcfpolicy/decide.hpp"
 #include "wcfpolicy/rules/tables.hpp"
 
 namespace wcfpolicy {
@@ -226,6 +226,11 @@ bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType present
     case CredentialType::Certificate:
       return r.map_client_certificate_to_windows_account.value_or(false);
     case CredentialType::None:
+    case CredentialType::Basic:
+    case CredentialType::Digest:
+    case CredentialType::Ntlm:
+    case CredentialType::InheritedFromHost:
+    case CredentialType::IssuedToken:
       return false;
   }
   return false;
@@ -312,6 +317,8 @@ InputError missing(std::string_view field, std::string_view problem, std::string
 }  // namespace
 
 // ---- the questions -------------------------------------------------------------------------
+
+std::string_view version() noexcept { return WCFPOLICY_VERSION; }
 
 Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request, Explain explain) noexcept {
   const std::array inputs{Input::of_optional(request.impersonation_option),

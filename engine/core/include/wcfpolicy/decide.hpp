@@ -1,9 +1,9 @@
-// wcfpolicy/policy.hpp -- the one header an embedder includes.
+// wcfpolicy/decide.hpp -- the decisions: requests, answers and the functions that decide them.
 //
 // The reference policy engine for WCF impersonation and delegation ("Delegation and
-// Impersonation with WCF") and WinRM through a proxy ("Proxy Servers and WinRM"). Two layers:
+// Impersonation with WCF") and WinRM through a proxy ("Proxy Servers and WinRM").
 //
-// 1. Decisions. Pure, noexcept, allocation-free functions, one per question. Each returns a
+// Decisions. Pure, noexcept, allocation-free functions, one per question. Each returns a
 //    Result: the answer with the rule ids that decided it and its findings, or an InputError
 //    naming the input the answer needs. An invalid configuration (IO-5) or a rejected call (P-1)
 //    is an answer, never an exception.
@@ -18,8 +18,8 @@
 //      s.backend = wcfpolicy::Backend::remote_machine;
 //      auto answer = wcfpolicy::decide_scenario(s);   // ok, Delegation, backend reachable
 //
-// 2. JSON (CONTRACT.md). `evaluate_json` reads one request and writes its answer; errors name
-//    the JSON path, the bad value and what is allowed.
+// This header is the core library (wcfpolicy::core): the standard library only, no exceptions
+// thrown. JSON lives in wcfpolicy/json.hpp (wcfpolicy::json); wcfpolicy/policy.hpp has both.
 #pragma once
 
 #include <cstdint>
@@ -68,9 +68,12 @@ struct SecureConversation {
   bool require_cancellation = true;
 };
 
+// The authentication schemes an IIS host enables, as a bit set (1 << HostAuthenticationScheme).
+using HostAuthenticationSchemeSet = std::uint8_t;
+
 struct ScenarioRequest {
   std::optional<Binding> binding;
-  std::optional<SecurityMode> security_mode;  // BasicHttpBinding only; default None
+  std::optional<SecurityMode> security_mode;  // default: the binding's .NET default (SPEC.md 9.1)
   std::optional<CredentialType> client_credential_type;
   std::optional<bool> map_client_certificate_to_windows_account;  // default false
   std::optional<UsernameValidationMode> username_validation_mode;  // default Windows
@@ -90,6 +93,11 @@ struct ScenarioRequest {
   std::optional<bool> stateful_security_context;  // default false (system bindings: stateless)
   std::optional<bool> service_on_windows_xp;  // default false
   std::optional<ImperativeImpersonation> imperative_impersonation;  // default none
+  // Transport security (SPEC.md section 8).
+  std::optional<bool> kerberos;              // Negotiate settled on Kerberos; default true
+  std::optional<bool> allow_ntlm;            // WindowsClientCredential.AllowNtlm; default true
+  std::optional<bool> explicit_credentials;  // the client sets a user name and password; default false
+  std::optional<HostAuthenticationSchemeSet> host_authentication_schemes;  // IIS; needed with InheritedFromHost
 };
 
 using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest,
@@ -174,43 +182,5 @@ struct TableView {
 
 // documented_tables(): every documented table, in the order SPEC.md gives them.
 [[nodiscard]] std::vector<TableView> documented_tables();
-
-// ---- JSON (CONTRACT.md) -----------------------------------------------------------------------
-
-// RequestError: why a request could not be answered. `field` is a JSON path such as
-// "secure_conversation.require_cancellation" (empty for the request as a whole).
-struct RequestError {
-  std::string field;
-  std::string message;  // the whole sentence, naming the field, the value and what is allowed
-};
-
-// escape_invalid_utf8(text): `text` with each byte that is not part of well-formed UTF-8 shown as
-// "\xHH", so that a message quoting raw input is valid UTF-8 (the engine's own messages already
-// are; answers and errors written as JSON replace such bytes with U+FFFD).
-[[nodiscard]] std::string escape_invalid_utf8(std::string_view text);
-
-struct JsonOptions {
-  bool explain = false;            // add "explanation" to answers
-  std::size_t max_depth = 32;      // deeper JSON is refused
-};
-
-// parse_request(text): the request in `text`, or the error that stops it.
-[[nodiscard]] std::variant<Request, RequestError> parse_request(std::string_view text,
-                                                                const JsonOptions& options = {});
-
-// append_answer_json(out, answer): the answer as one line of JSON (no newline), fields in the
-// contract's order, byte-identical for the same answer.
-void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options = {});
-
-// append_error_json(out, error): {"field": ..., "message": ...}.
-void append_error_json(std::string& out, const RequestError& error);
-
-// describe(error): the InputError of a decision as a RequestError.
-[[nodiscard]] RequestError describe(const InputError& error);
-
-// evaluate_json(text, out): parse, decide and write one answer (no newline). Returns the error
-// instead when the request cannot be answered; `out` is then left as it was.
-[[nodiscard]] std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
-                                                        const JsonOptions& options = {});
 
 }  // namespace wcfpolicy

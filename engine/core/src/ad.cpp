@@ -1,0 +1,158 @@
+// Active Directory facts: names, lookups and userAccountControl (docs/rules.md, AD-1, AD-7).
+#include "wcfpolicy/ad.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace wcfpolicy::ad {
+namespace {
+
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  return out;
+}
+
+std::string_view first_label(std::string_view dns) noexcept { return dns.substr(0, dns.find('.')); }
+
+std::string_view domain_of(const Facts& facts, const Account& account) noexcept {
+  return account.domain.empty() ? std::string_view{facts.default_domain} : std::string_view{account.domain};
+}
+
+// A domain given by the user (DNS or NetBIOS name) names the account's domain.
+bool domain_matches(std::string_view given, std::string_view domain) noexcept {
+  return iequals(given, domain) || iequals(given, first_label(domain));
+}
+
+// The names an account answers to, besides its sAMAccountName: a computer's host names.
+bool name_matches(const Account& account, std::string_view name) noexcept {
+  if (iequals(account.sam_account_name, name)) return true;
+  if (account.kind != AccountKind::computer) return false;
+  std::string_view sam = account.sam_account_name;
+  if (!sam.empty() && sam.back() == '$') sam.remove_suffix(1);
+  if (iequals(sam, name)) return true;
+  if (!account.dns_host_name.empty()) {
+    if (iequals(account.dns_host_name, name) || iequals(first_label(account.dns_host_name), name)) return true;
+  }
+  return false;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+std::string qualified_name(const Facts& facts, const Account& account) {
+  const std::string_view domain = domain_of(facts, account);
+  if (domain.empty()) return account.sam_account_name;
+  return account.sam_account_name + "@" + upper(domain);
+}
+
+AccountMatch find_account(const Facts& facts, std::string_view name) {
+  std::string_view bare = name;
+  std::string_view domain;
+  if (const auto at = name.rfind('@'); at != std::string_view::npos) {
+    bare = name.substr(0, at);
+    domain = name.substr(at + 1);
+  } else if (const auto slash = name.find('\\'); slash != std::string_view::npos) {
+    domain = name.substr(0, slash);
+    bare = name.substr(slash + 1);
+  }
+  AccountMatch result;
+  std::vector<const Account*> matches;
+  for (const Account& account : facts.accounts) {
+    if (!name_matches(account, bare)) continue;
+    if (!domain.empty() && !domain_matches(domain, domain_of(facts, account))) continue;
+    matches.push_back(&account);
+  }
+  // An exact sAMAccountName beats a host-name match ("web01" the user over "WEB01$").
+  if (matches.size() > 1) {
+    std::vector<const Account*> exact;
+    for (const Account* account : matches)
+      if (iequals(account->sam_account_name, bare)) exact.push_back(account);
+    if (exact.size() == 1) matches = exact;
+  }
+  if (matches.size() == 1) {
+    result.account = matches.front();
+    return result;
+  }
+  if (matches.size() > 1) {
+    result.ambiguous = true;
+    for (const Account* account : matches) result.candidates.push_back(qualified_name(facts, *account));
+    return result;
+  }
+  // None: the close names, for "did you mean".
+  const std::size_t limit = std::max<std::size_t>(2, bare.size() / 3);
+  for (const Account& account : facts.accounts) {
+    if (edit_distance(account.sam_account_name, bare) <= limit) result.candidates.push_back(qualified_name(facts, account));
+  }
+  return result;
+}
+
+std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view spn) {
+  std::vector<const Account*> owners;
+  for (const Account& account : facts.accounts) {
+    for (const std::string& held : account.spns) {
+      if (iequals(held, spn)) {
+        owners.push_back(&account);
+        break;
+      }
+    }
+  }
+  if (!owners.empty()) return owners;
+  // A service class aliased to HOST (sPNMappings): the account holding HOST/<host part>.
+  const auto slash = spn.find('/');
+  if (slash == std::string_view::npos) return owners;
+  const std::string_view service_class = spn.substr(0, slash);
+  if (iequals(service_class, "host")) return owners;
+  bool aliased = false;
+  if (facts.spn_mappings.empty()) {
+    for (std::string_view alias : kDefaultSpnMappings) aliased = aliased || iequals(alias, service_class);
+  } else {
+    for (const std::string& alias : facts.spn_mappings) aliased = aliased || iequals(alias, service_class);
+  }
+  if (!aliased) return owners;
+  std::string_view host = spn.substr(slash + 1);
+  host = host.substr(0, host.find_first_of(":/"));
+  const std::string host_spn = "HOST/" + std::string(host);
+  for (const Account& account : facts.accounts) {
+    for (const std::string& held : account.spns) {
+      if (iequals(held, host_spn)) {
+        owners.push_back(&account);
+        break;
+      }
+    }
+  }
+  return owners;
+}
+
+void apply_user_account_control(Account& account, std::uint32_t uac) noexcept {
+  account.user_account_control = uac;
+  account.enabled = (uac & kAccountDisable) == 0;
+  account.sensitive = (uac & kNotDelegated) != 0;
+  account.trusted_for_delegation = (uac & kTrustedForDelegation) != 0;
+  account.trusted_to_auth_for_delegation = (uac & kTrustedToAuthForDelegation) != 0;
+}
+
+}  // namespace wcfpolicy::ad

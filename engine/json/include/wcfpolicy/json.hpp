@@ -1,0 +1,59 @@
+// wcfpolicy/json.hpp -- requests and answers as JSON (docs/contract.md), the wcfpolicy::json
+// library. `evaluate_json` reads one request and writes its answer; errors name the JSON path,
+// the bad value and what is allowed.
+//
+//   std::string out;
+//   if (auto error = wcfpolicy::evaluate_json(R"({"question":"delegation_reach","token_level":"Delegation"})", out)) {
+//     /* error->message */
+//   }
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "wcfpolicy/decide.hpp"
+
+namespace wcfpolicy {
+
+// ---- JSON (CONTRACT.md) -----------------------------------------------------------------------
+
+// RequestError: why a request could not be answered. `field` is a JSON path such as
+// "secure_conversation.require_cancellation" (empty for the request as a whole).
+struct RequestError {
+  std::string field;
+  std::string message;  // the whole sentence, naming the field, the value and what is allowed
+};
+
+// escape_invalid_utf8(text): `text` with each byte that is not part of well-formed UTF-8 shown as
+// "\xHH", so that a message quoting raw input is valid UTF-8 (the engine's own messages already
+// are; answers and errors written as JSON replace such bytes with U+FFFD).
+[[nodiscard]] std::string escape_invalid_utf8(std::string_view text);
+
+struct JsonOptions {
+  bool explain = false;            // add "explanation" to answers
+  std::size_t max_depth = 32;      // deeper JSON is refused
+};
+
+// parse_request(text): the request in `text`, or the error that stops it.
+[[nodiscard]] std::variant<Request, RequestError> parse_request(std::string_view text,
+                                                                const JsonOptions& options = {});
+
+// append_answer_json(out, answer): the answer as one line of JSON (no newline), fields in the
+// contract's order, byte-identical for the same answer.
+void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options = {});
+
+// append_error_json(out, error): {"field": ..., "message": ...}.
+void append_error_json(std::string& out, const RequestError& error);
+
+// describe(error): the InputError of a decision as a RequestError.
+[[nodiscard]] RequestError describe(const InputError& error);
+
+// evaluate_json(text, out): parse, decide and write one answer (no newline). Returns the error
+// instead when the request cannot be answered; `out` is then left as it was.
+[[nodiscard]] std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
+                                                        const JsonOptions& options = {});
+
+}  // namespace wcfpolicy
