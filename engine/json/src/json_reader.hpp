@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,26 +18,19 @@ namespace wcfpolicy::detail {
 
 // "did you mean": the closest candidate within a small edit distance, if any.
 [[nodiscard]] std::optional<std::string_view> closest(std::string_view word,
-                                                      const std::vector<std::string_view>& candidates);
+                                                      std::span<const std::string_view> candidates);
 
 // What a JSON value is, in words ("the string \"x\"", "the number 3", "an array").
 [[nodiscard]] std::string describe_value(const JsonValue& value);
 [[nodiscard]] std::string describe_string(std::string_view text);
 
+// The names, comma-separated ("A, B, C").
+[[nodiscard]] std::string joined(std::span<const std::string_view> names);
+
 // The names of E, comma-separated.
 template <class E>
 std::string allowed_list() {
-  std::string out;
-  for (std::string_view n : EnumNames<E>::names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
-template <class E>
-std::vector<std::string_view> names_of() {
-  return {EnumNames<E>::names.begin(), EnumNames<E>::names.end()};
+  return joined(EnumNames<E>::names);
 }
 
 class ObjectReader {
@@ -48,42 +43,28 @@ class ObjectReader {
   // or outside the allowed values records the error and returns false.
   bool get_bool(std::string_view key, std::optional<bool>& out);
 
+  // get_name(key, names, type_name, out): a string spelled as one of `names`; `out` is its index.
+  bool get_name(std::string_view key, std::span<const std::string_view> names, std::string_view type_name,
+                std::optional<std::uint32_t>& out);
+
+  // get_name_set(key, names, type_name, empty_problem, out): an array of distinct names as a bit
+  // set (bit 1 << index). An empty array is refused with `empty_problem` unless that is empty.
+  bool get_name_set(std::string_view key, std::span<const std::string_view> names, std::string_view type_name,
+                    std::string_view empty_problem, std::optional<std::uint32_t>& out);
+
   template <class E>
   bool get_enum(std::string_view key, std::optional<E>& out) {
-    const std::optional<JsonValue> value = find(key);
-    if (!value) return true;
-    if (!value->is_string()) {
-      return fail(key, "expected one of " + allowed_list<E>() + ", got " + describe_value(*value));
-    }
-    if (auto parsed = parse_enum<E>(value->text())) {
-      out = *parsed;
-      return true;
-    }
-    return fail_enum(key, value->text(), names_of<E>(), EnumNames<E>::type_name);
+    std::optional<std::uint32_t> index;
+    if (!get_name(key, EnumNames<E>::names, EnumNames<E>::type_name, index)) return false;
+    if (index) out = static_cast<E>(*index);
+    return true;
   }
 
-  // get_enum_set(key, out, empty_problem): an array of distinct values of E as a bit set (bit
-  // 1 << value). An empty array is refused with `empty_problem` unless that is empty.
   template <class E, class Set>
   bool get_enum_set(std::string_view key, std::optional<Set>& out, std::string_view empty_problem = {}) {
-    bool ok = true;
-    const std::optional<JsonValue> list = get_array(key, ok);
-    if (!ok || !list) return ok;
-    if (list->size() == 0 && !empty_problem.empty()) return fail(key, std::string(empty_problem));
-    Set set = 0;
-    std::size_t i = 0;
-    for (const JsonValue item : *list) {
-      const std::string element = std::string(key) + "[" + std::to_string(i++) + "]";
-      if (!item.is_string()) {
-        return fail(element, "expected one of " + allowed_list<E>() + ", got " + describe_value(item));
-      }
-      const auto value = parse_enum<E>(item.text());
-      if (!value) return fail_enum(element, item.text(), names_of<E>(), EnumNames<E>::type_name);
-      const auto bit = static_cast<Set>(1u << static_cast<unsigned>(*value));
-      if ((set & bit) != 0) return fail(element, std::string(item.text()) + " is listed twice");
-      set = static_cast<Set>(set | bit);
-    }
-    out = set;
+    std::optional<std::uint32_t> bits;
+    if (!get_name_set(key, EnumNames<E>::names, EnumNames<E>::type_name, empty_problem, bits)) return false;
+    if (bits) out = static_cast<Set>(*bits);
     return true;
   }
 
@@ -98,6 +79,9 @@ class ObjectReader {
     return ObjectReader(object, path_of(key), error_);
   }
 
+  // Whether the object holds `key` with a value other than null.
+  [[nodiscard]] bool has(std::string_view key) const;
+
   // Marks `key` as known without reading it (the caller reads it some other way).
   void known(std::string_view key);
 
@@ -109,7 +93,7 @@ class ObjectReader {
 
   // Records an error at `key` with `problem`; returns false.
   bool fail(std::string_view key, const std::string& problem);
-  bool fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
+  bool fail_enum(std::string_view key, std::string_view given, std::span<const std::string_view> allowed,
                  std::string_view type_name);
 
   [[nodiscard]] RequestError& error() const { return error_; }
@@ -123,11 +107,6 @@ class ObjectReader {
   std::array<std::string_view, 48> known_;
   std::size_t known_count_ = 0;
 };
-
-// Parsers of the WinRM questions' fields (winrm_json.cpp). Each reads the request's fields
-// from `reader` (the top-level object, "question" already known) and returns false on error.
-bool read_winrm_proxy(ObjectReader& reader, WinrmProxyRequest& request);
-bool read_winrm_config(ObjectReader& reader, WinrmConfigRequest& request);
 
 // ---- writing --------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "json_reader.hpp"
+#include "wcfpolicy/fields.hpp"
 #include "utf8.hpp"
 
 namespace wcfpolicy {
@@ -51,8 +52,7 @@ std::string quoted_excerpt(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::string_view> closest(std::string_view word,
-                                        const std::vector<std::string_view>& candidates) {
+std::optional<std::string_view> closest(std::string_view word, std::span<const std::string_view> candidates) {
   std::optional<std::string_view> best;
   // The same name in another case ("http" for "HTTP") comes first.
   for (std::string_view candidate : candidates) {
@@ -111,6 +111,11 @@ std::string ObjectReader::path_of(std::string_view key) const {
   return path;
 }
 
+bool ObjectReader::has(std::string_view key) const {
+  JsonValue member = object_;
+  return object_.find(key, member) && !member.is_null();
+}
+
 void ObjectReader::known(std::string_view key) {
   if (known_count_ < known_.size()) known_[known_count_++] = key;
 }
@@ -128,16 +133,73 @@ bool ObjectReader::fail(std::string_view key, const std::string& problem) {
   return false;
 }
 
-bool ObjectReader::fail_enum(std::string_view key, std::string_view given, const std::vector<std::string_view>& allowed,
+}  // namespace detail
+
+std::string enum_value_problem(std::string_view given, std::span<const std::string_view> allowed,
+                               std::string_view type_name) {
+  // A binding outside those WCF ships is "not covered", not guessed at (docs/rules.md, BT-11).
+  std::string problem = detail::quoted_excerpt(given) + (type_name == EnumNames<Binding>::type_name
+                                                             ? " is not covered by the documented rules"
+                                                             : " is not a valid " + std::string(type_name));
+  if (auto suggestion = detail::closest(given, allowed)) problem += "; did you mean " + detail::json_quoted(*suggestion) + "?";
+  return problem + " (allowed: " + detail::joined(allowed) + ")";
+}
+
+std::string version_value_problem(std::string_view given) {
+  return detail::describe_string(given) + " is not a WinRM version (allowed: MAJOR.MINOR, such as \"2.0\" or \"1.1\")";
+}
+
+namespace detail {
+
+std::string joined(std::span<const std::string_view> names) {
+  std::string out;
+  for (std::string_view n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+bool ObjectReader::fail_enum(std::string_view key, std::string_view given, std::span<const std::string_view> allowed,
                              std::string_view type_name) {
-  // SPEC.md section 1: a binding outside the documented five is "not covered", not guessed at.
-  std::string problem = quoted_excerpt(given) + (type_name == EnumNames<Binding>::type_name
-                                                     ? " is not covered by the documented rules"
-                                                     : " is not a valid " + std::string(type_name));
-  if (auto suggestion = closest(given, allowed)) problem += "; did you mean " + json_quoted(*suggestion) + "?";
-  std::string list;
-  for (std::string_view n : allowed) list += (list.empty() ? "" : ", ") + std::string(n);
-  return fail(key, problem + " (allowed: " + list + ")");
+  return fail(key, enum_value_problem(given, allowed, type_name));
+}
+
+bool ObjectReader::get_name(std::string_view key, std::span<const std::string_view> names,
+                            std::string_view type_name, std::optional<std::uint32_t>& out) {
+  const std::optional<JsonValue> value = find(key);
+  if (!value) return true;
+  if (!value->is_string()) return fail(key, "expected one of " + joined(names) + ", got " + describe_value(*value));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == value->text()) {
+      out = static_cast<std::uint32_t>(i);
+      return true;
+    }
+  }
+  return fail_enum(key, value->text(), names, type_name);
+}
+
+bool ObjectReader::get_name_set(std::string_view key, std::span<const std::string_view> names,
+                                std::string_view type_name, std::string_view empty_problem,
+                                std::optional<std::uint32_t>& out) {
+  bool ok = true;
+  const std::optional<JsonValue> list = get_array(key, ok);
+  if (!ok || !list) return ok;
+  if (list->size() == 0 && !empty_problem.empty()) return fail(key, std::string(empty_problem));
+  std::uint32_t set = 0;
+  std::size_t i = 0;
+  for (const JsonValue item : *list) {
+    const std::string element = std::string(key) + "[" + std::to_string(i++) + "]";
+    if (!item.is_string()) return fail(element, "expected one of " + joined(names) + ", got " + describe_value(item));
+    std::size_t index = 0;
+    while (index < names.size() && names[index] != item.text()) ++index;
+    if (index == names.size()) return fail_enum(element, item.text(), names, type_name);
+    const std::uint32_t bit = 1u << index;
+    if ((set & bit) != 0) return fail(element, std::string(item.text()) + " is listed twice");
+    set |= bit;
+  }
+  out = set;
+  return true;
 }
 
 bool ObjectReader::get_bool(std::string_view key, std::optional<bool>& out) {
@@ -181,12 +243,10 @@ bool ObjectReader::finish() {
   const auto last = known_.begin() + static_cast<std::ptrdiff_t>(known_count_);
   for (const JsonValue member : object_) {
     if (std::find(first, last, member.key()) != last) continue;
-    const std::vector<std::string_view> known(first, last);
+    const std::span<const std::string_view> known(first, last);
     std::string problem = "unknown field";
     if (auto suggestion = closest(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
-    std::string list;
-    for (std::string_view n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-    return fail(member.key(), problem + " (allowed here: " + list + ")");
+    return fail(member.key(), problem + " (allowed here: " + joined(known) + ")");
   }
   return true;
 }
@@ -197,73 +257,179 @@ namespace {
 
 using detail::JsonValue;
 using detail::ObjectReader;
+using detail::describe_string;
 
-bool read_impersonation(ObjectReader& reader, ImpersonationRequest& r) {
-  return reader.get_enum("impersonation_option", r.impersonation_option) &&
-         reader.get_bool("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations);
+// ---- reading a request from its schema (wcfpolicy/fields.hpp) ---------------------------------
+
+// The first path segment of `path` below `prefix` ("proxy" for "proxy.supports_http11" at the
+// top), or empty when `path` is not below `prefix` or is a direct child of it.
+std::string_view container_below(std::string_view prefix, std::string_view path) {
+  if (!prefix.empty()) {
+    if (!path.starts_with(prefix) || path.size() <= prefix.size() || path[prefix.size()] != '.') return {};
+    path.remove_prefix(prefix.size() + 1);
+  }
+  const std::size_t dot = path.find('.');
+  return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
 }
 
-bool read_token_level(ObjectReader& reader, TokenLevelRequest& r) {
-  return reader.get_enum("mechanism", r.mechanism) &&
-         reader.get_enum("allowed_impersonation_level", r.allowed_impersonation_level) &&
-         reader.get_bool("se_impersonate_privilege", r.se_impersonate_privilege) &&
-         reader.get_bool("se_tcb_privilege", r.se_tcb_privilege) &&
-         reader.get_bool("delegation_capable", r.delegation_capable);
+template <class Request>
+bool read_level(ObjectReader& reader, std::string_view prefix, Request& request);
+
+template <class Request>
+bool read_field(ObjectReader& reader, const Field<Request>& field, Request& request) {
+  const std::string_view key = field.key();
+  switch (field.kind) {
+    case FieldKind::boolean: {
+      std::optional<bool> value;
+      if (!reader.get_bool(key, value)) return false;
+      if (value) field.set(request, FieldValue::of(*value ? 1u : 0u));
+      return true;
+    }
+    case FieldKind::enumeration: {
+      std::optional<std::uint32_t> index;
+      if (!reader.get_name(key, field.values, field.type_name, index)) return false;
+      if (index) field.set(request, FieldValue::of(*index));
+      return true;
+    }
+    case FieldKind::enum_set: {
+      std::optional<std::uint32_t> bits;
+      if (!reader.get_name_set(key, field.values, field.type_name, field.empty_problem, bits)) return false;
+      if (bits) field.set(request, FieldValue::of(*bits));
+      return true;
+    }
+    case FieldKind::version: {
+      std::optional<std::string_view> text;
+      if (!reader.get_string(key, text)) return false;
+      if (!text) return true;
+      const std::optional<WinrmVersion> version = parse_winrm_version(*text);
+      if (!version) return reader.fail(key, version_value_problem(*text));
+      field.set(request, FieldValue::of(static_cast<std::uint32_t>(version->major) << 16 | version->minor));
+      return true;
+    }
+    case FieldKind::object: {
+      bool ok = true;
+      const std::optional<JsonValue> object = reader.get_object(key, ok);
+      if (!ok || !object) return ok;
+      field.set(request, FieldValue::of(1));
+      ObjectReader nested = reader.nested(*object, key);
+      if (!read_level(nested, field.path, request) || !nested.finish()) return false;
+      for (const Field<Request>& inner : fields_of<Request>) {
+        if (inner.parent() != field.path || inner.required_in_parent.empty() || nested.has(inner.key())) continue;
+        return nested.fail(inner.key(), std::string(inner.required_in_parent));
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
-bool read_delegation_reach(ObjectReader& reader, DelegationReachRequest& r) {
-  return reader.get_enum("token_level", r.token_level);
+// Reads the fields directly under `prefix` in the schema's order (an object field with its own
+// fields), then the plain containers under it (objects the schema does not declare), each in
+// the order its first field appears.
+template <class Request>
+bool read_level(ObjectReader& reader, std::string_view prefix, Request& request) {
+  const auto& fields = fields_of<Request>;
+  for (const Field<Request>& field : fields) {
+    if (field.parent() == prefix && !read_field(reader, field, request)) return false;
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view container = container_below(prefix, fields[i].path);
+    if (container.empty()) continue;
+    const std::string path = prefix.empty() ? std::string(container) : std::string(prefix) + "." + std::string(container);
+    bool seen = false;
+    for (std::size_t j = 0; j < fields.size() && !seen; ++j) {
+      seen = fields[j].path == path || (j < i && container_below(prefix, fields[j].path) == container);
+    }
+    if (seen) continue;
+    bool ok = true;
+    const std::optional<JsonValue> object = reader.get_object(container, ok);
+    if (!ok) return false;
+    if (!object) continue;
+    ObjectReader nested = reader.nested(*object, container);
+    if (!read_level(nested, path, request) || !nested.finish()) return false;
+  }
+  return true;
+}
+
+template <class Request>
+bool read_request(ObjectReader& reader, Request& request) {
+  return read_level(reader, "", request);
 }
 
 // Until the transport tables (docs/rules.md, TT and BT) decide them, a scenario takes the seed's
 // bindings, credentials and security modes only, refused with the messages of before.
 template <class E>
-bool seed_value_only(ObjectReader& reader, std::string_view key, const std::optional<E>& value, E last) {
-  if (!value || *value <= last) return true;
-  std::vector<std::string_view> allowed(EnumNames<E>::names.begin(),
-                                        EnumNames<E>::names.begin() + static_cast<std::ptrdiff_t>(last) + 1);
-  return reader.fail_enum(key, name(*value), allowed, EnumNames<E>::type_name);
+std::optional<RequestError> seed_value_only(std::string_view key, const std::optional<E>& value, E last) {
+  if (!value || *value <= last) return std::nullopt;
+  const auto allowed = std::span(EnumNames<E>::names).first(static_cast<std::size_t>(last) + 1);
+  return RequestError{std::string(key), std::string(key) + ": " + enum_value_problem(name(*value), allowed, EnumNames<E>::type_name)};
 }
 
-bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r) {
-  if (!(reader.get_enum("binding", r.binding) &&
-        seed_value_only(reader, "binding", r.binding, Binding::CustomBinding) &&
-        reader.get_enum("security_mode", r.security_mode) &&
-        seed_value_only(reader, "security_mode", r.security_mode, SecurityMode::TransportCredentialOnly) &&
-        reader.get_enum("client_credential_type", r.client_credential_type) &&
-        seed_value_only(reader, "client_credential_type", r.client_credential_type, CredentialType::Certificate) &&
-        reader.get_bool("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account) &&
-        reader.get_enum("username_validation_mode", r.username_validation_mode) &&
-        reader.get_bool("require_cancellation", r.require_cancellation))) {
-    return false;
+// ---- writing a request from its schema ----------------------------------------------------------
+
+template <class Request>
+void write_level(detail::JsonWriter& writer, std::string_view prefix, const Request& request);
+
+template <class Request>
+bool any_given_below(std::string_view path, const Request& request) {
+  for (const Field<Request>& field : fields_of<Request>) {
+    if (field.path.starts_with(path) && field.path.size() > path.size() && field.path[path.size()] == '.' &&
+        field.get(request).present)
+      return true;
   }
-  bool ok = true;
-  if (const std::optional<JsonValue> sc = reader.get_object("secure_conversation", ok)) {
-    ObjectReader inner = reader.nested(*sc, "secure_conversation");
-    std::optional<bool> cancel;
-    if (!inner.get_bool("require_cancellation", cancel) || !inner.finish()) return false;
-    if (!cancel) {
-      error.field = reader.path_of("secure_conversation") + ".require_cancellation";
-      error.message = error.field + ": missing; a secure conversation must say whether it requires "
-                                    "cancellation (true or false)";
-      return false;
+  return false;
+}
+
+template <class Request>
+void write_value(detail::JsonWriter& writer, const Field<Request>& field, FieldValue value, const Request& request) {
+  switch (field.kind) {
+    case FieldKind::boolean:
+      writer.value(value.bits != 0);
+      return;
+    case FieldKind::enumeration:
+      writer.trusted(field.values[value.bits]);
+      return;
+    case FieldKind::enum_set:
+      writer.begin_array();
+      for (std::size_t i = 0; i < field.values.size(); ++i)
+        if ((value.bits >> i) & 1u) writer.trusted(field.values[i]);
+      writer.end_array();
+      return;
+    case FieldKind::version:
+      writer.value(std::to_string(value.bits >> 16) + "." + std::to_string(value.bits & 0xFFFF));
+      return;
+    case FieldKind::object:
+      writer.begin_object();
+      write_level(writer, field.path, request);
+      writer.end_object();
+      return;
+  }
+}
+
+template <class Request>
+void write_level(detail::JsonWriter& writer, std::string_view prefix, const Request& request) {
+  const auto& fields = fields_of<Request>;
+  for (const Field<Request>& field : fields) {
+    if (field.parent() != prefix) continue;
+    const FieldValue value = field.get(request);
+    if (!value.present) continue;
+    writer.key(field.key());
+    write_value(writer, field, value, request);
+  }
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view container = container_below(prefix, fields[i].path);
+    if (container.empty()) continue;
+    const std::string path = prefix.empty() ? std::string(container) : std::string(prefix) + "." + std::string(container);
+    bool seen = false;
+    for (std::size_t j = 0; j < fields.size() && !seen; ++j) {
+      seen = fields[j].path == path || (j < i && container_below(prefix, fields[j].path) == container);
     }
-    r.secure_conversation = SecureConversation{*cancel};
+    if (seen || !any_given_below(path, request)) continue;
+    writer.key(container);
+    writer.begin_object();
+    write_level(writer, path, request);
+    writer.end_object();
   }
-  std::optional<PrivilegeSet> privileges;
-  return ok && reader.get_enum("impersonation_option", r.impersonation_option) &&
-         reader.get_bool("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations) &&
-         reader.get_enum("allowed_impersonation_level", r.allowed_impersonation_level) &&
-         reader.get_enum_set<Privilege>("service_privileges", privileges) &&
-         (r.service_privileges = privileges.value_or(PrivilegeSet{0}), true) &&
-         reader.get_bool("delegation_capable", r.delegation_capable) &&
-         reader.get_bool("allow_anonymous_logons", r.allow_anonymous_logons) &&
-         reader.get_enum("backend", r.backend) &&
-         reader.get_bool("client_on_same_machine", r.client_on_same_machine) &&
-         reader.get_enum("client_account", r.client_account) &&
-         reader.get_bool("stateful_security_context", r.stateful_security_context) &&
-         reader.get_bool("service_on_windows_xp", r.service_on_windows_xp) &&
-         reader.get_enum("imperative_impersonation", r.imperative_impersonation);
 }
 
 }  // namespace
@@ -296,26 +462,44 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
   bool ok = false;
   switch (*question) {
     case Question::impersonation:
-      ok = read_impersonation(reader, request.emplace<ImpersonationRequest>());
+      ok = read_request(reader, request.emplace<ImpersonationRequest>());
       break;
     case Question::token_level:
-      ok = read_token_level(reader, request.emplace<TokenLevelRequest>());
+      ok = read_request(reader, request.emplace<TokenLevelRequest>());
       break;
     case Question::delegation_reach:
-      ok = read_delegation_reach(reader, request.emplace<DelegationReachRequest>());
+      ok = read_request(reader, request.emplace<DelegationReachRequest>());
       break;
     case Question::scenario:
-      ok = read_scenario(reader, error, request.emplace<ScenarioRequest>());
+      ok = read_request(reader, request.emplace<ScenarioRequest>());
       break;
     case Question::winrm_proxy:
-      ok = detail::read_winrm_proxy(reader, request.emplace<WinrmProxyRequest>());
+      ok = read_request(reader, request.emplace<WinrmProxyRequest>());
       break;
     case Question::winrm_config:
-      ok = detail::read_winrm_config(reader, request.emplace<WinrmConfigRequest>());
+      ok = read_request(reader, request.emplace<WinrmConfigRequest>());
       break;
   }
   if (!ok || !reader.finish()) return error;
+  if (auto invalid = validate_request(request)) return *invalid;
   return request;
+}
+
+std::optional<RequestError> validate_request(const Request& request) {
+  const auto* scenario = std::get_if<ScenarioRequest>(&request);
+  if (scenario == nullptr) return std::nullopt;
+  if (auto e = seed_value_only("binding", scenario->binding, Binding::CustomBinding)) return e;
+  if (auto e = seed_value_only("security_mode", scenario->security_mode, SecurityMode::TransportCredentialOnly)) return e;
+  return seed_value_only("client_credential_type", scenario->client_credential_type, CredentialType::Certificate);
+}
+
+void append_request_json(std::string& out, const Request& request) {
+  detail::JsonWriter writer(out);
+  writer.begin_object();
+  writer.key("question");
+  writer.trusted(name(static_cast<Question>(request.index())));
+  std::visit([&writer](const auto& typed) { write_level(writer, "", typed); }, request);
+  writer.end_object();
 }
 
 }  // namespace wcfpolicy

@@ -8,17 +8,14 @@
 #include <optional>
 
 #include "json_reader.hpp"
+#include "wcfpolicy/fields.hpp"
 
 namespace wcfpolicy {
 namespace {
 
 using nlohmann::json;
 
-// An input the search may change, and the values it tries ("null" leaves the field out).
-struct SearchField {
-  std::string_view field;
-  std::vector<json> values;
-};
+const std::vector<json> kBools{false, true};
 
 template <class E>
 std::vector<json> enum_values() {
@@ -27,70 +24,56 @@ std::vector<json> enum_values() {
   return values;
 }
 
-const std::vector<json> kBools{false, true};
-
-// The inputs of each question, in the order the contract lists them.
-const std::vector<SearchField>& search_space(Question question) {
-  static const std::vector<SearchField> impersonation{
-      {"impersonation_option", enum_values<ImpersonationOption>()},
-      {"impersonate_caller_for_all_operations", kBools}};
-  static const std::vector<SearchField> token_level{
-      {"mechanism", {"cached_token_windows", "cached_token_username", "s4u"}},
-      {"allowed_impersonation_level", enum_values<TokenLevel>()},
-      {"se_impersonate_privilege", kBools},
-      {"se_tcb_privilege", kBools},
-      {"delegation_capable", kBools}};
-  static const std::vector<SearchField> delegation_reach{{"token_level", enum_values<TokenLevel>()}};
-  static const std::vector<SearchField> scenario{
-      {"binding", enum_values<Binding>()},
-      {"security_mode", enum_values<SecurityMode>()},
-      {"client_credential_type", enum_values<CredentialType>()},
-      {"map_client_certificate_to_windows_account", kBools},
-      {"username_validation_mode", enum_values<UsernameValidationMode>()},
-      {"require_cancellation", kBools},
-      {"secure_conversation", {nullptr, json{{"require_cancellation", true}}, json{{"require_cancellation", false}}}},
-      {"impersonation_option", enum_values<ImpersonationOption>()},
-      {"impersonate_caller_for_all_operations", kBools},
-      {"allowed_impersonation_level", enum_values<TokenLevel>()},
-      {"service_privileges",
-       {json::array(), json{"SeImpersonatePrivilege"}, json{"SeTcbPrivilege"}, json{"SeImpersonatePrivilege", "SeTcbPrivilege"}}},
-      {"delegation_capable", kBools},
-      {"allow_anonymous_logons", kBools},
-      {"backend", enum_values<Backend>()},
-      {"client_on_same_machine", kBools},
-      {"client_account", enum_values<ClientAccount>()},
-      {"stateful_security_context", kBools},
-      {"service_on_windows_xp", kBools},
-      {"imperative_impersonation", enum_values<ImperativeImpersonation>()}};
-  static const std::vector<SearchField> winrm_proxy{
-      {"winrm_version", {"1.1", "2.0"}},
-      {"transport", enum_values<Transport>()},
-      {"auth_mechanism", enum_values<AuthMechanism>()},
-      {"encryption_enforced", kBools},
-      {"proxy", {nullptr, json::object()}},
-      {"proxy.requires_authentication", kBools},
-      {"proxy.supports_http11", kBools},
-      {"proxy.connection_based_auth", kBools},
-      {"proxy.connection_persistence", kBools},
-      {"proxy.settings_source", enum_values<ProxySettingsSource>()},
-      {"proxy.session_options.access_type", enum_values<ProxyAccessType>()},
-      {"proxy.session_options.authentication", {json{"Negotiate"}, json{"Basic"}, json{"Digest"}, json{"Basic", "Negotiate"}}},
-      {"proxy.session_options.credential", kBools}};
-  static const std::vector<SearchField> winrm_config = [] {
-    std::vector<SearchField> fields;
-    for (std::string_view setting : EnumNames<WinrmSetting>::names) fields.push_back({setting, kBools});
-    return fields;
-  }();
-  static const std::vector<SearchField> none;
-  switch (question) {
-    case Question::impersonation: return impersonation;
-    case Question::token_level: return token_level;
-    case Question::delegation_reach: return delegation_reach;
-    case Question::scenario: return scenario;
-    case Question::winrm_proxy: return winrm_proxy;
-    case Question::winrm_config: return winrm_config;
+// The values the search tries for a field (wcfpolicy/fields.hpp): its own list, or by its kind
+// every boolean, every enumerator, every subset of a set, absent or present for an object.
+template <class Request>
+std::vector<FieldValue> searched_values(const Field<Request>& field) {
+  std::vector<FieldValue> values;
+  if (!field.search.empty()) {
+    for (std::uint32_t bits : field.search) values.push_back(FieldValue::of(bits));
+    return values;
   }
-  return none;
+  switch (field.kind) {
+    case FieldKind::boolean:
+      return {FieldValue::of(0), FieldValue::of(1)};
+    case FieldKind::enumeration:
+      for (std::uint32_t i = 0; i < field.values.size(); ++i) values.push_back(FieldValue::of(i));
+      return values;
+    case FieldKind::enum_set:
+      for (std::uint32_t bits = 0; bits < (1u << field.values.size()); ++bits) values.push_back(FieldValue::of(bits));
+      return values;
+    case FieldKind::object:
+      return {FieldValue::absent(), FieldValue::of(1)};
+    case FieldKind::version:
+      break;
+  }
+  return values;
+}
+
+// A field's value as JSON, as a change set reports it ("null": left out).
+template <class Request>
+std::string value_json(const Field<Request>& field, FieldValue value) {
+  if (!value.present) return "null";
+  switch (field.kind) {
+    case FieldKind::boolean:
+      return value.bits != 0 ? "true" : "false";
+    case FieldKind::enumeration:
+      return "\"" + std::string(field.values[value.bits]) + "\"";
+    case FieldKind::enum_set: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < field.values.size(); ++i) {
+        if (((value.bits >> i) & 1u) == 0) continue;
+        if (out.size() > 1) out += ',';
+        out += "\"" + std::string(field.values[i]) + "\"";
+      }
+      return out + "]";
+    }
+    case FieldKind::version:
+      return "\"" + std::to_string(value.bits >> 16) + "." + std::to_string(value.bits & 0xFFFF) + "\"";
+    case FieldKind::object:
+      return "{}";
+  }
+  return "null";
 }
 
 // The values each answer field can take, per question.
@@ -149,16 +132,16 @@ struct Evaluation {
   std::string text;  // the answer's JSON, or the error message
 };
 
-Evaluation evaluate(const json& request) {
+Evaluation evaluate(const Request& request) {
   Evaluation e;
-  std::string out;
-  if (auto error = evaluate_json(request.dump(), out)) {
-    e.text = error->message;
+  const Result<Answer> decided = decide(request);
+  if (!decided) {
+    e.text = describe(decided.error()).message;
     return e;
   }
   e.answered = true;
-  e.answer = json::parse(out);
-  e.text = std::move(out);
+  append_answer_json(e.text, decided.value());
+  e.answer = json::parse(e.text);
   return e;
 }
 
@@ -170,20 +153,59 @@ bool contains_all(const std::vector<FieldChange>& bigger, const std::vector<Fiel
   });
 }
 
-// A field's JSON pointer: "proxy.supports_http11" is /proxy/supports_http11.
-json::json_pointer pointer_of(const std::string& field) {
-  std::string pointer = "/" + field;
-  std::replace(pointer.begin(), pointer.end(), '.', '/');
-  return json::json_pointer(pointer);
-}
-
-// Sets the field at `pointer` (creating the objects above it), or leaves it out for null.
-void set_or_erase(json& request, const json::json_pointer& pointer, const json& value) {
-  if (!value.is_null()) {
-    request[pointer] = value;
-  } else if (request.contains(pointer)) {
-    request[pointer.parent_pointer()].erase(pointer.back());
-  }
+// The search over one question's typed request: every set of k fields of its schema, in the
+// schema's order, for k = 1, 2, ..., each tried with every other value it can take.
+template <class Request>
+void search(const Request& base, const std::function<bool(const Evaluation&)>& meets, const WhyNotOptions& options,
+            WhyNotReport& report) {
+  const auto& fields = fields_of<Request>;
+  std::vector<std::vector<FieldValue>> values;
+  for (const Field<Request>& field : fields) values.push_back(searched_values(field));
+  std::vector<std::size_t> chosen;
+  std::vector<FieldChange> changes;
+  Request request = base;
+  std::function<void(std::size_t)> assign = [&](std::size_t i) {
+    if (report.truncated) return;
+    if (i == chosen.size()) {
+      for (const auto& found : report.sets) {
+        if (contains_all(changes, found.changes)) return;  // not minimal
+      }
+      const Evaluation e = evaluate(Request{request});
+      ++report.evaluated;
+      if (!meets(e)) return;
+      if (report.sets.size() == options.max_results) {
+        report.truncated = true;
+        return;
+      }
+      ChangeSet set{changes, {}, e.text};
+      for (const auto& rule : e.answer["rules"]) set.rules.push_back(rule.get<std::string>());
+      report.sets.push_back(std::move(set));
+      return;
+    }
+    const Field<Request>& field = fields[chosen[i]];
+    const Request before = request;
+    const FieldValue original = field.get(request);
+    for (const FieldValue value : values[chosen[i]]) {
+      if (value == original) continue;
+      field.set(request, value);
+      changes.push_back(FieldChange{std::string(field.path), value_json(field, value)});
+      assign(i + 1);
+      changes.pop_back();
+      request = before;
+    }
+  };
+  std::function<void(std::size_t, std::size_t)> choose = [&](std::size_t from, std::size_t k) {
+    if (chosen.size() == k) {
+      assign(0);
+      return;
+    }
+    for (std::size_t f = from; f < fields.size() && !report.truncated; ++f) {
+      chosen.push_back(f);
+      choose(f + 1, k);
+      chosen.pop_back();
+    }
+  };
+  for (std::size_t k = 1; k <= options.max_changes && k <= fields.size() && !report.truncated; ++k) choose(0, k);
 }
 
 }  // namespace
@@ -210,69 +232,23 @@ std::variant<WhyNotReport, RequestError> why_not(std::string_view request_json, 
   auto parsed = parse_request(request_json);
   if (auto* error = std::get_if<RequestError>(&parsed)) return *error;
   const auto question = static_cast<Question>(std::get<Request>(parsed).index());
-  json base = json::parse(request_json);
   const json wanted = json::parse(goal.value_json, nullptr, false);
   if (wanted.is_discarded()) return RequestError{goal.field, goal.field + ": the wanted value is not JSON"};
   if (auto error = check_goal(question, goal, wanted)) return *error;
 
   WhyNotReport report;
+  const Request& base = std::get<Request>(parsed);
   const Evaluation current = evaluate(base);
   report.current = current.text;
   ++report.evaluated;
-  const auto meets = [&](const Evaluation& e) { return e.answered && e.answer.contains(goal.field) && e.answer[goal.field] == wanted; };
+  const std::function<bool(const Evaluation&)> meets = [&](const Evaluation& e) {
+    return e.answered && e.answer.contains(goal.field) && e.answer[goal.field] == wanted;
+  };
   if (meets(current)) {
     report.already = true;
     return report;
   }
-
-  const auto& space = search_space(question);
-  std::vector<std::size_t> chosen;
-  std::vector<FieldChange> changes;
-  // Tries every assignment of new values to the fields in `chosen`, from position i on.
-  std::function<void(std::size_t, json&)> assign = [&](std::size_t i, json& request) {
-    if (report.truncated) return;
-    if (i == chosen.size()) {
-      for (const auto& found : report.sets) {
-        if (contains_all(changes, found.changes)) return;  // not minimal
-      }
-      const Evaluation e = evaluate(request);
-      ++report.evaluated;
-      if (!meets(e)) return;
-      if (report.sets.size() == options.max_results) {
-        report.truncated = true;
-        return;
-      }
-      ChangeSet set{changes, {}, e.text};
-      for (const auto& rule : e.answer["rules"]) set.rules.push_back(rule.get<std::string>());
-      report.sets.push_back(std::move(set));
-      return;
-    }
-    const SearchField& field = space[chosen[i]];
-    const std::string key(field.field);
-    const json::json_pointer pointer = pointer_of(key);
-    const json original = request.contains(pointer) ? request[pointer] : json(nullptr);
-    for (const json& value : field.values) {
-      if (value == original) continue;
-      set_or_erase(request, pointer, value);
-      changes.push_back(FieldChange{key, value.dump()});
-      assign(i + 1, request);
-      changes.pop_back();
-    }
-    set_or_erase(request, pointer, original);
-  };
-  // Every set of k fields, in the space's order, for k = 1, 2, ...
-  std::function<void(std::size_t, std::size_t)> choose = [&](std::size_t from, std::size_t k) {
-    if (chosen.size() == k) {
-      assign(0, base);
-      return;
-    }
-    for (std::size_t f = from; f < space.size() && !report.truncated; ++f) {
-      chosen.push_back(f);
-      choose(f + 1, k);
-      chosen.pop_back();
-    }
-  };
-  for (std::size_t k = 1; k <= options.max_changes && k <= space.size() && !report.truncated; ++k) choose(0, k);
+  std::visit([&](const auto& typed) { search(typed, meets, options, report); }, base);
   return report;
 }
 

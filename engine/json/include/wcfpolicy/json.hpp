@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -44,6 +45,21 @@ struct JsonOptions {
 // append_answer_json(out, answer): the answer as one line of JSON (no newline), fields in the
 // contract's order, byte-identical for the same answer.
 void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options = {});
+
+// validate_request(request): what a request read field by field may still get wrong as a
+// whole; parse_request runs it, and so must any other reader of typed requests (the flags).
+[[nodiscard]] std::optional<RequestError> validate_request(const Request& request);
+
+// The problem with a value given for a field, worded as the JSON reader words it, for the other
+// readers of the same fields (the command line's flags): an enumeration's value, a version.
+[[nodiscard]] std::string enum_value_problem(std::string_view given, std::span<const std::string_view> allowed,
+                                             std::string_view type_name);
+[[nodiscard]] std::string version_value_problem(std::string_view given);
+
+// append_request_json(out, request): the request as one line of JSON (no newline), its fields in
+// the order of their schema (wcfpolicy/fields.hpp), only those given. parse_request reads it
+// back to the same request.
+void append_request_json(std::string& out, const Request& request);
 
 // append_error_json(out, error): {"field": ..., "message": ...}.
 void append_error_json(std::string& out, const RequestError& error);
