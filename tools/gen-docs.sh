@@ -23,7 +23,8 @@ import subprocess
 import sys
 
 policy_eval, files = sys.argv[1], sys.argv[2:]
-block = re.compile(r"<!-- (generated|pending): (.+?) -->\n(.*?)<!-- end \1 -->\n", re.S)
+# A marker is a whole line; the block runs to its end marker, also a whole line.
+block = re.compile(r"^<!-- (generated|pending): ([^\n]+?) -->\n(.*?)^<!-- end \1 -->\n", re.S | re.M)
 
 
 def command_of(text):

@@ -32,20 +32,42 @@ struct Block {
   std::string body;
 };
 
+// The marked blocks of one page, in order (plain string search: std::regex recurses per
+// character and would overflow on long blocks).
+void append_blocks(const std::string& file, const std::string& text, std::vector<Block>& blocks) {
+  std::size_t at = 0;
+  while ((at = text.find("<!-- ", at)) != std::string::npos) {
+    // A marker is a whole line: `<!-- KIND: COMMAND -->`.
+    const std::size_t line_end = text.find('\n', at);
+    const std::size_t colon = text.find(": ", at);
+    const std::size_t close = text.find(" -->\n", at);
+    if ((at > 0 && text[at - 1] != '\n') || colon == std::string::npos || close == std::string::npos ||
+        colon > close || close + 4 != line_end) {
+      at += 5;
+      continue;
+    }
+    const std::string kind = text.substr(at + 5, colon - at - 5);
+    if (kind != "generated" && kind != "pending") {
+      at = line_end;
+      continue;
+    }
+    const std::size_t body = close + 5;
+    const std::string end_marker = "<!-- end " + kind + " -->\n";
+    const std::size_t end = text.find(end_marker, body);
+    REQUIRE_MESSAGE(end != std::string::npos, file << ": a " << kind << " block is not closed by " << end_marker);
+    blocks.push_back({file, kind, text.substr(colon + 2, close - colon - 2), text.substr(body, end - body)});
+    at = end + end_marker.size();
+  }
+}
+
 std::vector<Block> blocks_of_docs() {
-  static const std::regex marked(R"(<!-- (generated|pending): (.+?) -->\n([\s\S]*?)<!-- end \1 -->\n)");
   std::vector<std::filesystem::path> pages;
   for (const auto& entry : std::filesystem::directory_iterator(kSourceDir / "docs")) {
     if (entry.path().extension() == ".md") pages.push_back(entry.path());
   }
   std::sort(pages.begin(), pages.end());
   std::vector<Block> blocks;
-  for (const auto& page : pages) {
-    const std::string text = read_file(page.string());
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), marked); it != std::sregex_iterator(); ++it) {
-      blocks.push_back({page.filename().string(), (*it)[1], (*it)[2], (*it)[3]});
-    }
-  }
+  for (const auto& page : pages) append_blocks(page.filename().string(), read_file(page.string()), blocks);
   return blocks;
 }
 
