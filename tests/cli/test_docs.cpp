@@ -192,7 +192,7 @@ TEST_CASE("no source file or README cites files outside the repository or issue 
       ++number;
       if (std::regex_search(line, outside) || std::regex_search(line, issue)) {
         const std::string where = std::filesystem::relative(path, kSourceDir).string() + ":" + std::to_string(number);
-        ADD_FAIL_CHECK("cites outside the repository: " << where << ": " << line);
+        FAIL_CHECK("cites outside the repository: " << where << ": " << line);
         ++offending;
       }
     }
