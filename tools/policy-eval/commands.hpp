@@ -18,6 +18,9 @@ void add_audit_command(CLI::App& app, int& status);
 // `tables [NAME]`: the documented tables as the engine holds them.
 void add_tables_command(CLI::App& app, int& status);
 
+// `fields [QUESTION]`: the inputs of each question, from its field schema.
+void add_fields_command(CLI::App& app, int& status);
+
 // `impersonation`, `token-level`, ...: one question asked with command-line flags.
 void add_flag_commands(CLI::App& app, int& status);
 

@@ -88,6 +88,7 @@ int run(int argc, char** argv) {
   add_json_commands(app, status);
   add_audit_command(app, status);
   add_tables_command(app, status);
+  add_fields_command(app, status);
   add_flag_commands(app, status);
   add_config_command(app, status);
   add_analysis_commands(app, status);

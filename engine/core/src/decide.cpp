@@ -1,6 +1,8 @@
 // The WCF decisions: IO, TW/TU/TS, DR, BM and the composed scenario (SPEC.md sections 2-4).
 // Everything here is noexcept and allocation-free: answers hold string_views into static text.
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string_view>
 
@@ -319,6 +321,12 @@ InputError missing(std::string_view field, std::string_view problem, std::string
 // ---- the questions -------------------------------------------------------------------------
 
 std::string_view version() noexcept { return WCFPOLICY_VERSION; }
+
+void result_misuse(const char* what) noexcept {
+  std::fputs(what, stderr);
+  std::fputc('\n', stderr);
+  std::abort();
+}
 
 Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request, Explain explain) noexcept {
   const std::array inputs{Input::of_optional(request.impersonation_option),

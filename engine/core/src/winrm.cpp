@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "wcfpolicy/decide.hpp"
+#include "wcfpolicy/fields.hpp"
 #include "wcfpolicy/rules/winrm.hpp"
 
 namespace wcfpolicy {
@@ -337,9 +338,14 @@ void check_proxy(const WinrmProxyRequest& r, const WinrmProxy& proxy, Evaluation
           {version_read(r.winrm_version), given(kSettingsSource.field, proxy.settings_source)});
 }
 
-}  // namespace
+// The answer the rules give with the inputs given: the verdict of the rules that fired, and the
+// first missing input that some unchecked rule reads and whose worst verdict is worse.
+struct ProxyEvaluation {
+  WinrmProxyAnswer answer;
+  std::optional<InputError> missing;
+};
 
-Result<WinrmProxyAnswer> decide_winrm_proxy(const WinrmProxyRequest& r, Explain explain) noexcept {
+ProxyEvaluation evaluate_proxy(const WinrmProxyRequest& r, Explain explain) noexcept {
   WinrmProxyAnswer answer;
   answer.trace.explain = explain;
   Evaluation e(answer.trace);
@@ -363,9 +369,40 @@ Result<WinrmProxyAnswer> decide_winrm_proxy(const WinrmProxyRequest& r, Explain 
     check_proxy(r, *r.proxy, e);
   }
 
-  if (auto error = e.missing_input()) return *error;
   answer.verdict = e.verdict();
-  return answer;
+  return {answer, e.missing_input()};
+}
+
+// The worst verdict any completion of the request's missing inputs gets: each missing input is
+// tried with every value its field schema lists (wcfpolicy/fields.hpp), one after the other.
+Verdict worst_completion(const WinrmProxyRequest& r, std::size_t depth) noexcept {
+  const ProxyEvaluation evaluation = evaluate_proxy(r, Explain::no);
+  if (!evaluation.missing) return evaluation.answer.verdict;
+  const Field<WinrmProxyRequest>* field = find_field<WinrmProxyRequest>(evaluation.missing->field);
+  if (field == nullptr || depth == 0) return Verdict::deny;  // cannot tell: assume the worst
+  std::array<FieldValue, kMaxCandidates> values{};
+  const std::size_t count = candidate_values(*field, values);
+  Verdict worst = evaluation.answer.verdict;
+  for (std::size_t i = 0; i < count && worst != Verdict::deny; ++i) {
+    WinrmProxyRequest completed = r;
+    field->set(completed, values[i]);
+    worst = std::max(worst, worst_completion(completed, depth - 1));
+  }
+  return worst;
+}
+
+}  // namespace
+
+// An input is needed only while it can still make the verdict worse (docs/rules.md, WinRM): a
+// missing input is an error only when some completion of the request gets a worse verdict than
+// the rules that fired already give.
+Result<WinrmProxyAnswer> decide_winrm_proxy(const WinrmProxyRequest& r, Explain explain) noexcept {
+  ProxyEvaluation evaluation = evaluate_proxy(r, explain);
+  if (evaluation.missing &&
+      worst_completion(r, fields_of<WinrmProxyRequest>.size()) > evaluation.answer.verdict) {
+    return *evaluation.missing;
+  }
+  return evaluation.answer;
 }
 
 // ---- winrm_config --------------------------------------------------------------------------

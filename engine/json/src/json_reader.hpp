@@ -33,6 +33,11 @@ std::string allowed_list() {
   return joined(EnumNames<E>::names);
 }
 
+// The document each thread parses requests into, reused from one request to the next; after a
+// request it keeps at most kKeptRequestArenaBytes (json_text.hpp, release_above).
+inline constexpr std::size_t kKeptRequestArenaBytes = std::size_t{1} << 20;
+[[nodiscard]] JsonDocument& request_document();
+
 class ObjectReader {
  public:
   // `object` must be a JSON object and outlive the reader. `path` is its JSON path ("" for the
@@ -104,8 +109,10 @@ class ObjectReader {
   JsonValue object_;
   std::string path_;
   RequestError& error_;
+  // The keys read so far: inline for the usual object, then in known_beyond_ (no key is dropped).
   std::array<std::string_view, 48> known_;
   std::size_t known_count_ = 0;
+  std::vector<std::string_view> known_beyond_;
 };
 
 // ---- writing --------------------------------------------------------------------------------

@@ -30,6 +30,22 @@ bool JsonValue::find(std::string_view key, JsonValue& member) const {
 
 JsonDocument::JsonDocument() { nodes_.reserve(64); }
 
+std::size_t JsonDocument::capacity_bytes() const noexcept {
+  return nodes_.capacity() * sizeof(JsonNode) + unescaped_.capacity() + path_.capacity() * sizeof(PathPart) +
+         error_.capacity() + error_path_.capacity();
+}
+
+void JsonDocument::release_above(std::size_t bytes) {
+  if (capacity_bytes() <= bytes) return;
+  // Swapped with empty ones: a moved-into std::string may keep its own buffer.
+  std::vector<JsonNode>().swap(nodes_);
+  std::string().swap(unescaped_);
+  std::string().swap(error_);
+  std::string().swap(error_path_);
+  std::vector<PathPart>().swap(path_);
+  nodes_.reserve(64);
+}
+
 // The recursive-descent parser; one per parse() call, working in the document's arena.
 class JsonParser {
  public:

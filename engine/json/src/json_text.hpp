@@ -85,6 +85,12 @@ class JsonDocument {
   [[nodiscard]] const std::string& error_path() const { return error_path_; }
   [[nodiscard]] const JsonNode& node(std::uint32_t index) const { return nodes_[index]; }
 
+  // The memory the arena holds on to between documents, and its release: a document reused for
+  // a stream of requests keeps its capacity (no allocation once warm) up to `bytes`; above that,
+  // one huge request does not keep its memory for the rest of the stream.
+  [[nodiscard]] std::size_t capacity_bytes() const noexcept;
+  void release_above(std::size_t bytes);
+
  private:
   friend class JsonParser;
 

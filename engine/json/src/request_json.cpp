@@ -117,7 +117,11 @@ bool ObjectReader::has(std::string_view key) const {
 }
 
 void ObjectReader::known(std::string_view key) {
-  if (known_count_ < known_.size()) known_[known_count_++] = key;
+  if (known_count_ < known_.size()) {
+    known_[known_count_++] = key;
+  } else {
+    known_beyond_.push_back(key);  // no fixed cap: an object with many fields allocates here only
+  }
 }
 
 std::optional<JsonValue> ObjectReader::find(std::string_view key) {
@@ -242,8 +246,12 @@ bool ObjectReader::finish() {
   const auto first = known_.begin();
   const auto last = known_.begin() + static_cast<std::ptrdiff_t>(known_count_);
   for (const JsonValue member : object_) {
-    if (std::find(first, last, member.key()) != last) continue;
-    const std::span<const std::string_view> known(first, last);
+    if (std::find(first, last, member.key()) != last ||
+        std::find(known_beyond_.begin(), known_beyond_.end(), member.key()) != known_beyond_.end()) {
+      continue;
+    }
+    std::vector<std::string_view> known(first, last);
+    known.insert(known.end(), known_beyond_.begin(), known_beyond_.end());
     std::string problem = "unknown field";
     if (auto suggestion = closest(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
     return fail(member.key(), problem + " (allowed here: " + joined(known) + ")");
@@ -434,10 +442,23 @@ void write_level(detail::JsonWriter& writer, std::string_view prefix, const Requ
 
 }  // namespace
 
-std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
+namespace detail {
+JsonDocument& request_document() {
   // One document per thread, reused: its arena keeps its capacity, so a batch of requests is
   // parsed without allocating.
-  thread_local detail::JsonDocument document;
+  thread_local JsonDocument document;
+  return document;
+}
+}  // namespace detail
+
+std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
+  detail::JsonDocument& document = detail::request_document();
+  // Whatever the outcome, the arena keeps no more than a bound once the request is read (the
+  // request holds no view into it).
+  struct Release {
+    detail::JsonDocument& document;
+    ~Release() { document.release_above(detail::kKeptRequestArenaBytes); }
+  } release{document};
   RequestError error;
   if (!document.parse(text, options.max_depth)) {
     error.field = document.error_path();

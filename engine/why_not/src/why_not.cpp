@@ -24,30 +24,12 @@ std::vector<json> enum_values() {
   return values;
 }
 
-// The values the search tries for a field (wcfpolicy/fields.hpp): its own list, or by its kind
-// every boolean, every enumerator, every subset of a set, absent or present for an object.
+// The values the search tries for a field (wcfpolicy/fields.hpp).
 template <class Request>
 std::vector<FieldValue> searched_values(const Field<Request>& field) {
-  std::vector<FieldValue> values;
-  if (!field.search.empty()) {
-    for (std::uint32_t bits : field.search) values.push_back(FieldValue::of(bits));
-    return values;
-  }
-  switch (field.kind) {
-    case FieldKind::boolean:
-      return {FieldValue::of(0), FieldValue::of(1)};
-    case FieldKind::enumeration:
-      for (std::uint32_t i = 0; i < field.values.size(); ++i) values.push_back(FieldValue::of(i));
-      return values;
-    case FieldKind::enum_set:
-      for (std::uint32_t bits = 0; bits < (1u << field.values.size()); ++bits) values.push_back(FieldValue::of(bits));
-      return values;
-    case FieldKind::object:
-      return {FieldValue::absent(), FieldValue::of(1)};
-    case FieldKind::version:
-      break;
-  }
-  return values;
+  std::array<FieldValue, kMaxCandidates> values{};
+  const std::size_t n = candidate_values(field, values);
+  return {values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
 // A field's value as JSON, as a change set reports it ("null": left out).

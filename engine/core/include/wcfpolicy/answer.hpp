@@ -157,7 +157,17 @@ struct InputError {
   FixedList<Read, 4> context;
 };
 
-// Result<T>: an answer, or the input error that prevented it. Must be used.
+// result_misuse(what): a Result was asked for what it does not hold. A programming error, not an
+// input error: it prints `what` to standard error and aborts (no exceptions, as the core builds
+// without them; abseil's StatusOr::value() does the same without exceptions).
+[[noreturn]] void result_misuse(const char* what) noexcept;
+
+// Result<T>: an answer, or the input error that prevented it. Must be used. value() on an error
+// and error() on an answer are checked: they abort with a message instead of reading nothing.
+//
+//   auto answer = wcfpolicy::decide_scenario(request);
+//   if (!answer) return describe(answer.error());
+//   use(answer.value());
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -166,9 +176,18 @@ class [[nodiscard]] Result {
 
   [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
-  [[nodiscard]] const T& value() const noexcept { return *std::get_if<0>(&state_); }
-  [[nodiscard]] T& value() noexcept { return *std::get_if<0>(&state_); }
-  [[nodiscard]] const InputError& error() const noexcept { return *std::get_if<1>(&state_); }
+  [[nodiscard]] const T& value() const noexcept {
+    if (!has_value()) result_misuse("wcfpolicy::Result::value() called on an input error");
+    return *std::get_if<0>(&state_);
+  }
+  [[nodiscard]] T& value() noexcept {
+    if (!has_value()) result_misuse("wcfpolicy::Result::value() called on an input error");
+    return *std::get_if<0>(&state_);
+  }
+  [[nodiscard]] const InputError& error() const noexcept {
+    if (has_value()) result_misuse("wcfpolicy::Result::error() called on an answer");
+    return *std::get_if<1>(&state_);
+  }
 
  private:
   std::variant<T, InputError> state_;

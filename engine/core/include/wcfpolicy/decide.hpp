@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -133,6 +134,22 @@ struct ScenarioAnswer {
 
 using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer,
                             ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer>;
+
+// Request, Answer and Question list the questions in one order: the index of a request (and of
+// its answer) in its variant is its Question, which the JSON reader and writer rely on.
+template <Question Q, class R, class A>
+constexpr bool question_at() {
+  constexpr auto index = static_cast<std::size_t>(Q);
+  return std::is_same_v<std::variant_alternative_t<index, Request>, R> &&
+         std::is_same_v<std::variant_alternative_t<index, Answer>, A>;
+}
+static_assert(std::variant_size_v<Request> == enum_count<Question> && std::variant_size_v<Answer> == enum_count<Question>);
+static_assert(question_at<Question::impersonation, ImpersonationRequest, ImpersonationAnswer>() &&
+              question_at<Question::token_level, TokenLevelRequest, TokenLevelAnswer>() &&
+              question_at<Question::delegation_reach, DelegationReachRequest, DelegationReachAnswer>() &&
+              question_at<Question::scenario, ScenarioRequest, ScenarioAnswer>() &&
+              question_at<Question::winrm_proxy, WinrmProxyRequest, WinrmProxyAnswer>() &&
+              question_at<Question::winrm_config, WinrmConfigRequest, WinrmConfigAnswer>());
 
 // The InvalidOperationException that IO-5 raises when the service host opens.
 inline constexpr std::string_view kInvalidOperationException = "InvalidOperationException";

@@ -240,11 +240,21 @@ inline constexpr std::array fields_of<DelegationReachRequest>{
         "token_level", "", "The level of the token the service holds"),
 };
 
+// What why-not tries for the IIS schemes: the sets TT-6 tells apart.
+inline constexpr std::array<std::uint32_t, 6> kSearchedHostSchemes{
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Anonymous),
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Basic),
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Digest),
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm),
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate),
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate) | 1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm)};
+
 template <>
 inline constexpr std::array fields_of<ScenarioRequest>{
     enum_field<ScenarioRequest, Binding, &ScenarioRequest::binding>("binding", "", "The endpoint's binding"),
     enum_field<ScenarioRequest, SecurityMode, &ScenarioRequest::security_mode>(
-        "security_mode", "None", "The binding's security mode"),
+        "security_mode", "the binding's .NET default (docs/rules.md, BT)",
+        "The binding's security mode; each binding takes its own modes"),
     enum_field<ScenarioRequest, CredentialType, &ScenarioRequest::client_credential_type>(
         "client_credential_type", "", "The client credential type"),
     boolean_field<ScenarioRequest, &ScenarioRequest::map_client_certificate_to_windows_account>(
@@ -290,6 +300,16 @@ inline constexpr std::array fields_of<ScenarioRequest>{
         "service_on_windows_xp", "false", "The service runs on Windows XP (P-3)"),
     enum_field<ScenarioRequest, ImperativeImpersonation, &ScenarioRequest::imperative_impersonation>(
         "imperative_impersonation", "none", "Impersonation in the operation's code (P-6)"),
+    boolean_field<ScenarioRequest, &ScenarioRequest::kerberos>(
+        "kerberos", "true", "Negotiate settled on Kerberos; false: NTLM fallback (TT-10, TT-14..TT-16, TT-19)"),
+    boolean_field<ScenarioRequest, &ScenarioRequest::allow_ntlm>(
+        "allow_ntlm", "true", "The client's WindowsClientCredential.AllowNtlm (TT-10)"),
+    boolean_field<ScenarioRequest, &ScenarioRequest::explicit_credentials>(
+        "explicit_credentials", "false",
+        "The client sets a user name and password instead of its logged-on user's credentials (TT-9)"),
+    enum_set_field<ScenarioRequest, HostAuthenticationScheme, &ScenarioRequest::host_authentication_schemes>(
+        "host_authentication_schemes", "none: needed with InheritedFromHost",
+        "The authentication schemes the IIS host enables (TT-6)", {}, kSearchedHostSchemes),
 };
 
 // What why-not tries for the WinRM version (WR-10 parts 1.1 from later versions) and for the
@@ -363,6 +383,42 @@ constexpr auto winrm_config_fields(std::index_sequence<I...>) noexcept {
 template <>
 inline constexpr auto fields_of<WinrmConfigRequest> =
     fields_internal::winrm_config_fields(std::make_index_sequence<enum_count<WinrmSetting>>{});
+
+// candidate_values(field, out): the values a search tries for `field` (why-not's changes, the
+// completions of a missing input): its own `search` list, or by its kind both booleans, every
+// enumerator, every subset of a set of at most five values, absent or present for an object.
+// Returns how many it wrote into `out`.
+inline constexpr std::size_t kMaxCandidates = 32;
+template <class Request>
+[[nodiscard]] constexpr std::size_t candidate_values(const Field<Request>& field,
+                                                     std::array<FieldValue, kMaxCandidates>& out) noexcept {
+  std::size_t n = 0;
+  if (!field.search.empty()) {
+    for (std::uint32_t bits : field.search)
+      if (n < kMaxCandidates) out[n++] = FieldValue::of(bits);
+    return n;
+  }
+  switch (field.kind) {
+    case FieldKind::boolean:
+      out[n++] = FieldValue::of(0);
+      out[n++] = FieldValue::of(1);
+      break;
+    case FieldKind::enumeration:
+      for (std::uint32_t i = 0; i < field.values.size() && n < kMaxCandidates; ++i) out[n++] = FieldValue::of(i);
+      break;
+    case FieldKind::enum_set:
+      for (std::uint32_t bits = 0; bits < (1u << field.values.size()) && n < kMaxCandidates; ++bits)
+        out[n++] = FieldValue::of(bits);
+      break;
+    case FieldKind::object:
+      out[n++] = FieldValue::absent();
+      out[n++] = FieldValue::of(1);
+      break;
+    case FieldKind::version:
+      break;
+  }
+  return n;
+}
 
 // find_field<Request>(path): the field at `path`, or null.
 template <class Request>
