@@ -65,7 +65,9 @@ constexpr std::array kDelegationReachAnswer{
 // ---- scenario ---------------------------------------------------------------------------------
 constexpr std::array kScenarioFlags{
     enumeration<Binding>("binding", "binding", "The endpoint's binding (needed)"),
-    enumeration<SecurityMode>("security-mode", "security_mode", "BasicHttpBinding's security mode (default None)"),
+    enumeration<SecurityMode>("security-mode", "security_mode",
+                              "The binding's security mode (default: the binding's .NET default; NetTcpBinding: "
+                              "absent keeps BT-10)"),
     enumeration<CredentialType>("client-credential-type", "client_credential_type",
                                 "The client credential type (needed)"),
     boolean("map-client-certificate-to-windows-account", "map_client_certificate_to_windows_account",
@@ -97,10 +99,18 @@ constexpr std::array kScenarioFlags{
     boolean("service-on-windows-xp", "service_on_windows_xp", "The service runs on Windows XP (P-3; default false)"),
     enumeration<ImperativeImpersonation>("imperative-impersonation", "imperative_impersonation",
                                          "Impersonation in the operation's code (P-6; default none)"),
+    boolean("kerberos", "kerberos",
+            "Windows (Negotiate) transport authentication settles on Kerberos; false: NTLM fallback (TT; default true)"),
+    boolean("allow-ntlm", "allow_ntlm", "The client's WindowsClientCredential.AllowNtlm (TT-10; default true)"),
+    boolean("explicit-credentials", "explicit_credentials",
+            "The client sets a user name and password instead of its default credentials (TT-9; default false)"),
+    enumeration_list<HostAuthenticationScheme>("host-authentication-schemes", "host_authentication_schemes",
+                                               "The schemes the IIS host enables, comma-separated (TT-6; needed with "
+                                               "InheritedFromHost)"),
 };
 constexpr std::array kScenarioAnswer{
     AnswerLine{"status", "status", "errors"},
-    AnswerLine{"mechanism", "mechanism", "BM"},
+    AnswerLine{"mechanism", "mechanism", "BT BM TT"},
     AnswerLine{"token_level", "token level", "TW TU TS"},
     AnswerLine{"impersonates", "impersonates", "IO errors"},
     AnswerLine{"backend_reachable", "back-end reachable", "DR"},

@@ -215,23 +215,10 @@ bool read_delegation_reach(ObjectReader& reader, DelegationReachRequest& r) {
   return reader.get_enum("token_level", r.token_level);
 }
 
-// Until the transport tables (docs/rules.md, TT and BT) decide them, a scenario takes the seed's
-// bindings, credentials and security modes only, refused with the messages of before.
-template <class E>
-bool seed_value_only(ObjectReader& reader, std::string_view key, const std::optional<E>& value, E last) {
-  if (!value || *value <= last) return true;
-  std::vector<std::string_view> allowed(EnumNames<E>::names.begin(),
-                                        EnumNames<E>::names.begin() + static_cast<std::ptrdiff_t>(last) + 1);
-  return reader.fail_enum(key, name(*value), allowed, EnumNames<E>::type_name);
-}
-
 bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r) {
   if (!(reader.get_enum("binding", r.binding) &&
-        seed_value_only(reader, "binding", r.binding, Binding::CustomBinding) &&
         reader.get_enum("security_mode", r.security_mode) &&
-        seed_value_only(reader, "security_mode", r.security_mode, SecurityMode::TransportCredentialOnly) &&
         reader.get_enum("client_credential_type", r.client_credential_type) &&
-        seed_value_only(reader, "client_credential_type", r.client_credential_type, CredentialType::Certificate) &&
         reader.get_bool("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account) &&
         reader.get_enum("username_validation_mode", r.username_validation_mode) &&
         reader.get_bool("require_cancellation", r.require_cancellation))) {
@@ -263,7 +250,12 @@ bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r
          reader.get_enum("client_account", r.client_account) &&
          reader.get_bool("stateful_security_context", r.stateful_security_context) &&
          reader.get_bool("service_on_windows_xp", r.service_on_windows_xp) &&
-         reader.get_enum("imperative_impersonation", r.imperative_impersonation);
+         reader.get_enum("imperative_impersonation", r.imperative_impersonation) &&
+         // Transport security (docs/rules.md, TT).
+         reader.get_bool("kerberos", r.kerberos) && reader.get_bool("allow_ntlm", r.allow_ntlm) &&
+         reader.get_bool("explicit_credentials", r.explicit_credentials) &&
+         reader.get_enum_set<HostAuthenticationScheme>("host_authentication_schemes", r.host_authentication_schemes,
+                                                       "an empty array names no scheme; leave the field out instead");
 }
 
 }  // namespace

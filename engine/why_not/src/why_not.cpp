@@ -61,7 +61,13 @@ const std::vector<SearchField>& search_space(Question question) {
       {"client_account", enum_values<ClientAccount>()},
       {"stateful_security_context", kBools},
       {"service_on_windows_xp", kBools},
-      {"imperative_impersonation", enum_values<ImperativeImpersonation>()}};
+      {"imperative_impersonation", enum_values<ImperativeImpersonation>()},
+      {"kerberos", kBools},
+      {"allow_ntlm", kBools},
+      {"explicit_credentials", kBools},
+      {"host_authentication_schemes",
+       {nullptr, json{"Anonymous"}, json{"Basic"}, json{"Digest"}, json{"Ntlm"}, json{"Negotiate"},
+        json{"Negotiate", "Ntlm"}}}};
   static const std::vector<SearchField> winrm_proxy{
       {"winrm_version", {"1.1", "2.0"}},
       {"transport", enum_values<Transport>()},

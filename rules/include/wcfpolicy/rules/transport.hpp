@@ -17,6 +17,8 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string_view>
 
 #include "wcfpolicy/rules/decision_table.hpp"
@@ -116,27 +118,38 @@ struct CredentialEnum {
   CredentialSet values;
   CredentialType fallback;
   std::string_view allowed;  // the values, in .NET's order
+  std::string_view problem;  // what a value outside it is, for the input error
 };
 
 namespace credentials {
 using enum CredentialType;
 inline constexpr CredentialEnum kHttp{"HttpClientCredentialType",
                                       credential_set({None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost}),
-                                      None, "None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost"};
+                                      None, "None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost",
+                                      "is not an HttpClientCredentialType: in this security mode the binding reads the "
+                                      "transport's credential"};
 // WSHttpBinding's transport credential defaults to Windows (WSHttpSecurity, 9.1).
-inline constexpr CredentialEnum kWsHttp{"HttpClientCredentialType", kHttp.values, Windows, kHttp.allowed};
+inline constexpr CredentialEnum kWsHttp{"HttpClientCredentialType", kHttp.values, Windows, kHttp.allowed, kHttp.problem};
 inline constexpr CredentialEnum kTcp{"TcpClientCredentialType", credential_set({None, Windows, Certificate}), Windows,
-                                     "None, Windows, Certificate"};
+                                     "None, Windows, Certificate",
+                                     "is not a TcpClientCredentialType: in this security mode the binding reads the "
+                                     "transport's credential"};
 inline constexpr CredentialEnum kBasicHttpMessage{"BasicHttpMessageCredentialType",
                                                   credential_set({UserName, Certificate}), UserName,
-                                                  "UserName, Certificate"};
+                                                  "UserName, Certificate",
+                                                  "is not a BasicHttpMessageCredentialType: in this security mode the "
+                                                  "binding reads the message credential"};
 inline constexpr CredentialEnum kMessage{"MessageCredentialType",
                                          credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
-                                         "None, Windows, UserName, Certificate, IssuedToken"};
+                                         "None, Windows, UserName, Certificate, IssuedToken",
+                                         "is not a MessageCredentialType: in this security mode the binding reads the "
+                                         "message credential"};
 // BT-10: the credentials sections 3-4 read (IssuedToken is taken, then refused by BT-11).
 inline constexpr CredentialEnum kSeed{"client credential type (sections 3-4)",
                                       credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
-                                      "None, Windows, UserName, Certificate, IssuedToken"};
+                                      "None, Windows, UserName, Certificate, IssuedToken",
+                                      "is not a credential sections 3-4 read (table BM): this binding takes its "
+                                      "credential from its message security"};
 }  // namespace credentials
 
 struct FamilyFacts {
