@@ -158,7 +158,8 @@ RecordResult check(const AuditRecord& record) {
   }
   for (const Json& rule : answer.value("rules", Json::array())) result.rules.push_back(rule.get<std::string>());
   for (const Json& step : answer.value("explanation", Json::array())) {
-    if (step.value("taken", false)) result.steps.push_back(step.value("rule", ""));
+    const std::string rule = step.value("rule", "");
+    if (step.value("taken", false) && rule.starts_with("BT-")) result.steps.push_back(rule);
   }
   for (const Json& finding : answer.value("findings", Json::array())) {
     result.findings.push_back({finding.at("rule").get<std::string>(), finding.at("severity").get<std::string>(),
