@@ -59,82 +59,135 @@ void check_rows(const std::vector<RowCase>& cases) {
   }
 }
 
-const json kHttpsImpersonating = {{"binding", "BasicHttpBinding"}, {"security_mode", "Transport"},
+const json kHttpsImpersonating = {{"binding", "BasicHttpBinding"},
+                                  {"security_mode", "Transport"},
                                   {"impersonation_option", "Required"},
                                   {"service_privileges", {"SeImpersonatePrivilege"}}};
-const json kTcpTransport = {{"binding", "NetTcpBinding"}, {"security_mode", "Transport"},
-                            {"client_credential_type", "Windows"}, {"impersonation_option", "Required"},
+const json kTcpTransport = {{"binding", "NetTcpBinding"},
+                            {"security_mode", "Transport"},
+                            {"client_credential_type", "Windows"},
+                            {"impersonation_option", "Required"},
                             {"service_privileges", {"SeImpersonatePrivilege"}}};
-const json kPipe = {{"binding", "NetNamedPipeBinding"}, {"impersonation_option", "Required"},
+const json kPipe = {{"binding", "NetNamedPipeBinding"},
+                    {"impersonation_option", "Required"},
                     {"service_privileges", {"SeImpersonatePrivilege"}}};
 
 }  // namespace
 
 TEST_CASE("TT stage 1: the mechanism of each transport scheme") {
   check_rows({
-      {"TT-1", with(kHttpsImpersonating, {{"client_credential_type", "None"}}),
+      {"TT-1",
+       with(kHttpsImpersonating, {{"client_credential_type", "None"}}),
        {{"status", "call_rejected"}, {"mechanism", "none"}, {"rules", {"BT-2", "TT-1", "IO-1", "P-1"}}}},
-      {"TT-1", with(kTcpTransport, {{"client_credential_type", "None"}, {"impersonation_option", "Allowed"}}),
-       {{"status", "ok"}, {"mechanism", "none"}, {"token_level", nullptr}, {"rules", {"BT-5", "TT-1", "IO-2", "P-5"}}}},
-      {"TT-2", with(kHttpsImpersonating, {{"client_credential_type", "Basic"}, {"delegation_capable", true},
-                                          {"allowed_impersonation_level", "Identification"}}),
-       {{"status", "ok"}, {"mechanism", "cached_token_username"}, {"token_level", "Delegation"},
+      {"TT-1",
+       with(kTcpTransport, {{"client_credential_type", "None"}, {"impersonation_option", "Allowed"}}),
+       {{"status", "ok"},
+        {"mechanism", "none"},
+        {"token_level", nullptr},
+        {"rules", {"BT-5", "TT-1", "IO-2", "P-5"}}}},
+      {"TT-2",
+       with(kHttpsImpersonating, {{"client_credential_type", "Basic"},
+                                  {"delegation_capable", true},
+                                  {"allowed_impersonation_level", "Identification"}}),
+       {{"status", "ok"},
+        {"mechanism", "cached_token_username"},
+        {"token_level", "Delegation"},
         {"rules", {"BT-2", "TT-2", "IO-1", "TU-1"}}}},
-      {"TT-2", with(kHttpsImpersonating, {{"client_credential_type", "Basic"}, {"username_validation_mode", "MembershipProvider"},
-                                          {"delegation_capable", false}, {"backend", "same_machine"}}),
-       {{"token_level", "Impersonation"}, {"backend_reachable", true}, {"rules", {"BT-2", "TT-2", "IO-1", "TU-2", "DR-2", "P-8"}}}},
-      {"TT-3", with(kHttpsImpersonating, {{"client_credential_type", "Basic"}, {"username_validation_mode", "Custom"}}),
+      {"TT-2",
+       with(kHttpsImpersonating, {{"client_credential_type", "Basic"},
+                                  {"username_validation_mode", "MembershipProvider"},
+                                  {"delegation_capable", false},
+                                  {"backend", "same_machine"}}),
+       {{"token_level", "Impersonation"},
+        {"backend_reachable", true},
+        {"rules", {"BT-2", "TT-2", "IO-1", "TU-2", "DR-2", "P-8"}}}},
+      {"TT-3",
+       with(kHttpsImpersonating,
+            {{"client_credential_type", "Basic"}, {"username_validation_mode", "Custom"}}),
        {{"status", "call_rejected"}, {"mechanism", "none"}, {"rules", {"BT-2", "TT-3", "IO-1", "P-1"}}}},
-      {"TT-4", with(kHttpsImpersonating, {{"client_credential_type", "Certificate"},
-                                          {"map_client_certificate_to_windows_account", true},
-                                          {"service_privileges", {"SeTcbPrivilege", "SeImpersonatePrivilege"}}}),
-       {{"status", "ok"}, {"mechanism", "s4u"}, {"token_level", "Impersonation"}, {"rules", {"BT-2", "TT-4", "IO-1", "TS-1"}}}},
-      {"TT-4", with(kTcpTransport, {{"client_credential_type", "Certificate"}, {"map_client_certificate_to_windows_account", true}}),
-       {{"mechanism", "s4u"}, {"token_level", "Identification"}, {"rules", {"BT-5", "TT-4", "IO-1", "TS-3"}}}},
-      {"TT-5", with(kHttpsImpersonating, {{"client_credential_type", "Certificate"}}),
+      {"TT-4",
+       with(kHttpsImpersonating, {{"client_credential_type", "Certificate"},
+                                  {"map_client_certificate_to_windows_account", true},
+                                  {"service_privileges", {"SeTcbPrivilege", "SeImpersonatePrivilege"}}}),
+       {{"status", "ok"},
+        {"mechanism", "s4u"},
+        {"token_level", "Impersonation"},
+        {"rules", {"BT-2", "TT-4", "IO-1", "TS-1"}}}},
+      {"TT-4",
+       with(kTcpTransport,
+            {{"client_credential_type", "Certificate"}, {"map_client_certificate_to_windows_account", true}}),
+       {{"mechanism", "s4u"},
+        {"token_level", "Identification"},
+        {"rules", {"BT-5", "TT-4", "IO-1", "TS-3"}}}},
+      {"TT-5",
+       with(kHttpsImpersonating, {{"client_credential_type", "Certificate"}}),
        {{"status", "call_rejected"}, {"mechanism", "none"}, {"rules", {"BT-2", "TT-5", "IO-1", "P-1"}}}},
-      {"TT-6", with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"},
-                                          {"host_authentication_schemes", {"Anonymous", "Negotiate"}}}),
+      {"TT-6",
+       with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"},
+                                  {"host_authentication_schemes", {"Anonymous", "Negotiate"}}}),
        {{"mechanism", "none"}, {"rules", {"BT-2", "TT-6", "TT-1", "IO-1", "P-1"}}}},
-      {"TT-6", with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"},
-                                          {"host_authentication_schemes", {"Negotiate", "Ntlm"}}}),
+      {"TT-6",
+       with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"},
+                                  {"host_authentication_schemes", {"Negotiate", "Ntlm"}}}),
        {{"mechanism", "cached_token_windows"}, {"rules", {"BT-2", "TT-6", "TT-7", "IO-1", "TT-14", "TW-3"}}}},
-      {"TT-6", with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"}, {"host_authentication_schemes", {"Ntlm"}},
-                                          {"allowed_impersonation_level", "Impersonation"}}),
+      {"TT-6",
+       with(kHttpsImpersonating, {{"client_credential_type", "InheritedFromHost"},
+                                  {"host_authentication_schemes", {"Ntlm"}},
+                                  {"allowed_impersonation_level", "Impersonation"}}),
        {{"token_level", "Impersonation"}, {"rules", {"BT-2", "TT-6", "TT-7", "IO-1", "TT-16", "TW-4"}}}},
-      {"TT-7", with(kTcpTransport, {{"allowed_impersonation_level", "Impersonation"}}),
-       {{"mechanism", "cached_token_windows"}, {"token_level", "Impersonation"},
+      {"TT-7",
+       with(kTcpTransport, {{"allowed_impersonation_level", "Impersonation"}}),
+       {{"mechanism", "cached_token_windows"},
+        {"token_level", "Impersonation"},
         {"rules", {"BT-5", "TT-7", "IO-1", "TT-14", "TW-4"}}}},
   });
 }
 
 TEST_CASE("TT stage 2: refusals, first match, each with its finding") {
   check_rows({
-      {"TT-8", with(kPipe, {{"client_on_same_machine", false}, {"allowed_impersonation_level", "Impersonation"}}),
-       {{"status", "call_rejected"}, {"mechanism", "cached_token_windows"}, {"impersonates", false}, {"token_level", nullptr},
+      {"TT-8",
+       with(kPipe, {{"client_on_same_machine", false}, {"allowed_impersonation_level", "Impersonation"}}),
+       {{"status", "call_rejected"},
+        {"mechanism", "cached_token_windows"},
+        {"impersonates", false},
+        {"token_level", nullptr},
         {"rules", {"BT-6", "TT-7", "IO-1", "TT-8"}}}},
-      {"TT-9", with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"explicit_credentials", true}}),
+      {"TT-9",
+       with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"explicit_credentials", true}}),
        {{"status", "call_rejected"}, {"rules", {"BT-2", "TT-7", "IO-1", "TT-9"}}}},
-      {"TT-10", with(kHttpsImpersonating, {{"client_credential_type", "Ntlm"}, {"allow_ntlm", false}, {"backend", "same_machine"}}),
-       {{"status", "call_rejected"}, {"backend_reachable", false}, {"rules", {"BT-2", "TT-7", "IO-1", "TT-10"}}}},
-      {"TT-10", with(kTcpTransport, {{"kerberos", false}, {"allow_ntlm", false}}),
+      {"TT-10",
+       with(kHttpsImpersonating,
+            {{"client_credential_type", "Ntlm"}, {"allow_ntlm", false}, {"backend", "same_machine"}}),
+       {{"status", "call_rejected"},
+        {"backend_reachable", false},
+        {"rules", {"BT-2", "TT-7", "IO-1", "TT-10"}}}},
+      {"TT-10",
+       with(kTcpTransport, {{"kerberos", false}, {"allow_ntlm", false}}),
        {{"status", "call_rejected"}, {"rules", {"BT-5", "TT-7", "IO-1", "TT-10"}}}},
-      {"TT-11", with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"}, {"client_on_same_machine", true},
-                                     {"allow_anonymous_logons", true}}),
+      {"TT-11",
+       with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"},
+                            {"client_on_same_machine", true},
+                            {"allow_anonymous_logons", true}}),
        {{"status", "call_rejected"}, {"rules", {"BT-5", "TT-7", "IO-1", "TT-11", "P-4"}}}},
-      {"TT-12", with(kPipe, {{"allowed_impersonation_level", "Delegation"}}),
+      {"TT-12",
+       with(kPipe, {{"allowed_impersonation_level", "Delegation"}}),
        {{"status", "call_rejected"}, {"rules", {"BT-6", "TT-7", "IO-1", "TT-12"}}}},
   });
   // First match: a remote pipe client at Impersonation is TT-8, not TT-12; NTLM disallowed wins
   // over the anonymous logon.
-  CHECK(scenario(with(kPipe, {{"client_on_same_machine", false}, {"allowed_impersonation_level", "Delegation"}}))["rules"].back() == "TT-8");
-  const json both = scenario(with(kTcpTransport, {{"kerberos", false}, {"allow_ntlm", false},
-                                                  {"allowed_impersonation_level", "Anonymous"}, {"client_on_same_machine", true}}));
+  CHECK(scenario(with(kPipe, {{"client_on_same_machine", false},
+                              {"allowed_impersonation_level", "Delegation"}}))["rules"]
+            .back() == "TT-8");
+  const json both = scenario(with(kTcpTransport, {{"kerberos", false},
+                                                  {"allow_ntlm", false},
+                                                  {"allowed_impersonation_level", "Anonymous"},
+                                                  {"client_on_same_machine", true}}));
   CHECK(both["rules"].back() == "TT-10");
   // Each refusal is an error finding.
   const json refused = scenario(with(kPipe, {{"allowed_impersonation_level", "Impersonation"}}));
   CHECK(has_finding(refused, "TT-12", "error"));
-  CHECK(has_finding(scenario(with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"}, {"client_on_same_machine", true}})),
+  CHECK(has_finding(scenario(with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"},
+                                                  {"client_on_same_machine", true}})),
                     "P-4", "error"));
   // Digest with the client's default credentials is not TT-9.
   CHECK(scenario(with(kHttpsImpersonating, {{"client_credential_type", "Digest"}}))["status"] == "ok");
@@ -142,40 +195,69 @@ TEST_CASE("TT stage 2: refusals, first match, each with its finding") {
 
 TEST_CASE("TT stages 3-4: the level, then the reach") {
   check_rows({
-      {"TT-13", with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"}}),
-       {{"status", "ok"}, {"token_level", "Identification"}, {"rules", {"BT-5", "TT-7", "IO-1", "TT-13", "TT-14", "TW-3"}}}},
-      {"TT-14", with(kTcpTransport, {{"allowed_impersonation_level", "Delegation"}, {"delegation_capable", true},
-                                     {"backend", "remote_machine"}}),
-       {{"token_level", "Delegation"}, {"backend_reachable", true},
+      {"TT-13",
+       with(kTcpTransport, {{"allowed_impersonation_level", "Anonymous"}}),
+       {{"status", "ok"},
+        {"token_level", "Identification"},
+        {"rules", {"BT-5", "TT-7", "IO-1", "TT-13", "TT-14", "TW-3"}}}},
+      {"TT-14",
+       with(kTcpTransport, {{"allowed_impersonation_level", "Delegation"},
+                            {"delegation_capable", true},
+                            {"backend", "remote_machine"}}),
+       {{"token_level", "Delegation"},
+        {"backend_reachable", true},
         {"rules", {"BT-5", "TT-7", "IO-1", "TT-14", "TW-6", "DR-3", "P-7", "P-9"}}}},
-      {"TT-15", with(kTcpTransport, {{"kerberos", false}, {"allowed_impersonation_level", "Delegation"}, {"delegation_capable", true}}),
+      {"TT-15",
+       with(kTcpTransport, {{"kerberos", false},
+                            {"allowed_impersonation_level", "Delegation"},
+                            {"delegation_capable", true}}),
        {{"token_level", "Impersonation"}, {"rules", {"BT-5", "TT-7", "IO-1", "TT-15", "TW-7"}}}},
-      {"TT-15", with(kHttpsImpersonating, {{"client_credential_type", "Ntlm"}, {"allowed_impersonation_level", "Delegation"},
-                                           {"service_privileges", json::array()}}),
+      {"TT-15",
+       with(kHttpsImpersonating, {{"client_credential_type", "Ntlm"},
+                                  {"allowed_impersonation_level", "Delegation"},
+                                  {"service_privileges", json::array()}}),
        {{"token_level", "Identification"}, {"rules", {"BT-2", "TT-7", "IO-1", "TT-15", "TW-8"}}}},
-      {"TT-16", with(kTcpTransport, {{"kerberos", false}, {"allowed_impersonation_level", "Delegation"},
-                                     {"client_on_same_machine", true}, {"delegation_capable", true}}),
+      {"TT-16",
+       with(kTcpTransport, {{"kerberos", false},
+                            {"allowed_impersonation_level", "Delegation"},
+                            {"client_on_same_machine", true},
+                            {"delegation_capable", true}}),
        {{"token_level", "Delegation"}, {"rules", {"BT-5", "TT-7", "IO-1", "TT-16", "TW-6"}}}},
-      {"TT-17", with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"allowed_impersonation_level", "Delegation"},
-                                           {"delegation_capable", true}, {"backend", "remote_machine"}}),
-       {{"token_level", "Delegation"}, {"backend_reachable", true},
+      {"TT-17",
+       with(kHttpsImpersonating, {{"client_credential_type", "Digest"},
+                                  {"allowed_impersonation_level", "Delegation"},
+                                  {"delegation_capable", true},
+                                  {"backend", "remote_machine"}}),
+       {{"token_level", "Delegation"},
+        {"backend_reachable", true},
         {"rules", {"BT-2", "TT-7", "IO-1", "TT-17", "TW-6", "DR-3", "P-7", "P-9"}}}},
-      {"TT-18", kPipe, {{"token_level", "Identification"}, {"rules", {"BT-6", "TT-7", "IO-1", "TT-18", "TW-3"}}}},
-      {"TT-19", with(kTcpTransport, {{"kerberos", false}, {"allowed_impersonation_level", "Delegation"},
-                                     {"client_on_same_machine", true}, {"delegation_capable", true}, {"backend", "remote_machine"}}),
-       {{"token_level", "Delegation"}, {"backend_reachable", false},
+      {"TT-18",
+       kPipe,
+       {{"token_level", "Identification"}, {"rules", {"BT-6", "TT-7", "IO-1", "TT-18", "TW-3"}}}},
+      {"TT-19",
+       with(kTcpTransport, {{"kerberos", false},
+                            {"allowed_impersonation_level", "Delegation"},
+                            {"client_on_same_machine", true},
+                            {"delegation_capable", true},
+                            {"backend", "remote_machine"}}),
+       {{"token_level", "Delegation"},
+        {"backend_reachable", false},
         {"rules", {"BT-5", "TT-7", "IO-1", "TT-16", "TW-6", "TT-19", "P-7"}}}},
   });
   // TT-17's P-7 is a warning; Kerberos's is info. TT-19's P-7 is a warning.
-  CHECK(has_finding(scenario(with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"allowed_impersonation_level", "Delegation"},
-                                                        {"delegation_capable", true}, {"backend", "remote_machine"}})),
+  CHECK(has_finding(scenario(with(kHttpsImpersonating, {{"client_credential_type", "Digest"},
+                                                        {"allowed_impersonation_level", "Delegation"},
+                                                        {"delegation_capable", true},
+                                                        {"backend", "remote_machine"}})),
                     "P-7", "warning"));
-  CHECK(has_finding(scenario(with(kTcpTransport, {{"allowed_impersonation_level", "Delegation"}, {"delegation_capable", true},
+  CHECK(has_finding(scenario(with(kTcpTransport, {{"allowed_impersonation_level", "Delegation"},
+                                                  {"delegation_capable", true},
                                                   {"backend", "remote_machine"}})),
                     "P-7", "info"));
   // NTLM with a same-machine back-end is DR, not TT-19.
-  const json local = scenario(with(kTcpTransport, {{"kerberos", false}, {"allowed_impersonation_level", "Impersonation"},
-                                                   {"backend", "same_machine"}}));
+  const json local = scenario(with(
+      kTcpTransport,
+      {{"kerberos", false}, {"allowed_impersonation_level", "Impersonation"}, {"backend", "same_machine"}}));
   CHECK(local["backend_reachable"] == true);
   CHECK(local["rules"].back() == "DR-2");
 }
@@ -183,50 +265,94 @@ TEST_CASE("TT stages 3-4: the level, then the reach") {
 TEST_CASE("BT rows: each binding family and mode") {
   const json imp = {{"impersonation_option", "Required"}, {"service_privileges", {"SeImpersonatePrivilege"}}};
   check_rows({
-      {"BT-1", with(imp, {{"binding", "WebHttpBinding"}}), {{"status", "call_rejected"}, {"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
-      {"BT-1", with(imp, {{"binding", "UdpBinding"}}), {{"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
-      {"BT-1", with(imp, {{"binding", "NetPeerTcpBinding"}, {"security_mode", "Message"}}), {{"mechanism", "none"}}},
-      {"BT-1", with(imp, {{"binding", "NetMsmqBinding"}}), {{"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
-      {"BT-1", {{"binding", "MsmqIntegrationBinding"}, {"security_mode", "None"}}, {{"status", "ok"}, {"rules", {"BT-1", "IO-4"}}}},
-      {"BT-1", {{"binding", "NetTcpBinding"}, {"security_mode", "None"}, {"client_credential_type", "Windows"}},
+      {"BT-1",
+       with(imp, {{"binding", "WebHttpBinding"}}),
+       {{"status", "call_rejected"}, {"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
+      {"BT-1",
+       with(imp, {{"binding", "UdpBinding"}}),
+       {{"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
+      {"BT-1",
+       with(imp, {{"binding", "NetPeerTcpBinding"}, {"security_mode", "Message"}}),
+       {{"mechanism", "none"}}},
+      {"BT-1",
+       with(imp, {{"binding", "NetMsmqBinding"}}),
+       {{"mechanism", "none"}, {"rules", {"BT-1", "IO-1", "P-1"}}}},
+      {"BT-1",
+       {{"binding", "MsmqIntegrationBinding"}, {"security_mode", "None"}},
+       {{"status", "ok"}, {"rules", {"BT-1", "IO-4"}}}},
+      {"BT-1",
+       {{"binding", "NetTcpBinding"}, {"security_mode", "None"}, {"client_credential_type", "Windows"}},
        {{"mechanism", "none"}, {"rules", {"BT-1", "IO-4"}}}},
-      {"BT-2", with(imp, {{"binding", "NetHttpsBinding"}, {"client_credential_type", "Windows"}}),
+      {"BT-2",
+       with(imp, {{"binding", "NetHttpsBinding"}, {"client_credential_type", "Windows"}}),
        {{"mechanism", "cached_token_windows"}, {"rules", {"BT-2", "TT-7", "IO-1", "TT-14", "TW-3"}}}},
-      {"BT-2", with(imp, {{"binding", "WebHttpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Basic"},
-                          {"delegation_capable", false}}),
+      {"BT-2",
+       with(imp, {{"binding", "WebHttpBinding"},
+                  {"security_mode", "Transport"},
+                  {"client_credential_type", "Basic"},
+                  {"delegation_capable", false}}),
        {{"mechanism", "cached_token_username"}, {"token_level", "Impersonation"}}},
-      {"BT-3", with(imp, {{"binding", "BasicHttpContextBinding"}, {"security_mode", "TransportCredentialOnly"},
-                          {"client_credential_type", "Windows"}}),
+      {"BT-3",
+       with(imp, {{"binding", "BasicHttpContextBinding"},
+                  {"security_mode", "TransportCredentialOnly"},
+                  {"client_credential_type", "Windows"}}),
        {{"mechanism", "cached_token_windows"}, {"rules", {"BT-3", "TT-7", "IO-1", "TT-14", "TW-3"}}}},
-      {"BT-3", with(imp, {{"binding", "WebHttpBinding"}, {"security_mode", "TransportCredentialOnly"},
-                          {"client_credential_type", "Certificate"}, {"backend", "same_machine"}}),
-       {{"status", "invalid_configuration"}, {"mechanism", "none"}, {"backend_reachable", false}, {"rules", {"BT-3"}}}},
-      {"BT-4", with(imp, {{"binding", "WS2007HttpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}}),
+      {"BT-3",
+       with(imp, {{"binding", "WebHttpBinding"},
+                  {"security_mode", "TransportCredentialOnly"},
+                  {"client_credential_type", "Certificate"},
+                  {"backend", "same_machine"}}),
+       {{"status", "invalid_configuration"},
+        {"mechanism", "none"},
+        {"backend_reachable", false},
+        {"rules", {"BT-3"}}}},
+      {"BT-4",
+       with(imp, {{"binding", "WS2007HttpBinding"},
+                  {"security_mode", "Transport"},
+                  {"client_credential_type", "Windows"}}),
        {{"mechanism", "cached_token_windows"}, {"rules", {"BT-4", "TT-7", "IO-1", "TT-14", "TW-3"}}}},
-      {"BT-5", with(imp, {{"binding", "NetTcpContextBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}}),
+      {"BT-5",
+       with(imp, {{"binding", "NetTcpContextBinding"},
+                  {"security_mode", "Transport"},
+                  {"client_credential_type", "Windows"}}),
        {{"rules", {"BT-5", "TT-7", "IO-1", "TT-14", "TW-3"}}}},
-      {"BT-6", with(imp, {{"binding", "NetNamedPipeBinding"}, {"security_mode", "Transport"}}),
+      {"BT-6",
+       with(imp, {{"binding", "NetNamedPipeBinding"}, {"security_mode", "Transport"}}),
        {{"rules", {"BT-6", "TT-7", "IO-1", "TT-18", "TW-3"}}}},
-      {"BT-7", with(imp, {{"binding", "BasicHttpsBinding"}, {"security_mode", "TransportWithMessageCredential"},
-                          {"client_credential_type", "Certificate"}, {"map_client_certificate_to_windows_account", true},
-                          {"service_privileges", {"SeTcbPrivilege", "SeImpersonatePrivilege"}}}),
+      {"BT-7",
+       with(imp, {{"binding", "BasicHttpsBinding"},
+                  {"security_mode", "TransportWithMessageCredential"},
+                  {"client_credential_type", "Certificate"},
+                  {"map_client_certificate_to_windows_account", true},
+                  {"service_privileges", {"SeTcbPrivilege", "SeImpersonatePrivilege"}}}),
        {{"mechanism", "s4u"}, {"token_level", "Impersonation"}, {"rules", {"BT-7", "IO-1", "TS-1"}}}},
-      {"BT-8", with(imp, {{"binding", "BasicHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "UserName"}}),
+      {"BT-8",
+       with(imp, {{"binding", "BasicHttpBinding"},
+                  {"security_mode", "Message"},
+                  {"client_credential_type", "UserName"}}),
        {{"status", "invalid_configuration"}, {"rules", {"BT-8"}}}},
-      {"BT-8", with(imp, {{"binding", "NetHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "Certificate"},
-                          {"map_client_certificate_to_windows_account", true}}),
+      {"BT-8",
+       with(imp, {{"binding", "NetHttpBinding"},
+                  {"security_mode", "Message"},
+                  {"client_credential_type", "Certificate"},
+                  {"map_client_certificate_to_windows_account", true}}),
        {{"mechanism", "s4u"}, {"rules", {"BT-8", "IO-1", "TS-3"}}}},
   });
   // BT-7 with a user name, BT-9 and BT-10 hand the request to sections 3-4: their answer is the
   // seed's, named by its BM row; BT shows in the explanation.
-  const json username = scenario(with(imp, {{"binding", "BasicHttpsBinding"}, {"security_mode", "TransportWithMessageCredential"},
-                                            {"client_credential_type", "UserName"}, {"delegation_capable", false}}));
+  const json username = scenario(with(imp, {{"binding", "BasicHttpsBinding"},
+                                            {"security_mode", "TransportWithMessageCredential"},
+                                            {"client_credential_type", "UserName"},
+                                            {"delegation_capable", false}}));
   CHECK(username["rules"] == json{"BM-2", "IO-1", "TU-2"});
-  const json ws2007 = scenario(with(imp, {{"binding", "WS2007HttpBinding"}, {"client_credential_type", "Windows"}}), true);
+  const json ws2007 =
+      scenario(with(imp, {{"binding", "WS2007HttpBinding"}, {"client_credential_type", "Windows"}}), true);
   CHECK(ws2007["rules"] == json{"BM-1", "IO-1", "TW-3"});
   CHECK(ws2007["explanation"][0]["rule"] == "BT-9");
-  const json custom = scenario(with(imp, {{"binding", "CustomBinding"}, {"client_credential_type", "UserName"},
-                                          {"delegation_capable", false}}), true);
+  const json custom = scenario(with(imp, {{"binding", "CustomBinding"},
+                                          {"client_credential_type", "UserName"},
+                                          {"delegation_capable", false}}),
+                               true);
   CHECK(custom["rules"][0] == "BM-4");
   CHECK(custom["explanation"][0]["rule"] == "BT-10");
 }
@@ -240,25 +366,33 @@ TEST_CASE("BT-11 and the mode and credential checks are input errors naming the 
   json e = error_of({{"binding", "WSFederationHttpBinding"}, {"client_credential_type", "IssuedToken"}});
   CHECK(e["field"] == "binding");
   CHECK(e["message"].get<std::string>().find("BT-11") != std::string::npos);
-  e = error_of({{"binding", "NetMsmqBinding"}, {"security_mode", "Both"}, {"client_credential_type", "Windows"}});
+  e = error_of(
+      {{"binding", "NetMsmqBinding"}, {"security_mode", "Both"}, {"client_credential_type", "Windows"}});
   CHECK(e["field"] == "binding");
   CHECK(e["message"].get<std::string>().find("queue") != std::string::npos);
   e = error_of({{"binding", "WSHttpBinding"}, {"client_credential_type", "IssuedToken"}});
   CHECK(e["field"] == "client_credential_type");
   CHECK(e["message"].get<std::string>().find("BT-11") != std::string::npos);
-  e = error_of({{"binding", "WSDualHttpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}});
+  e = error_of({{"binding", "WSDualHttpBinding"},
+                {"security_mode", "Transport"},
+                {"client_credential_type", "Windows"}});
   CHECK(e["field"] == "security_mode");
-  CHECK(e["message"] == "security_mode: \"Transport\" is not a security mode this binding takes (with "
-                        "binding=WSDualHttpBinding) (allowed: None, Message (default Message))");
-  e = error_of({{"binding", "NetTcpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "UserName"}});
+  CHECK(e["message"] ==
+        "security_mode: \"Transport\" is not a security mode this binding takes (with "
+        "binding=WSDualHttpBinding) (allowed: None, Message (default Message))");
+  e = error_of(
+      {{"binding", "NetTcpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "UserName"}});
   CHECK(e["field"] == "client_credential_type");
   CHECK(e["message"].get<std::string>().find("TcpClientCredentialType") != std::string::npos);
   CHECK(e["message"].get<std::string>().find("(allowed: None, Windows, Certificate)") != std::string::npos);
-  e = error_of({{"binding", "BasicHttpBinding"}, {"security_mode", "TransportWithMessageCredential"}, {"client_credential_type", "Windows"}});
+  e = error_of({{"binding", "BasicHttpBinding"},
+                {"security_mode", "TransportWithMessageCredential"},
+                {"client_credential_type", "Windows"}});
   CHECK(e["message"].get<std::string>().find("(allowed: UserName, Certificate)") != std::string::npos);
   e = error_of({{"binding", "BasicHttpsBinding"}, {"client_credential_type", "InheritedFromHost"}});
   CHECK(e["field"] == "host_authentication_schemes");
-  e = error_of({{"binding", "BasicHttpsBinding"}, {"client_credential_type", "InheritedFromHost"},
+  e = error_of({{"binding", "BasicHttpsBinding"},
+                {"client_credential_type", "InheritedFromHost"},
                 {"host_authentication_schemes", {"Basic", "Digest"}}});
   CHECK(e["field"] == "host_authentication_schemes");
   CHECK(e["message"].get<std::string>().find("TT-6") != std::string::npos);
@@ -270,34 +404,44 @@ TEST_CASE("BT-11 and the mode and credential checks are input errors naming the 
   // JSON: the new fields are read strictly.
   e = error_of({{"binding", "NetTcpBinding"}, {"client_credential_type", "Windows"}, {"kerberos", "yes"}});
   CHECK(e["field"] == "kerberos");
-  e = error_of({{"binding", "BasicHttpsBinding"}, {"client_credential_type", "InheritedFromHost"},
+  e = error_of({{"binding", "BasicHttpsBinding"},
+                {"client_credential_type", "InheritedFromHost"},
                 {"host_authentication_schemes", {"Basic", "Basic"}}});
   CHECK(e["field"] == "host_authentication_schemes[1]");
-  e = error_of({{"binding", "BasicHttpsBinding"}, {"client_credential_type", "InheritedFromHost"},
+  e = error_of({{"binding", "BasicHttpsBinding"},
+                {"client_credential_type", "InheritedFromHost"},
                 {"host_authentication_schemes", json::array()}});
   CHECK(e["field"] == "host_authentication_schemes");
 }
 
 TEST_CASE("explanations name TT and BT rows and say when a failure shows up") {
-  const json refused = scenario(with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"explicit_credentials", true}}), true);
+  const json refused = scenario(
+      with(kHttpsImpersonating, {{"client_credential_type", "Digest"}, {"explicit_credentials", true}}),
+      true);
   bool said_when = false;
   for (const auto& step : refused["explanation"]) {
-    if (step["rule"] == "TT-9") said_when = step["conclusion"].get<std::string>().find("on the client") != std::string::npos;
+    if (step["rule"] == "TT-9")
+      said_when = step["conclusion"].get<std::string>().find("on the client") != std::string::npos;
   }
   CHECK(said_when);
   const json host_open = scenario(with(kHttpsImpersonating, {{"client_credential_type", "None"}}), true);
   bool host = false;
   for (const auto& step : host_open["explanation"]) {
-    if (step["rule"] == "P-1") host = step["conclusion"].get<std::string>().find("host opens") != std::string::npos;
+    if (step["rule"] == "P-1")
+      host = step["conclusion"].get<std::string>().find("host opens") != std::string::npos;
   }
   CHECK(host);
-  const json per_call = scenario(with(kHttpsImpersonating, {{"client_credential_type", "Certificate"}}), true);
+  const json per_call =
+      scenario(with(kHttpsImpersonating, {{"client_credential_type", "Certificate"}}), true);
   bool call = false;
   for (const auto& step : per_call["explanation"]) {
-    if (step["rule"] == "P-1") call = step["conclusion"].get<std::string>().find("when it arrives") != std::string::npos;
+    if (step["rule"] == "P-1")
+      call = step["conclusion"].get<std::string>().find("when it arrives") != std::string::npos;
   }
   CHECK(call);
-  const json invalid = scenario({{"binding", "BasicHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "UserName"}}, true);
+  const json invalid = scenario(
+      {{"binding", "BasicHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "UserName"}},
+      true);
   CHECK(invalid["explanation"].back()["rule"] == "BT-8");
   CHECK(invalid["explanation"].back()["conclusion"].get<std::string>().find("built") != std::string::npos);
 }
@@ -322,8 +466,9 @@ struct Outcome {
 
 std::string text(const Outcome& o) {
   if (o.error) return "error on " + o.field;
-  std::string t = std::string(name(o.status)) + " " + std::string(name(o.mechanism)) + " imp=" +
-                  (o.impersonates ? "1" : "0") + " level=" + (o.level ? std::string(name(*o.level)) : "null") +
+  std::string t = std::string(name(o.status)) + " " + std::string(name(o.mechanism)) +
+                  " imp=" + (o.impersonates ? "1" : "0") +
+                  " level=" + (o.level ? std::string(name(*o.level)) : "null") +
                   " backend=" + (o.backend ? (*o.backend ? "1" : "0") : "null") + " rules=";
   for (const auto& r : o.rules) t += r + ",";
   t += " findings=";
@@ -371,15 +516,18 @@ Outcome seed_rules(const ScenarioRequest& r, Binding bm_binding) {
   const CredentialType credential = *r.client_credential_type;
   const bool maps = credential == CredentialType::Windows ||
                     (credential == CredentialType::UserName &&
-                     r.username_validation_mode.value_or(UsernameValidationMode::Windows) == UsernameValidationMode::Windows) ||
-                    (credential == CredentialType::Certificate && r.map_client_certificate_to_windows_account.value_or(false));
+                     r.username_validation_mode.value_or(UsernameValidationMode::Windows) ==
+                         UsernameValidationMode::Windows) ||
+                    (credential == CredentialType::Certificate &&
+                     r.map_client_certificate_to_windows_account.value_or(false));
   if (maps) {
     const SecureConversationState sc = !r.secure_conversation ? SecureConversationState::absent
                                        : r.secure_conversation->require_cancellation
                                            ? SecureConversationState::require_cancellation_true
                                            : SecureConversationState::require_cancellation_false;
-    const Match m = match(BM, {Input::of(bm_binding), Input::of(credential), Input::of(BindingSecurityMode::other_binding),
-                               Input::of_optional(r.require_cancellation), Input::of(sc)});
+    const Match m = match(
+        BM, {Input::of(bm_binding), Input::of(credential), Input::of(BindingSecurityMode::other_binding),
+             Input::of_optional(r.require_cancellation), Input::of(sc)});
     if (m.count == 0) return fail("client_credential_type");
     if (m.count > 1) return fail(BM.columns[static_cast<std::size_t>(m.missing_column)].field);
     o.mechanism = BM.rows[static_cast<std::size_t>(m.row)].out;
@@ -387,7 +535,8 @@ Outcome seed_rules(const ScenarioRequest& r, Binding bm_binding) {
   }
   const ImpersonationOption option = r.impersonation_option.value_or(ImpersonationOption::NotAllowed);
   const auto& io = IO.rows[static_cast<std::size_t>(
-      match(IO, {Input::of(option), Input::of(r.impersonate_caller_for_all_operations.value_or(false))}).row)];
+      match(IO, {Input::of(option), Input::of(r.impersonate_caller_for_all_operations.value_or(false))})
+          .row)];
   rule(io.id);
   const Backend backend = r.backend.value_or(Backend::none);
   if (backend != Backend::none) o.backend = false;
@@ -403,10 +552,13 @@ Outcome seed_rules(const ScenarioRequest& r, Binding bm_binding) {
   };
   const TokenLevel level = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
   if (credential == CredentialType::Windows && level == TokenLevel::Anonymous) {
-    if (!r.allow_anonymous_logons.value_or(false)) reject("P-4");
-    else finding("P-4", Severity::info);
+    if (!r.allow_anonymous_logons.value_or(false))
+      reject("P-4");
+    else
+      finding("P-4", Severity::info);
   }
-  const ImperativeImpersonation imperative = r.imperative_impersonation.value_or(ImperativeImpersonation::none);
+  const ImperativeImpersonation imperative =
+      r.imperative_impersonation.value_or(ImperativeImpersonation::none);
   if (o.mechanism == Mechanism::none && (wants || imperative != ImperativeImpersonation::none)) reject("P-1");
   const bool stateful = r.stateful_security_context.value_or(false);
   if (wants && stateful && r.client_on_same_machine.value_or(false) &&
@@ -421,14 +573,19 @@ Outcome seed_rules(const ScenarioRequest& r, Binding bm_binding) {
     TokenLevel out = TokenLevel::None;
     if (o.mechanism == Mechanism::s4u) {
       m = match(TS, {Input::of(tcb), Input::of(se), Input::of_optional(r.delegation_capable)});
-      if (m.count == 1) id = TS.rows[static_cast<std::size_t>(m.row)].id, out = TS.rows[static_cast<std::size_t>(m.row)].out;
+      if (m.count == 1)
+        id = TS.rows[static_cast<std::size_t>(m.row)].id, out = TS.rows[static_cast<std::size_t>(m.row)].out;
     } else {
       const auto look = [&](const auto& table) {
         m = match(table, {Input::of(level), Input::of(se), Input::of_optional(r.delegation_capable)});
-        if (m.count == 1) id = table.rows[static_cast<std::size_t>(m.row)].id, out = table.rows[static_cast<std::size_t>(m.row)].out;
+        if (m.count == 1)
+          id = table.rows[static_cast<std::size_t>(m.row)].id,
+          out = table.rows[static_cast<std::size_t>(m.row)].out;
       };
-      if (o.mechanism == Mechanism::cached_token_windows) look(TW);
-      else look(TU);
+      if (o.mechanism == Mechanism::cached_token_windows)
+        look(TW);
+      else
+        look(TU);
       if (m.count == 0) return fail("allowed_impersonation_level");
     }
     if (m.count > 1) return fail("delegation_capable");
@@ -452,7 +609,8 @@ Outcome seed_rules(const ScenarioRequest& r, Binding bm_binding) {
   o.backend = reachable;
   if (!reachable) {
     if (o.mechanism == Mechanism::cached_token_windows &&
-        level < (remote ? TokenLevel::Delegation : TokenLevel::Impersonation) && level != TokenLevel::Anonymous)
+        level < (remote ? TokenLevel::Delegation : TokenLevel::Impersonation) &&
+        level != TokenLevel::Anonymous)
       finding("P-10", Severity::info);
     return o;
   }
@@ -515,7 +673,8 @@ void for_each_common_input(ScenarioRequest base, Visit visit, Coarse coarse = Co
 // The credential-specific inputs of sections 3-4, for a binding and credential.
 template <class Visit>
 void for_each_seed_credential(ScenarioRequest base, Visit visit) {
-  for (CredentialType c : {CredentialType::None, CredentialType::Windows, CredentialType::UserName, CredentialType::Certificate}) {
+  for (CredentialType c : {CredentialType::None, CredentialType::Windows, CredentialType::UserName,
+                           CredentialType::Certificate}) {
     ScenarioRequest r = base;
     r.client_credential_type = c;
     if (c == CredentialType::UserName) {
@@ -552,7 +711,7 @@ TEST_CASE("property: every request sections 3-4 answered keeps exactly that answ
       {Binding::WSHttpContextBinding, SecurityMode::Message, Binding::WSHttpBinding},
       {Binding::WSDualHttpBinding, std::nullopt, Binding::WSDualHttpBinding},
       {Binding::WSDualHttpBinding, SecurityMode::Message, Binding::WSDualHttpBinding},
-      {Binding::CustomBinding, std::nullopt, Binding::CustomBinding},  // BT-10
+      {Binding::CustomBinding, std::nullopt, Binding::CustomBinding},                           // BT-10
       {Binding::CustomBinding, SecurityMode::TransportCredentialOnly, Binding::CustomBinding},  // not read
   };
   std::size_t compared = 0;
@@ -562,7 +721,8 @@ TEST_CASE("property: every request sections 3-4 answered keeps exactly that answ
     base.binding = seed.binding;
     base.security_mode = seed.mode;
     const std::optional<bool> cancels[] = {std::nullopt, false, true};
-    const std::optional<SecureConversation> conversations[] = {std::nullopt, SecureConversation{true}, SecureConversation{false}};
+    const std::optional<SecureConversation> conversations[] = {std::nullopt, SecureConversation{true},
+                                                               SecureConversation{false}};
     for (const auto& cancel : cancels) {
       for (const auto& conversation : conversations) {
         if (seed.binding != Binding::CustomBinding && (cancel || conversation)) continue;
@@ -574,7 +734,8 @@ TEST_CASE("property: every request sections 3-4 answered keeps exactly that answ
             const Outcome got = outcome_of(decide_scenario(r));
             const Outcome want = seed_rules(r, seed.bm_binding);
             if (got != want && failures++ < 5) {
-              FAIL_CHECK((std::string(name(seed.binding)) + ": got " + text(got) + "; the seed says " + text(want)));
+              FAIL_CHECK(
+                  (std::string(name(seed.binding)) + ": got " + text(got) + "; the seed says " + text(want)));
             }
           });
         });
@@ -592,28 +753,35 @@ TEST_CASE("property: transport answers never depend on n/a inputs, and never rea
     std::optional<SecurityMode> mode;
   };
   const Transport transports[] = {
-      {Binding::BasicHttpBinding, SecurityMode::Transport}, {Binding::NetHttpBinding, SecurityMode::TransportCredentialOnly},
-      {Binding::BasicHttpsBinding, std::nullopt},            {Binding::WebHttpBinding, SecurityMode::Transport},
-      {Binding::WSHttpBinding, SecurityMode::Transport},     {Binding::NetTcpBinding, SecurityMode::Transport},
+      {Binding::BasicHttpBinding, SecurityMode::Transport},
+      {Binding::NetHttpBinding, SecurityMode::TransportCredentialOnly},
+      {Binding::BasicHttpsBinding, std::nullopt},
+      {Binding::WebHttpBinding, SecurityMode::Transport},
+      {Binding::WSHttpBinding, SecurityMode::Transport},
+      {Binding::NetTcpBinding, SecurityMode::Transport},
       {Binding::NetNamedPipeBinding, std::nullopt},
   };
   const HostAuthenticationSchemeSet host_sets[] = {
-      1u << static_cast<unsigned>(HostAuthenticationScheme::Anonymous), 1u << static_cast<unsigned>(HostAuthenticationScheme::Basic),
+      1u << static_cast<unsigned>(HostAuthenticationScheme::Anonymous),
+      1u << static_cast<unsigned>(HostAuthenticationScheme::Basic),
       1u << static_cast<unsigned>(HostAuthenticationScheme::Digest),
-      (1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate)) | (1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm))};
+      (1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate)) |
+          (1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm))};
   std::size_t requests = 0;
   std::size_t failures = 0;
   const auto same = [&](const ScenarioRequest& r, const ScenarioRequest& varied, const char* what) {
     const Outcome a = outcome_of(decide_scenario(r));
     const Outcome b = outcome_of(decide_scenario(varied));
-    if (a != b && failures++ < 5) FAIL_CHECK((std::string(what) + " changed " + text(a) + " into " + text(b)));
+    if (a != b && failures++ < 5)
+      FAIL_CHECK((std::string(what) + " changed " + text(a) + " into " + text(b)));
   };
   for (const Transport& t : transports) {
     const tables::FamilyFacts& facts = tables::facts_of(t.binding);
     std::vector<std::optional<CredentialType>> credentials;
     if (facts.transport == TransportKind::named_pipe) credentials.emplace_back(std::nullopt);
     for (CredentialType c : all_values<CredentialType>)
-      if (facts.transport_credential != nullptr && tables::takes_credential(*facts.transport_credential, c)) credentials.emplace_back(c);
+      if (facts.transport_credential != nullptr && tables::takes_credential(*facts.transport_credential, c))
+        credentials.emplace_back(c);
     for (const auto& credential : credentials) {
       for (int host = 0; host < 4; ++host) {
         if (host > 0 && credential != CredentialType::InheritedFromHost) continue;
@@ -625,67 +793,72 @@ TEST_CASE("property: transport answers never depend on n/a inputs, and never rea
                 base.binding = t.binding;
                 base.security_mode = t.mode;
                 base.client_credential_type = credential;
-                if (credential == CredentialType::InheritedFromHost) base.host_authentication_schemes = host_sets[host];
+                if (credential == CredentialType::InheritedFromHost)
+                  base.host_authentication_schemes = host_sets[host];
                 base.kerberos = kerberos;
                 base.allow_ntlm = allow_ntlm;
                 base.explicit_credentials = explicit_credentials;
                 base.client_on_same_machine = same_machine;
-                for_each_common_input(base, [&](const ScenarioRequest& r) {
-                  ++requests;
-                  // allow_anonymous_logons and the message-security inputs are n/a on transport.
-                  ScenarioRequest varied = r;
-                  varied.allow_anonymous_logons = !r.allow_anonymous_logons.value_or(false);
-                  same(r, varied, "allow_anonymous_logons");
-                  varied = r;
-                  varied.stateful_security_context = true;
-                  varied.client_account = ClientAccount::NetworkService;
-                  varied.service_on_windows_xp = true;
-                  varied.require_cancellation = false;
-                  varied.secure_conversation = SecureConversation{false};
-                  same(r, varied, "message-security inputs");
-                  const Result<ScenarioAnswer> answer = decide_scenario(r, Explain::yes);
-                  if (!answer) return;
-                  // The row-specific inputs are n/a unless the scheme reads them.
-                  const bool basic_scheme = credential == CredentialType::Basic ||
-                                            (credential == CredentialType::InheritedFromHost && host == 1);
-                  if (!basic_scheme) {
-                    varied = r;
-                    varied.username_validation_mode = UsernameValidationMode::Custom;
-                    same(r, varied, "username_validation_mode");
-                  }
-                  if (credential != CredentialType::Certificate) {
-                    varied = r;
-                    varied.map_client_certificate_to_windows_account = true;
-                    same(r, varied, "map_client_certificate_to_windows_account");
-                  }
-                  const bool digest = credential == CredentialType::Digest ||
-                                      (credential == CredentialType::InheritedFromHost && host == 2);
-                  if (!digest) {
-                    varied = r;
-                    varied.explicit_credentials = !explicit_credentials;
-                    same(r, varied, "explicit_credentials");
-                  }
-                  const bool negotiate = credential == CredentialType::Windows ||
-                                         (credential == CredentialType::InheritedFromHost && host == 3);
-                  if (!negotiate) {
-                    varied = r;
-                    varied.kerberos = !kerberos;
-                    same(r, varied, "kerberos");
-                  }
-                  if (credential != CredentialType::InheritedFromHost) {
-                    varied = r;
-                    varied.host_authentication_schemes = host_sets[1];
-                    same(r, varied, "host_authentication_schemes");
-                  }
-                  // No step of a transport answer reads allow_anonymous_logons.
-                  for (const Step& step : answer.value().trace.steps) {
-                    for (const Read& read : step.reads) {
-                      if (read.field == "allow_anonymous_logons" && failures++ < 5) {
-                        FAIL_CHECK((std::string(step.rule) + " read allow_anonymous_logons"));
+                for_each_common_input(
+                    base,
+                    [&](const ScenarioRequest& r) {
+                      ++requests;
+                      // allow_anonymous_logons and the message-security inputs are n/a on transport.
+                      ScenarioRequest varied = r;
+                      varied.allow_anonymous_logons = !r.allow_anonymous_logons.value_or(false);
+                      same(r, varied, "allow_anonymous_logons");
+                      varied = r;
+                      varied.stateful_security_context = true;
+                      varied.client_account = ClientAccount::NetworkService;
+                      varied.service_on_windows_xp = true;
+                      varied.require_cancellation = false;
+                      varied.secure_conversation = SecureConversation{false};
+                      same(r, varied, "message-security inputs");
+                      const Result<ScenarioAnswer> answer = decide_scenario(r, Explain::yes);
+                      if (!answer) return;
+                      // The row-specific inputs are n/a unless the scheme reads them.
+                      const bool basic_scheme =
+                          credential == CredentialType::Basic ||
+                          (credential == CredentialType::InheritedFromHost && host == 1);
+                      if (!basic_scheme) {
+                        varied = r;
+                        varied.username_validation_mode = UsernameValidationMode::Custom;
+                        same(r, varied, "username_validation_mode");
                       }
-                    }
-                  }
-                }, Coarse::yes);
+                      if (credential != CredentialType::Certificate) {
+                        varied = r;
+                        varied.map_client_certificate_to_windows_account = true;
+                        same(r, varied, "map_client_certificate_to_windows_account");
+                      }
+                      const bool digest = credential == CredentialType::Digest ||
+                                          (credential == CredentialType::InheritedFromHost && host == 2);
+                      if (!digest) {
+                        varied = r;
+                        varied.explicit_credentials = !explicit_credentials;
+                        same(r, varied, "explicit_credentials");
+                      }
+                      const bool negotiate = credential == CredentialType::Windows ||
+                                             (credential == CredentialType::InheritedFromHost && host == 3);
+                      if (!negotiate) {
+                        varied = r;
+                        varied.kerberos = !kerberos;
+                        same(r, varied, "kerberos");
+                      }
+                      if (credential != CredentialType::InheritedFromHost) {
+                        varied = r;
+                        varied.host_authentication_schemes = host_sets[1];
+                        same(r, varied, "host_authentication_schemes");
+                      }
+                      // No step of a transport answer reads allow_anonymous_logons.
+                      for (const Step& step : answer.value().trace.steps) {
+                        for (const Read& read : step.reads) {
+                          if (read.field == "allow_anonymous_logons" && failures++ < 5) {
+                            FAIL_CHECK((std::string(step.rule) + " read allow_anonymous_logons"));
+                          }
+                        }
+                      }
+                    },
+                    Coarse::yes);
               }
       }
     }

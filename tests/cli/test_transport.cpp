@@ -1,9 +1,9 @@
 // Transport security (TT) and every standard binding (BT) through the built policy-eval: query,
 // the scenario flags, `tables TT` and `tables BT`, --explain, analyze and the input errors.
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,8 +40,10 @@ TEST_CASE("transport: query answers a TT scenario with its rows in the order app
   CHECK(a["findings"][0]["severity"] == "warning");
 
   // A named pipe needs no credential; Impersonation is refused (TT-12).
-  const Run pipe = run({"query", "-"}, {.input = R"({"question":"scenario","binding":"NetNamedPipeBinding",)"
-                                                 R"("impersonation_option":"Required","allowed_impersonation_level":"Impersonation"})"});
+  const Run pipe =
+      run({"query", "-"},
+          {.input = R"({"question":"scenario","binding":"NetNamedPipeBinding",)"
+                    R"("impersonation_option":"Required","allowed_impersonation_level":"Impersonation"})"});
   CHECK(pipe.status == 0);
   const json refused = json::parse(pipe.out);
   CHECK(refused["status"] == "call_rejected");
@@ -49,41 +51,46 @@ TEST_CASE("transport: query answers a TT scenario with its rows in the order app
 }
 
 TEST_CASE("transport: the scenario flags take the transport inputs") {
-  const Run r = run({"scenario", "--binding", "BasicHttpsBinding", "--client-credential-type", "InheritedFromHost",
-                     "--host-authentication-schemes", "Negotiate,Ntlm", "--kerberos", "false", "--allow-ntlm", "false",
-                     "--impersonation-option", "Required"});
+  const Run r = run({"scenario", "--binding", "BasicHttpsBinding", "--client-credential-type",
+                     "InheritedFromHost", "--host-authentication-schemes", "Negotiate,Ntlm", "--kerberos",
+                     "false", "--allow-ntlm", "false", "--impersonation-option", "Required"});
   CHECK(r.status == 0);
   CHECK(contains(r.out, "status: call_rejected"));
   CHECK(contains(r.out, "TT-10"));
-  const Run digest = run({"scenario", "--binding", "WebHttpBinding", "--security-mode", "Transport", "--client-credential-type",
-                          "Digest", "--explicit-credentials", "true", "--impersonation-option", "Required", "--json"});
+  const Run digest = run({"scenario", "--binding", "WebHttpBinding", "--security-mode", "Transport",
+                          "--client-credential-type", "Digest", "--explicit-credentials", "true",
+                          "--impersonation-option", "Required", "--json"});
   CHECK(digest.status == 0);
   const json a = json::parse(digest.out);
   CHECK(a["rules"] == json{"BT-2", "TT-7", "IO-1", "TT-9"});
   // The help lists the new flags.
   const Run help = run({"scenario", "--help"});
-  for (const char* flag : {"--kerberos", "--allow-ntlm", "--explicit-credentials", "--host-authentication-schemes"}) {
+  for (const char* flag :
+       {"--kerberos", "--allow-ntlm", "--explicit-credentials", "--host-authentication-schemes"}) {
     CAPTURE(flag);
     CHECK(contains(help.out, flag));
   }
 }
 
 TEST_CASE("transport: a mode or credential a binding does not take is exit status 2, naming the field") {
-  const Run mode = run({"scenario", "--binding", "WSDualHttpBinding", "--security-mode", "Transport", "--client-credential-type",
-                        "Windows"});
+  const Run mode = run({"scenario", "--binding", "WSDualHttpBinding", "--security-mode", "Transport",
+                        "--client-credential-type", "Windows"});
   CHECK(mode.status == 2);
   CHECK(mode.out.empty());
   CHECK(contains(mode.err, "security_mode: \"Transport\" is not a security mode this binding takes"));
   CHECK(contains(mode.err, "(allowed: None, Message (default Message))"));
-  const Run credential = run({"query", "-"}, {.input = R"({"question":"scenario","binding":"NetTcpBinding",)"
-                                                       R"("security_mode":"Transport","client_credential_type":"Basic"})"});
+  const Run credential =
+      run({"query", "-"}, {.input = R"({"question":"scenario","binding":"NetTcpBinding",)"
+                                    R"("security_mode":"Transport","client_credential_type":"Basic"})"});
   CHECK(credential.status == 2);
   CHECK(contains(credential.err, "client_credential_type: \"Basic\" is not a TcpClientCredentialType"));
   CHECK(contains(credential.err, "(allowed: None, Windows, Certificate)"));
-  const Run federation = run({"query", "-"}, {.input = R"({"question":"scenario","binding":"WS2007FederationHttpBinding",)"
-                                                       R"("client_credential_type":"IssuedToken"})"});
+  const Run federation =
+      run({"query", "-"}, {.input = R"({"question":"scenario","binding":"WS2007FederationHttpBinding",)"
+                                    R"("client_credential_type":"IssuedToken"})"});
   CHECK(federation.status == 2);
-  CHECK(contains(federation.err, "binding: \"WS2007FederationHttpBinding\" is not covered by the documented rules (BT-11)"));
+  CHECK(contains(federation.err,
+                 "binding: \"WS2007FederationHttpBinding\" is not covered by the documented rules (BT-11)"));
 }
 
 TEST_CASE("transport: tables TT and BT print the rows the engine decides with") {
@@ -115,9 +122,11 @@ TEST_CASE("transport: tables TT and BT print the rows the engine decides with") 
 }
 
 TEST_CASE("transport: --explain says which rows applied and when a failure shows up") {
-  const Run r = run({"query", "--explain", "-"},
-                    {.input = R"({"question":"scenario","binding":"BasicHttpBinding","security_mode":"Transport",)"
-                              R"("client_credential_type":"Digest","explicit_credentials":true,"impersonation_option":"Required"})"});
+  const Run r = run(
+      {"query", "--explain", "-"},
+      {.input =
+           R"({"question":"scenario","binding":"BasicHttpBinding","security_mode":"Transport",)"
+           R"("client_credential_type":"Digest","explicit_credentials":true,"impersonation_option":"Required"})"});
   REQUIRE(r.status == 0);
   const json a = json::parse(r.out);
   std::vector<std::string> rules;
@@ -128,7 +137,8 @@ TEST_CASE("transport: --explain says which rows applied and when a failure shows
   CHECK(last["rule"] == "TT-9");
   CHECK(contains(last["conclusion"].get<std::string>(), "on the client, at its first request"));
   bool read_explicit = false;
-  for (const auto& read : last["read"]) read_explicit = read_explicit || read["field"] == "explicit_credentials";
+  for (const auto& read : last["read"])
+    read_explicit = read_explicit || read["field"] == "explicit_credentials";
   CHECK(read_explicit);
 }
 
@@ -148,15 +158,19 @@ TEST_CASE("transport: analyze checks TT and BT") {
 
 TEST_CASE("transport: audit coverage counts TT and BT rows, BT-9 and BT-10 included") {
   cli_test::TempFile inventory(
-      R"({"name":"tcp","request":)" + kNtlmDelegation + R"(,"expect":{"backend_reachable":false}})" "\n"
-      R"({"name":"ws","request":{"question":"scenario","binding":"WSHttpBinding","client_credential_type":"Windows"},"expect":{"status":"ok"}})" "\n");
+      R"({"name":"tcp","request":)" + kNtlmDelegation +
+      R"(,"expect":{"backend_reachable":false}})"
+      "\n"
+      R"({"name":"ws","request":{"question":"scenario","binding":"WSHttpBinding","client_credential_type":"Windows"},"expect":{"status":"ok"}})"
+      "\n");
   const Run r = run({"audit", "--coverage", inventory.path()});
   CHECK(r.status == 0);
   bool tt_line = false;
   bool bt_line = false;
   for (const std::string& line : lines_of(r.out)) {
     if (contains(line, "  TT: ")) tt_line = contains(line, "TT-19") && contains(line, "TT-15");
-    if (contains(line, "  BT: ")) bt_line = contains(line, "BT-5") && contains(line, "BT-9") && contains(line, "of 11 reached");
+    if (contains(line, "  BT: "))
+      bt_line = contains(line, "BT-5") && contains(line, "BT-9") && contains(line, "of 11 reached");
   }
   CHECK(tt_line);
   CHECK(bt_line);

@@ -1,4 +1,5 @@
-// The WCF decisions: IO, TW/TU/TS, DR, BM and the composed scenario (SPEC.md sections 2-4).
+// The WCF decisions: IO, TW/TU/TS, DR, BM, BT, TT and the composed scenario (docs/rules.md
+// sections 2-4 and 8-9).
 // Everything here is noexcept and allocation-free: answers hold string_views into static text.
 #include <array>
 #include <optional>
@@ -238,7 +239,8 @@ bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType present
 }
 
 // The mechanism of sections 3-4: table BM, read for `bm_binding` (the seed's binding the request's
-// binding is answered as, SPEC 9.1) and, for BasicHttpBinding, its security mode `bm_mode`.
+// binding is answered as, docs/rules.md 9.1) and, for BasicHttpBinding, its security mode
+// `bm_mode`.
 Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, SecurityMode bm_mode,
                                  Trace& trace) noexcept {
   const Binding binding = *r.binding;
@@ -324,7 +326,7 @@ constexpr std::string_view kAllBindings =
     "WSHttpContextBinding, NetTcpContextBinding, NetNamedPipeBinding, NetMsmqBinding, MsmqIntegrationBinding, "
     "NetPeerTcpBinding, UdpBinding, WSFederationHttpBinding, WS2007FederationHttpBinding";
 
-// ---- mechanism: BT, then TT stage 1 (SPEC 8.1 steps 1-2) -------------------------------------
+// ---- mechanism: BT, then TT stage 1 (docs/rules.md 8.1 steps 1-2) ---------------------------
 
 // What BT and TT stage 1 chose, and what the later stages need of it.
 struct Selection {
@@ -417,7 +419,9 @@ Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFact
   StepRef step = trace.step(row.id, mechanism_text(row.out));
   step.read(Read{"transport scheme", name(*scheme), false});
   if (facts.transport != TransportKind::named_pipe) step.read(Read{"client_credential_type", name(effective), false});
-  if (*scheme == TransportScheme::Basic) step.read(read("username_validation_mode", r.username_validation_mode, UsernameValidationMode::Windows));
+  if (*scheme == TransportScheme::Basic) {
+    step.read(read("username_validation_mode", r.username_validation_mode, UsernameValidationMode::Windows));
+  }
   if (*scheme == TransportScheme::ClientCertificate) {
     step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account, false));
   }
@@ -427,7 +431,7 @@ Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFact
   return selection;
 }
 
-// BT (SPEC 9.2), then the mechanism: TT stage 1, or sections 3-4.
+// BT (docs/rules.md 9.2), then the mechanism: TT stage 1, or sections 3-4.
 Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexcept {
   if (!r.binding) return missing("binding", "missing; the mechanism depends on it", kAllBindings);
   const Binding binding = *r.binding;
@@ -538,7 +542,8 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
         StepRef step = trace.step(row.id, mapped ? "a client certificate mapped to a Windows account: S4U (the "
                                                    "authenticator of BM-5 and TT-4)"
                                                  : "an unmapped client certificate: no Windows identity");
-        step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account, false));
+        step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account,
+                       false));
         if (mapped) trace.rule(row.id);
         selection.mechanism = mapped ? Mechanism::s4u : Mechanism::none;
         return selection;
@@ -657,7 +662,8 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
                                          Trace& trace) noexcept {
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
   TokenLevel level = allowed;
-  const Match promoted = match(TT_PROMOTION, {Input::of(selection.scheme), Input::of(allowed), Input::of(same_machine)});
+  const Match promoted =
+      match(TT_PROMOTION, {Input::of(selection.scheme), Input::of(allowed), Input::of(same_machine)});
   if (promoted.count == 1) {
     const auto& row = TT_PROMOTION.rows[static_cast<std::size_t>(promoted.row)];
     level = row.out;
@@ -716,7 +722,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     return answer;
   }
   // Message security is where sections 3-4 apply whole (P-2, P-3, P-4's test); BT-1 has no
-  // security and transport security makes no security context token (SPEC 8.1).
+  // security and transport security makes no security context token (docs/rules.md 8.1).
   const bool message_security =
       selection.route == BtRoute::seed_rules || selection.route == BtRoute::basic_http_message;
 
@@ -760,8 +766,12 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       if (!cells[1].is_any()) step.read(read("kerberos", r.kerberos, true));
       if (!cells[2].is_any()) step.read(read("allow_ntlm", r.allow_ntlm, true));
       if (!cells[3].is_any()) step.read(read("explicit_credentials", r.explicit_credentials, false));
-      if (!cells[4].is_any()) step.read(read("allowed_impersonation_level", r.allowed_impersonation_level, TokenLevel::Identification));
-      if (!cells[5].is_any()) step.read(Read{"client_on_same_machine", bool_name(same_machine), !r.client_on_same_machine});
+      if (!cells[4].is_any()) {
+        step.read(read("allowed_impersonation_level", r.allowed_impersonation_level, TokenLevel::Identification));
+      }
+      if (!cells[5].is_any()) {
+        step.read(Read{"client_on_same_machine", bool_name(same_machine), !r.client_on_same_machine});
+      }
       reject(row.id, row.out.message);
       if (row.id == "TT-11") trace.finding("P-4", Severity::error, kP4Transport);
     }

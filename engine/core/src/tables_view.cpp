@@ -88,7 +88,7 @@ std::string host_dispatch_text() {
          "; any other set: not covered";
 }
 
-// TT (SPEC 8.2): one line per row, its stage, the non-n/a cells of the stage table that holds it
+// TT (docs/rules.md 8.2): one line per row, its stage, the non-n/a cells of the stage table that holds it
 // (stage 2 is evaluated first match, in this order), and its outcome.
 TableView tt_view() {
   TableView view{"TT", "Impersonation with transport security", {"stage", "when", "outcome"}, {}};
@@ -102,7 +102,8 @@ TableView tt_view() {
     } else if (row.stage == 2) {
       when = when_text(tables::TT_REFUSAL, row.id);
       for (const auto& refusal : tables::TT_REFUSAL.rows) {
-        if (refusal.id == row.id) outcome += " (" + std::string(refusal.out.exception) + "; " + std::string(refusal.out.when) + ")";
+        if (refusal.id != row.id) continue;
+        outcome += " (" + std::string(refusal.out.exception) + "; " + std::string(refusal.out.when) + ")";
       }
     } else if (row.id == "TT-13") {
       when = when_text(tables::TT_PROMOTION, row.id);
@@ -116,7 +117,7 @@ TableView tt_view() {
   return view;
 }
 
-// BT (SPEC 9.2): the family-and-mode rows, then the credentials a row refuses.
+// BT (docs/rules.md 9.2): the family-and-mode rows, then the credentials a row refuses.
 TableView bt_view() {
   TableView view{"BT", std::string(tables::BT.title),
                  {"binding family", "security mode", "credential read", "outcome"}, {}};

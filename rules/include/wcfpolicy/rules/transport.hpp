@@ -124,12 +124,14 @@ struct CredentialEnum {
 namespace credentials {
 using enum CredentialType;
 inline constexpr CredentialEnum kHttp{"HttpClientCredentialType",
-                                      credential_set({None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost}),
+                                      credential_set({None, Basic, Digest, Ntlm, Windows, Certificate,
+                                                      InheritedFromHost}),
                                       None, "None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost",
                                       "is not an HttpClientCredentialType: in this security mode the binding reads the "
                                       "transport's credential"};
 // WSHttpBinding's transport credential defaults to Windows (WSHttpSecurity, 9.1).
-inline constexpr CredentialEnum kWsHttp{"HttpClientCredentialType", kHttp.values, Windows, kHttp.allowed, kHttp.problem};
+inline constexpr CredentialEnum kWsHttp{"HttpClientCredentialType", kHttp.values, Windows, kHttp.allowed,
+                                        kHttp.problem};
 inline constexpr CredentialEnum kTcp{"TcpClientCredentialType", credential_set({None, Windows, Certificate}), Windows,
                                      "None, Windows, Certificate",
                                      "is not a TcpClientCredentialType: in this security mode the binding reads the "
@@ -380,7 +382,9 @@ inline constexpr DecisionTable<BtOutcome, 2, 16> BT{
         {"BT-8", {bt::F::BasicHttp, bt::M::Message},
          {BtRoute::basic_http_message, CredentialLayer::message,
           "UserName is an invalid configuration; Certificate: as BT-7"}},
-        {"BT-9", {Cell::one_of(bt::F::WSHttp, bt::F::NetTcp), Cell::one_of(bt::M::Message, bt::M::TransportWithMessageCredential)},
+        {"BT-9",
+         {Cell::one_of(bt::F::WSHttp, bt::F::NetTcp),
+          Cell::one_of(bt::M::Message, bt::M::TransportWithMessageCredential)},
          bt::kSeed},
         {"BT-9", {bt::F::WSDualHttp, bt::M::Message}, bt::kSeed},
         {"BT-10", {bt::F::NetTcp, bt::M::absent}, bt::kSeedUnchanged},
@@ -414,7 +418,9 @@ inline constexpr DecisionTable<BtCredentialOutcome, 3, 3> BT_CREDENTIAL{
                  CredentialType::Digest, CredentialType::Ntlm, CredentialType::InheritedFromHost,
                  CredentialType::IssuedToken)},
     {{
-        {"BT-3", {Cell::one_of(bt::F::BasicHttp, bt::F::WebHttp), bt::M::TransportCredentialOnly, CredentialType::Certificate},
+        {"BT-3",
+         {Cell::one_of(bt::F::BasicHttp, bt::F::WebHttp), bt::M::TransportCredentialOnly,
+          CredentialType::Certificate},
          {ScenarioStatus::invalid_configuration, "CertificateUnsupportedForHttpTransportCredentialOnly",
           "A client certificate needs HTTPS: TransportCredentialOnly (plain HTTP) cannot take the Certificate "
           "transport credential, and the binding fails when it is built (the service host does not open)."}},
@@ -688,15 +694,13 @@ static_assert(detail::ids_name_one_rule_each(TT_LEVEL) && answers_each_combinati
               every_row_is_reachable(TT_LEVEL) && detail::tt_levels_cover_every_call_not_refused());
 static_assert(ids_are_unique(TT_REACH) && every_row_is_reachable(TT_REACH));
 
-// Every TT row id the tables use is one of TT_ROWS, in 8.2's order.
+// TT_ROWS holds TT-1..TT-19 in 8.2's order.
 consteval bool tt_rows_are_numbered() {
   for (std::size_t i = 0; i < TT_ROWS.size(); ++i) {
-    const std::size_t n = i + 1;
-    const std::string_view id = TT_ROWS[i].id;
-    const std::size_t digits = n < 10 ? 1 : 2;
-    if (id.size() != 3 + digits || id.substr(0, 3) != "TT-") return false;
-    if ((n < 10 ? static_cast<std::size_t>(id[3] - '0') : static_cast<std::size_t>((id[3] - '0') * 10 + (id[4] - '0'))) != n)
-      return false;
+    const std::string_view number = TT_ROWS[i].id.substr(3);
+    std::size_t n = 0;
+    for (char digit : number) n = n * 10 + static_cast<std::size_t>(digit - '0');
+    if (TT_ROWS[i].id.substr(0, 3) != "TT-" || n != i + 1) return false;
   }
   return true;
 }
