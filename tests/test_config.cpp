@@ -322,11 +322,13 @@ TEST_CASE("config: endpoints the rules do not cover say why, instead of a guess"
     CHECK_FALSE(line.contains("request"));
     CHECK_FALSE(line.contains("status"));
   }
-  // The rules' own "not covered" (BasicHttpBinding with a Windows credential: no BM row) is a
-  // not-covered line too, with the request that led there.
+  // The rules' own "not covered" (a CustomBinding with a certificate mapped to a Windows account:
+  // no BM row) is a not-covered line too, with the request that led there.
   const auto endpoints = read_ok(config(
-      endpoint("basicHttpBinding", "bindingConfiguration=\"b\""),
-      "<basicHttpBinding><binding name=\"b\"><security mode=\"Transport\"><transport clientCredentialType=\"Windows\"/></security></binding></basicHttpBinding>"));
+      endpoint("customBinding", "bindingConfiguration=\"c\""),
+      "<customBinding><binding name=\"c\"><security authenticationMode=\"MutualCertificate\"/><httpTransport/></binding></customBinding>",
+      "<serviceBehaviors><behavior><serviceCredentials><clientCertificate><authentication "
+      "mapClientCertificateToWindowsAccount=\"true\"/></clientCertificate></serviceCredentials></behavior></serviceBehaviors>"));
   std::string out;
   CHECK_FALSE(append_config_answer_json(out, endpoints[0]).has_value());
   const json line = json::parse(out);

@@ -68,10 +68,13 @@ TEST_CASE("unknown enum values list the allowed ones and suggest the nearest") {
   CHECK(e.field == "impersonation_option");
   CHECK(contains(e.message, "\"required\" is not a valid ImpersonationOption; did you mean \"Required\"?"));
   CHECK(contains(e.message, "(allowed: NotAllowed, Allowed, Required)"));
-  const auto binding = error_for(R"({"question":"scenario","binding":"WebHttpBinding","client_credential_type":"Windows"})");
+  // A binding WCF does not ship (BT-11); every binding it ships is allowed.
+  const auto binding = error_for(R"({"question":"scenario","binding":"BasicHttpRelayBinding","client_credential_type":"Windows"})");
   CHECK(binding.field == "binding");
-  CHECK(contains(binding.message, "\"WebHttpBinding\" is not covered by the documented rules"));
-  CHECK(contains(binding.message, "(allowed: BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding)"));
+  CHECK(contains(binding.message, "\"BasicHttpRelayBinding\" is not covered by the documented rules"));
+  CHECK(contains(binding.message, "(allowed: BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding, "
+                                  "BasicHttpsBinding,"));
+  CHECK(contains(binding.message, "WSFederationHttpBinding, WS2007FederationHttpBinding)"));
   const auto privilege = error_for(R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","service_privileges":["SeImpersonatePrivilege","SeTcb"]})");
   CHECK(privilege.field == "service_privileges[1]");
   CHECK(contains(privilege.message, "did you mean \"SeTcbPrivilege\"?"));
@@ -130,11 +133,14 @@ TEST_CASE("explanations name each rule and the inputs it read") {
     }
   }
   CHECK(passed_over == 6);  // every other BM row
-  REQUIRE(steps.size() == 3);
-  CHECK(steps[0]["rule"] == "BM-1");
-  CHECK(steps[1]["rule"] == "IO-4");
-  CHECK(steps[1]["read"][0] == nlohmann::json{{"field", "impersonation_option"}, {"value", "NotAllowed"}, {"default", true}});
-  CHECK(steps[2]["rule"] == "TW-3");
+  // BT-10 first (NetTcpBinding without a security mode keeps sections 3-4), then BM, IO and TW.
+  REQUIRE(steps.size() == 4);
+  CHECK(steps[0]["rule"] == "BT-10");
+  CHECK(steps[0]["read"][1] == nlohmann::json{{"field", "security_mode"}, {"value", "absent"}, {"default", false}});
+  CHECK(steps[1]["rule"] == "BM-1");
+  CHECK(steps[2]["rule"] == "IO-4");
+  CHECK(steps[2]["read"][0] == nlohmann::json{{"field", "impersonation_option"}, {"value", "NotAllowed"}, {"default", true}});
+  CHECK(steps[3]["rule"] == "TW-3");
   CHECK_FALSE(answer({{"question", "scenario"}, {"binding", "NetTcpBinding"}, {"client_credential_type", "Windows"}}).contains("explanation"));
 }
 

@@ -203,7 +203,8 @@ TEST_CASE("inputs the answer needs are asked for, with the rows they choose betw
   CHECK(a["request_error"]["message"].get<std::string>().find("TW-6 and TW-7") != std::string::npos);
   const json custom = scenario({{"binding", "CustomBinding"}, {"client_credential_type", "Windows"}});
   CHECK(custom["request_error"]["field"] == "require_cancellation");
-  const json gap = scenario({{"binding", "BasicHttpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}});
+  const json gap = scenario({{"binding", "CustomBinding"}, {"client_credential_type", "Certificate"},
+                             {"map_client_certificate_to_windows_account", true}});
   CHECK(gap["request_error"]["field"] == "client_credential_type");
   CHECK(gap["request_error"]["message"].get<std::string>().find("not covered by the documented rules") != std::string::npos);
   CHECK(scenario({{"client_credential_type", "Windows"}})["request_error"]["field"] == "binding");

@@ -35,7 +35,9 @@ TEST_CASE("no change needed") {
 
 TEST_CASE("a single change reaches the wanted answer") {
   const auto report = search(kNetTcp, "token_level=Delegation");
-  REQUIRE(report.sets.size() == 2);
+  REQUIRE(report.sets.size() >= 2);
+  // Two single changes; every other set (a transport binding with Basic, TT-2) needs more.
+  for (std::size_t i = 2; i < report.sets.size(); ++i) CHECK(report.sets[i].changes.size() > 1);
   // A user name logs on as the user (TU-1); or the client allows Delegation (TW-6).
   CHECK(changes_text(report.sets[0]) == R"(client_credential_type="UserName")");
   CHECK(report.sets[0].rules[2] == "TU-1");
@@ -48,9 +50,12 @@ TEST_CASE("two changes are needed, and the sets found are minimal") {
       R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","impersonation_option":"Required","delegation_capable":true})",
       "token_level=Delegation");
   REQUIRE_FALSE(report.sets.empty());
-  for (const auto& set : report.sets) {
-    CAPTURE(changes_text(set));
-    CHECK(set.changes.size() == 2);
+  // Fewest first: the two-change sets, then (transport bindings with Basic, TT-2) three.
+  CHECK(report.sets.front().changes.size() == 2);
+  for (std::size_t i = 0; i < report.sets.size(); ++i) {
+    CAPTURE(changes_text(report.sets[i]));
+    CHECK(report.sets[i].changes.size() >= 2);
+    if (i > 0) CHECK(report.sets[i].changes.size() >= report.sets[i - 1].changes.size());
   }
   bool found = false;
   for (const auto& set : report.sets) {

@@ -366,6 +366,17 @@ TEST_CASE("audit --coverage: every documented row reached or never reached, by t
   for (const json& answer : inventory_answers()) {
     for (const json& rule : answer["rules"]) reached_by_answers.insert(rule.get<std::string>());
   }
+  // BT-9 and BT-10 hand a request to sections 3-4 without being named in its rules: coverage
+  // finds them in the explanation.
+  std::string requests;
+  for (const json& record : inventory_records()) requests += record["request"].dump() + '\n';
+  for (const std::string& line : lines_of(run({"batch", "--explain"}, {.input = requests}).out)) {
+    const json answer = json::parse(line);
+    for (const json& step : answer["explanation"]) {
+      const std::string rule = step["rule"].get<std::string>();
+      if (step["taken"] == true && rule.starts_with("BT-")) reached_by_answers.insert(rule);
+    }
+  }
 
   const json report = json::parse(run({"audit", "--format", "json", "--coverage", kInventory}).out);
   const json& coverage = report["coverage"];
@@ -376,8 +387,9 @@ TEST_CASE("audit --coverage: every documented row reached or never reached, by t
     const json& table = coverage["tables"][t];
     CAPTURE(table["table"]);
     CHECK(table["table"] == tables[t]["code"]);
-    std::set<std::string> ids;
+    std::set<std::string> ids;  // a rule written as several rows (BT-1) is one id
     for (const json& row : tables[t]["rows"]) ids.insert(row["id"].get<std::string>());
+    documented += ids.size();
     for (const json& id : table["reached"]) {
       CHECK(reached_by_answers.contains(id.get<std::string>()));
       CHECK(ids.erase(id.get<std::string>()) == 1);
@@ -387,12 +399,11 @@ TEST_CASE("audit --coverage: every documented row reached or never reached, by t
       CHECK(ids.erase(id.get<std::string>()) == 1);
     }
     CHECK(ids.empty());  // each row once, reached or not
-    documented += tables[t]["rows"].size();
     reached += table["reached"].size();
   }
   CHECK(coverage["documented"] == documented);
   CHECK(coverage["reached"] == reached);
-  CHECK(documented >= 65);  // IO, TW, TU, TS, DR, BM, P, WR, WC and WH: 65 rows
+  CHECK(documented >= 95);  // IO, TW, TU, TS, DR, BM, P, WR, WC, WH: 65 rows; TT 19, BT 11
 
   // text: the count line and a line per table before the summary, which stays last.
   const Run text = run({"audit", "--coverage", kInventory});

@@ -136,12 +136,14 @@ bool same_value(const Json& a, const Json& b) {
 // Every field, `rules` included, must equal the answer's whole: `rules` holds the same ids in
 // the same order, not merely some of them.
 RecordResult check(const AuditRecord& record) {
-  RecordResult result{record.name, "", record.line, std::nullopt, {}, {}, {}};
+  RecordResult result{record.name, "", record.line, std::nullopt, {}, {}, {}, {}};
   if (const auto question = record.request.find("question"); question != record.request.end() && question->is_string()) {
     result.question = question->get<std::string>();
   }
   std::string answer_text;
-  if (auto error = wcfpolicy::evaluate_json(record.request.dump(), answer_text)) {
+  wcfpolicy::JsonOptions options;
+  options.explain = true;  // for coverage (RecordResult::steps); `expect` is compared field by field
+  if (auto error = wcfpolicy::evaluate_json(record.request.dump(), answer_text, options)) {
     result.error = std::move(*error);
     return result;
   }
@@ -155,6 +157,10 @@ RecordResult check(const AuditRecord& record) {
     }
   }
   for (const Json& rule : answer.value("rules", Json::array())) result.rules.push_back(rule.get<std::string>());
+  for (const Json& step : answer.value("explanation", Json::array())) {
+    const std::string rule = step.value("rule", "");
+    if (step.value("taken", false) && rule.starts_with("BT-")) result.steps.push_back(rule);
+  }
   for (const Json& finding : answer.value("findings", Json::array())) {
     result.findings.push_back({finding.at("rule").get<std::string>(), finding.at("severity").get<std::string>(),
                                finding.at("message").get<std::string>()});
@@ -166,11 +172,16 @@ RecordResult check(const AuditRecord& record) {
 // `rules` and those none did.
 std::vector<TableCoverage> coverage_of(const std::vector<RecordResult>& results) {
   std::set<std::string, std::less<>> reached;
-  for (const RecordResult& result : results) reached.insert(result.rules.begin(), result.rules.end());
+  for (const RecordResult& result : results) {
+    reached.insert(result.rules.begin(), result.rules.end());
+    reached.insert(result.steps.begin(), result.steps.end());
+  }
   std::vector<TableCoverage> tables;
   for (const wcfpolicy::TableView& table : wcfpolicy::documented_tables()) {
     TableCoverage coverage{table.code, table.title, {}, {}};
+    std::set<std::string, std::less<>> seen;  // a rule written as several rows (BT-1) counts once
     for (const wcfpolicy::TableView::RowView& row : table.rows) {
+      if (!seen.insert(row.id).second) continue;
       (reached.contains(row.id) ? coverage.reached : coverage.never_reached).push_back(row.id);
     }
     tables.push_back(std::move(coverage));

@@ -35,6 +35,9 @@ struct RecordResult {
   std::vector<Difference> differences;
   std::vector<std::string> rules;        // the answer's rules
   std::vector<AnswerFinding> findings;   // the answer's findings
+  // The BT rows among the steps the answer's explanation took: BT-9 and BT-10 hand a request on
+  // to sections 3-4 unchanged and are not named in `rules`, so coverage reads them here.
+  std::vector<std::string> steps;
 
   [[nodiscard]] bool passed() const { return !error && differences.empty(); }
 };

@@ -142,7 +142,6 @@ void refuse(const FlagCommand& command, std::string_view path, const std::string
 
 int run_flag_command(const GivenFlags& given) {
   const wcfpolicy::Request request = build_request(given);
-  if (auto error = wcfpolicy::validate_request(request)) throw CommandError(error->message, flag_hint(*given.command, error->field));
   const wcfpolicy::Explain explain = given.explain ? wcfpolicy::Explain::yes : wcfpolicy::Explain::no;
   const wcfpolicy::Result<wcfpolicy::Answer> decided = wcfpolicy::decide(request, explain);
   if (!decided) {

@@ -22,10 +22,11 @@ constexpr std::array kDelegationReachAnswer{
 };
 constexpr std::array kScenarioAnswer{
     AnswerLine{"status", "status", "errors"},
-    AnswerLine{"mechanism", "mechanism", "BM"},
-    AnswerLine{"token_level", "token level", "TW TU TS"},
+    // TT's stage 1 decides the mechanism, stage 3 the level, TT-19 the reach (docs/rules.md 8.2).
+    AnswerLine{"mechanism", "mechanism", "BT BM TT-1 TT-2 TT-3 TT-4 TT-5 TT-6 TT-7"},
+    AnswerLine{"token_level", "token level", "TT-13 TT-14 TT-15 TT-16 TT-17 TT-18 TW TU TS"},
     AnswerLine{"impersonates", "impersonates", "IO errors"},
-    AnswerLine{"backend_reachable", "back-end reachable", "DR"},
+    AnswerLine{"backend_reachable", "back-end reachable", "DR TT-19"},
 };
 constexpr std::array kWinrmProxyAnswer{AnswerLine{"verdict", "verdict", "WR WC"}};
 constexpr std::array kWinrmConfigAnswer{AnswerLine{"verdict", "verdict", "WH"}};

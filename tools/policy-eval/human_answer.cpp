@@ -54,7 +54,8 @@ bool is_list_of_objects(const Json& value) {
          std::ranges::all_of(value, [](const Json& item) { return item.is_object(); });
 }
 
-// Whether `tables`, a space-separated list of table codes ("TW TU TS"), names `code`.
+// Whether `tables`, a space-separated list of table codes and row ids ("TW TU TS", "DR TT-19"),
+// names `code`.
 bool names_table(std::string_view tables, std::string_view code) {
   std::size_t start = 0;
   while (start < tables.size()) {
@@ -78,7 +79,10 @@ std::vector<std::string> deciding_rows(const Json& answer, std::string_view tabl
     if (errors && answer.contains("findings")) {
       for (const auto& f : answer["findings"]) erring = erring || (f.value("rule", "") == id && f.value("severity", "") == "error");
     }
-    if (erring || names_table(tables, std::string_view(id).substr(0, id.find('-')))) rows.push_back(id);
+    // A table code names all its rows ("TW"); a row id names that row only ("TT-19").
+    if (erring || names_table(tables, std::string_view(id).substr(0, id.find('-'))) || names_table(tables, id)) {
+      rows.push_back(id);
+    }
   }
   return rows;
 }

@@ -1,4 +1,5 @@
-// The WCF decisions: IO, TW/TU/TS, DR, BM and the composed scenario (SPEC.md sections 2-4).
+// The WCF decisions: IO, TW/TU/TS, DR, BM, BT, TT and the composed scenario (docs/rules.md
+// sections 2-4 and 8-9).
 // Everything here is noexcept and allocation-free: answers hold string_views into static text.
 #include <array>
 #include <cstdio>
@@ -8,6 +9,7 @@
 
 #include "wcfpolicy/decide.hpp"
 #include "wcfpolicy/rules/tables.hpp"
+#include "wcfpolicy/rules/transport.hpp"
 
 namespace wcfpolicy {
 namespace {
@@ -216,7 +218,7 @@ ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
   return {{false, false}, false};
 }
 
-// ---- mechanism -----------------------------------------------------------------------------
+// ---- mechanism: sections 3-4 (table BM) ------------------------------------------------------
 
 bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType presented) noexcept {
   switch (presented) {
@@ -238,21 +240,14 @@ bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType present
   return false;
 }
 
-Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexcept {
+// The mechanism of sections 3-4: table BM, read for `bm_binding` (the seed's binding the request's
+// binding is answered as, docs/rules.md 9.1) and, for BasicHttpBinding, its security mode
+// `bm_mode`.
+Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, SecurityMode bm_mode,
+                                 Trace& trace) noexcept {
   const Binding binding = *r.binding;
-  const CredentialType credential = *r.client_credential_type;
-  const bool basic = binding == Binding::BasicHttpBinding;
-  const SecurityMode mode = r.security_mode.value_or(SecurityMode::None);
-
-  CredentialType presented = credential;
-  if (basic && mode == SecurityMode::None && credential != CredentialType::None) {
-    StepRef step = trace.step("BM", "BasicHttpBinding with security mode None sends no client "
-                                  "credential, so the caller is anonymous");
-    step.read(Read{"binding", name(binding), false});
-    step.read(read("security_mode", r.security_mode, SecurityMode::None));
-    step.read(Read{"client_credential_type", name(credential), false});
-    presented = CredentialType::None;
-  }
+  const CredentialType presented = *r.client_credential_type;
+  const bool basic = bm_binding == Binding::BasicHttpBinding;
 
   if (!credential_maps_to_windows(r, presented)) {
     StepRef step = trace.step("BM", "the client credential cannot be mapped to a Windows account: "
@@ -269,12 +264,12 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
   }
 
   const BindingSecurityMode binding_mode =
-      basic ? static_cast<BindingSecurityMode>(mode) : BindingSecurityMode::other_binding;
+      basic ? static_cast<BindingSecurityMode>(bm_mode) : BindingSecurityMode::other_binding;
   const SecureConversationState conversation =
       !r.secure_conversation ? SecureConversationState::absent
       : r.secure_conversation->require_cancellation ? SecureConversationState::require_cancellation_true
                                                     : SecureConversationState::require_cancellation_false;
-  const std::array inputs{Input::of(binding), Input::of(presented), Input::of(binding_mode),
+  const std::array inputs{Input::of(bm_binding), Input::of(presented), Input::of(binding_mode),
                           Input::of_optional(r.require_cancellation), Input::of(conversation)};
   const Match m = match(BM, inputs);
   explain_rows_not_taken(BM, inputs, m.row, trace);
@@ -287,7 +282,7 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
                                         : "cached token from the client's user name credential");
     step.read(Read{"binding", name(binding), false});
     step.read(Read{"client_credential_type", name(presented), false});
-    if (basic) step.read(read("security_mode", r.security_mode, SecurityMode::None));
+    if (basic) step.read(read("security_mode", r.security_mode, bm_mode));
     if (binding == Binding::CustomBinding) {
       step.read(read_given("require_cancellation", r.require_cancellation));
       step.read(Read{"secure_conversation", name(conversation), false});
@@ -302,7 +297,7 @@ Result<Mechanism> choose_mechanism(const ScenarioRequest& r, Trace& trace) noexc
                     "(see `policy-eval tables BM`)";
     error.column = nullptr;
     error.context.push_back(Read{"binding", name(binding), false});
-    if (basic) error.context.push_back(read("security_mode", r.security_mode, SecurityMode::None));
+    if (basic) error.context.push_back(read("security_mode", r.security_mode, bm_mode));
   }
   return error;
 }
@@ -314,6 +309,264 @@ InputError missing(std::string_view field, std::string_view problem, std::string
   error.problem = problem;
   error.allowed = allowed;
   return error;
+}
+
+InputError not_covered(std::string_view field, std::string_view value, std::string_view problem,
+                       std::string_view allowed = {}) noexcept {
+  InputError error;
+  error.kind = ErrorKind::not_covered;
+  error.field = field;
+  error.value = value;
+  error.problem = problem;
+  error.allowed = allowed;
+  return error;
+}
+
+constexpr std::string_view kAllBindings =
+    "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding, BasicHttpsBinding, "
+    "BasicHttpContextBinding, NetHttpBinding, NetHttpsBinding, WebHttpBinding, WS2007HttpBinding, "
+    "WSHttpContextBinding, NetTcpContextBinding, NetNamedPipeBinding, NetMsmqBinding, MsmqIntegrationBinding, "
+    "NetPeerTcpBinding, UdpBinding, WSFederationHttpBinding, WS2007FederationHttpBinding";
+
+// ---- mechanism: BT, then TT stage 1 (docs/rules.md 8.1 steps 1-2) ---------------------------
+
+// What BT and TT stage 1 chose, and what the later stages need of it.
+struct Selection {
+  Mechanism mechanism = Mechanism::none;
+  BtRoute route = BtRoute::seed_rules;
+  BindingFamily family = BindingFamily::Custom;
+  std::string_view bt_row;
+  // Set when BT finds the configuration invalid (BT-3, BT-8): the evaluation ends there.
+  const BtCredentialOutcome* invalid = nullptr;
+  std::string_view invalid_row;
+  // Transport security (a TT row decided the mechanism).
+  bool transport = false;
+  TransportScheme scheme = TransportScheme::Anonymous;
+  bool ntlm = false;
+  std::string_view tt_row;
+};
+
+constexpr std::string_view mechanism_text(Mechanism mechanism) noexcept {
+  switch (mechanism) {
+    case Mechanism::cached_token_windows:
+      return "cached token from the client's Windows logon (SSPI)";
+    case Mechanism::cached_token_username:
+      return "cached token: the service logs the Basic user on with the password it received";
+    case Mechanism::s4u:
+      return "S4U-based impersonation from the mapped client certificate";
+    case Mechanism::none:
+      break;
+  }
+  return "no Windows identity: no impersonation mechanism";
+}
+
+// TT-6: the credential InheritedFromHost stands for.
+Result<CredentialType> inherited_from_host(const ScenarioRequest& r, Trace& trace) noexcept {
+  if (!r.host_authentication_schemes) {
+    InputError error = missing("host_authentication_schemes",
+                               "missing; InheritedFromHost takes the authentication schemes the IIS host enables "
+                               "(TT-6)",
+                               "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
+    error.context.push_back(Read{"client_credential_type", "InheritedFromHost", false});
+    return error;
+  }
+  const HostAuthenticationSchemeSet set = *r.host_authentication_schemes;
+  const auto has = [set](HostAuthenticationScheme s) noexcept {
+    return Input::of(((set >> static_cast<unsigned>(s)) & 1u) != 0);
+  };
+  const Match m = match(TT_HOST, {has(HostAuthenticationScheme::Anonymous), has(HostAuthenticationScheme::Basic),
+                                  has(HostAuthenticationScheme::Digest), has(HostAuthenticationScheme::Ntlm),
+                                  has(HostAuthenticationScheme::Negotiate)});
+  if (m.count != 1) {
+    return not_covered("host_authentication_schemes", "",
+                       "names a set of host schemes that is not covered by the documented rules (TT-6 takes a set "
+                       "with Anonymous; exactly Basic, exactly Digest or exactly Ntlm; Negotiate alone or with "
+                       "Ntlm)",
+                       "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
+  }
+  const auto& row = TT_HOST.rows[static_cast<std::size_t>(m.row)];
+  trace.rule("TT-6");
+  StepRef step = trace.step("TT-6", "InheritedFromHost: the IIS host's authentication schemes select the "
+                                    "credential the transport uses");
+  step.read(Read{"host_authentication_schemes", row.id.substr(5), false});
+  step.read(Read{"client_credential_type", name(row.out), false});
+  return row.out;
+}
+
+// TT stage 1: the scheme and the mechanism.
+Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFacts& facts,
+                                      std::optional<CredentialType> credential, Selection selection,
+                                      Trace& trace) noexcept {
+  selection.transport = true;
+  CredentialType effective = credential.value_or(CredentialType::Windows);  // a named pipe has none to set
+  if (facts.transport == TransportKind::http && effective == CredentialType::InheritedFromHost) {
+    Result<CredentialType> inherited = inherited_from_host(r, trace);
+    if (!inherited) return inherited.error();
+    effective = inherited.value();
+  }
+  const std::optional<TransportScheme> scheme = scheme_of(facts.transport, effective);
+  if (!scheme) {  // the credential check of BT keeps this from happening
+    return not_covered("client_credential_type", name(effective), "is not a credential this transport takes");
+  }
+  selection.scheme = *scheme;
+  const bool kerberos = r.kerberos.value_or(true);
+  selection.ntlm = is_ntlm(*scheme, kerberos);
+  const UsernameValidationMode validation = r.username_validation_mode.value_or(UsernameValidationMode::Windows);
+  const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
+  const Match m = match(TT_MECHANISM, {Input::of(*scheme), Input::of(validation), Input::of(mapped)});
+  const auto& row = TT_MECHANISM.rows[static_cast<std::size_t>(m.row)];  // one row: tables proof
+  selection.mechanism = row.out;
+  selection.tt_row = row.id;
+  trace.rule(row.id);
+  StepRef step = trace.step(row.id, mechanism_text(row.out));
+  step.read(Read{"transport scheme", name(*scheme), false});
+  if (facts.transport != TransportKind::named_pipe) step.read(Read{"client_credential_type", name(effective), false});
+  if (*scheme == TransportScheme::Basic) {
+    step.read(read("username_validation_mode", r.username_validation_mode, UsernameValidationMode::Windows));
+  }
+  if (*scheme == TransportScheme::ClientCertificate) {
+    step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account, false));
+  }
+  if (*scheme == TransportScheme::Negotiate || *scheme == TransportScheme::NegotiateStream) {
+    step.read(read("kerberos", r.kerberos, true));
+  }
+  return selection;
+}
+
+// BT (docs/rules.md 9.2), then the mechanism: TT stage 1, or sections 3-4.
+Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexcept {
+  if (!r.binding) return missing("binding", "missing; the mechanism depends on it", kAllBindings);
+  const Binding binding = *r.binding;
+  Selection selection;
+  selection.family = family_of(binding);
+  const FamilyFacts& facts = FAMILIES[static_cast<std::size_t>(selection.family)];
+
+  // The security mode, checked per family, with .NET's default (NetTcp: absent is BT-10).
+  BtSecurityMode mode = BtSecurityMode::absent;
+  Read mode_read{"security_mode", "not read", false};
+  if (facts.reads_security_mode) {
+    if (r.security_mode) {
+      if (!takes_mode(facts, *r.security_mode)) {
+        InputError error = not_covered("security_mode", name(*r.security_mode),
+                                       "is not a security mode this binding takes", facts.modes_text);
+        error.context.push_back(Read{"binding", name(binding), false});
+        return error;
+      }
+      mode = static_cast<BtSecurityMode>(*r.security_mode);
+      mode_read = Read{"security_mode", name(*r.security_mode), false};
+    } else if (selection.family == BindingFamily::NetTcp) {
+      mode_read = Read{"security_mode", "absent", false};
+    } else {
+      mode = static_cast<BtSecurityMode>(facts.default_mode);
+      mode_read = Read{"security_mode", name(facts.default_mode), true};
+    }
+  }
+  const Match bt = match(BT, {Input::of(selection.family), Input::of(mode)});
+  const auto& row = BT.rows[static_cast<std::size_t>(bt.row)];  // one row: tables proof
+  selection.bt_row = row.id;
+  selection.route = row.out.route;
+  {
+    StepRef step = trace.step(row.id, row.out.text);
+    step.read(Read{"binding", name(binding), false});
+    step.read(mode_read);
+  }
+  if (row.out.route == BtRoute::not_covered) {
+    InputError error = not_covered("binding", name(binding),
+                                   selection.family == BindingFamily::WSFederationHttp
+                                       ? "is not covered by the documented rules (BT-11): issued tokens (federation)"
+                                       : "is not covered by the documented rules in this security mode (BT-11): "
+                                         "message security over a queue");
+    if (selection.family != BindingFamily::WSFederationHttp) error.context.push_back(mode_read);
+    return error;
+  }
+
+  // The credential of the layer the row reads.
+  const CredentialEnum* layer = nullptr;
+  switch (row.out.layer) {
+    case CredentialLayer::none:
+      break;
+    case CredentialLayer::transport:
+      layer = facts.transport_credential;
+      break;
+    case CredentialLayer::message:
+      layer = facts.message_credential;
+      break;
+    case CredentialLayer::seed:
+      layer = &credentials::kSeed;
+      break;
+  }
+  std::optional<CredentialType> credential;
+  if (layer != nullptr) {
+    if (!r.client_credential_type) {
+      InputError error = missing("client_credential_type", "missing; the mechanism depends on it", layer->allowed);
+      error.context.push_back(Read{"binding", name(binding), false});
+      if (facts.reads_security_mode) error.context.push_back(mode_read);
+      return error;
+    }
+    credential = *r.client_credential_type;
+    if (!takes_credential(*layer, *credential)) {
+      InputError error = not_covered("client_credential_type", name(*credential), layer->problem, layer->allowed);
+      error.context.push_back(Read{"binding", name(binding), false});
+      if (facts.reads_security_mode) error.context.push_back(mode_read);
+      return error;
+    }
+    const Match refused = match(BT_CREDENTIAL, {Input::of(selection.family), Input::of(mode), Input::of(*credential)});
+    if (refused.count == 1) {
+      const auto& refusal = BT_CREDENTIAL.rows[static_cast<std::size_t>(refused.row)];
+      if (refusal.out.status != ScenarioStatus::invalid_configuration) {
+        InputError error = not_covered("client_credential_type", name(*credential),
+                                       "is not covered by the documented rules (BT-11): issued tokens (federation)");
+        error.context.push_back(Read{"binding", name(binding), false});
+        return error;
+      }
+      selection.invalid = &refusal.out;
+      selection.invalid_row = refusal.id;
+      StepRef step = trace.step(refusal.id, "invalid configuration: the binding fails when it is built, so the "
+                                            "service host does not open");
+      step.read(Read{"binding", name(binding), false});
+      step.read(mode_read);
+      step.read(Read{"client_credential_type", name(*credential), false});
+      return selection;
+    }
+  }
+
+  switch (row.out.route) {
+    case BtRoute::no_client_identity:
+      trace.rule(row.id);
+      selection.mechanism = Mechanism::none;
+      return selection;
+    case BtRoute::transport:
+      trace.rule(row.id);
+      return transport_mechanism(r, facts, credential, selection, trace);
+    case BtRoute::basic_http_message:
+      if (*credential == CredentialType::Certificate) {
+        const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
+        StepRef step = trace.step(row.id, mapped ? "a client certificate mapped to a Windows account: S4U (the "
+                                                   "authenticator of BM-5 and TT-4)"
+                                                 : "an unmapped client certificate: no Windows identity");
+        step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account,
+                       false));
+        if (mapped) trace.rule(row.id);
+        selection.mechanism = mapped ? Mechanism::s4u : Mechanism::none;
+        return selection;
+      } else {
+        Result<Mechanism> mechanism =
+            seed_mechanism(r, Binding::BasicHttpBinding, SecurityMode::TransportWithMessageCredential, trace);
+        if (!mechanism) return mechanism.error();
+        selection.mechanism = mechanism.value();
+        return selection;
+      }
+    case BtRoute::seed_rules: {
+      Result<Mechanism> mechanism =
+          seed_mechanism(r, SEED_BINDING[static_cast<std::size_t>(selection.family)], SecurityMode::None, trace);
+      if (!mechanism) return mechanism.error();
+      selection.mechanism = mechanism.value();
+      return selection;
+    }
+    case BtRoute::not_covered:
+      break;
+  }
+  return selection;
 }
 
 }  // namespace
@@ -378,32 +631,110 @@ Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachReque
 }
 
 Result<MechanismAnswer> decide_mechanism(const ScenarioRequest& r, Explain explain) noexcept {
-  if (!r.binding) {
-    return missing("binding", "missing; the mechanism depends on it",
-                   "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding");
-  }
-  if (!r.client_credential_type) {
-    return missing("client_credential_type", "missing; the mechanism depends on it",
-                   "None, Windows, UserName, Certificate");
-  }
   MechanismAnswer answer;
   answer.trace.explain = explain;
-  Result<Mechanism> mechanism = choose_mechanism(r, answer.trace);
-  if (!mechanism) return mechanism.error();
-  answer.mechanism = mechanism.value();
+  Result<Selection> selection = select_mechanism(r, answer.trace);
+  if (!selection) return selection.error();
+  answer.mechanism = selection.value().mechanism;
   return answer;
 }
 
+namespace {
+
+constexpr std::string_view kP1HostOpens =
+    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not run "
+    "and the call is rejected (.NET Framework already reports this when the service host opens).";
+constexpr std::string_view kP1PerCall =
+    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not run "
+    "and the call is rejected when it arrives (a custom-validated Basic user name or an unmapped certificate is "
+    "found only per call).";
+constexpr std::string_view kP1Imperative =
+    "The operation impersonates imperatively, but the caller cannot be mapped to a Windows account: "
+    "ServiceSecurityContext.WindowsIdentity is null and the operation throws InvalidOperationException.";
+constexpr std::string_view kP4Transport =
+    "AllowedImpersonationLevel Anonymous logs the client on anonymously; on transport security the service "
+    "never admits it, whatever allowAnonymousLogons says (TT-11).";
+constexpr std::string_view kP7 =
+    "Delegating to another computer needs Kerberos (multi-leg SSPI without NTLM fallback, or Kerberos directly) "
+    "and a domain policy that allows delegation.";
+constexpr std::string_view kP7Digest =
+    "Digest authentication reached a Delegation-level token, but delegating to another computer needs Kerberos "
+    "(multi-leg SSPI without NTLM fallback, or Kerberos directly) and a domain policy that allows delegation: "
+    "check that the back-end call does not depend on it.";
+constexpr std::string_view kP7Ntlm =
+    "The client authenticated with NTLM, which never delegates to another computer (TT-19): a remote back-end "
+    "needs Kerberos (multi-leg SSPI without NTLM fallback, or Kerberos directly).";
+
+// The level rows of TT stage 3 (TT-13 first), then TW.
+Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selection& selection, bool same_machine,
+                                         Trace& trace) noexcept {
+  const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
+  TokenLevel level = allowed;
+  const Match promoted =
+      match(TT_PROMOTION, {Input::of(selection.scheme), Input::of(allowed), Input::of(same_machine)});
+  if (promoted.count == 1) {
+    const auto& row = TT_PROMOTION.rows[static_cast<std::size_t>(promoted.row)];
+    level = row.out;
+    trace.rule(row.id);
+    StepRef step = trace.step(row.id, "an anonymous client on another computer is promoted to Identification (the "
+                                      "documentation; a .NET client refuses Anonymous instead)");
+    step.read(Read{"allowed_impersonation_level", name(allowed), false});
+    step.read(Read{"client_on_same_machine", "false", !r.client_on_same_machine.has_value()});
+  }
+  const Match m = match(TT_LEVEL, {Input::of(selection.scheme), Input::of(selection.ntlm), Input::of(level),
+                                   Input::of(same_machine)});
+  if (m.count != 1) {
+    InputError error = not_covered("allowed_impersonation_level", name(level),
+                                   "is not covered by the documented rules on this transport (TT-14..TT-18)");
+    error.context.push_back(Read{"transport scheme", name(selection.scheme), false});
+    return error;
+  }
+  const auto& row = TT_LEVEL.rows[static_cast<std::size_t>(m.row)];
+  trace.rule(row.id);
+  {
+    StepRef step = trace.step(row.id, row.out == LevelRule::tw_not_delegation_capable
+                                          ? "NTLM cannot delegate: TW-7/TW-8 with delegation-capable read as no"
+                                          : "the level comes from TW-3..TW-8 on the client's level");
+    step.read(Read{"transport scheme", name(selection.scheme), false});
+    if (selection.scheme == TransportScheme::Negotiate || selection.scheme == TransportScheme::NegotiateStream) {
+      step.read(read("kerberos", r.kerberos, true));
+    }
+    step.read(Read{"allowed_impersonation_level", name(level), false});
+    if (row.out == LevelRule::tw_not_delegation_capable) {
+      step.read(Read{"client_on_same_machine", "false", !r.client_on_same_machine.has_value()});
+    }
+  }
+  const TokenInputs inputs{level, (r.service_privileges & kSeImpersonate) != 0, (r.service_privileges & kSeTcb) != 0,
+                           row.out == LevelRule::tw_not_delegation_capable ? std::optional<bool>(false)
+                                                                            : r.delegation_capable};
+  return token_level_for(Mechanism::cached_token_windows, inputs, trace);
+}
+
+}  // namespace
+
 Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain) noexcept {
-  // 1. The mechanism (BM).
-  Result<MechanismAnswer> chosen = decide_mechanism(r, explain);
-  if (!chosen) return chosen.error();
   ScenarioAnswer answer;
-  answer.mechanism = chosen.value().mechanism;
-  answer.trace = chosen.value().trace;
+  answer.trace.explain = explain;
   Trace& trace = answer.trace;
 
-  // 2. Whether WCF impersonates (IO), with the WCF defaults.
+  // 1-2. BT, then the mechanism: TT stage 1, or sections 3-4 (BM).
+  Result<Selection> selected = select_mechanism(r, trace);
+  if (!selected) return selected.error();
+  const Selection& selection = selected.value();
+  answer.mechanism = selection.mechanism;
+  const Backend backend = r.backend.value_or(Backend::none);
+  if (backend != Backend::none) answer.backend_reachable = false;
+  if (selection.invalid != nullptr) {
+    answer.status = ScenarioStatus::invalid_configuration;
+    trace.finding(selection.invalid_row, Severity::error, selection.invalid->message);
+    return answer;
+  }
+  // Message security is where sections 3-4 apply whole (P-2, P-3, P-4's test); BT-1 has no
+  // security and transport security makes no security context token (docs/rules.md 8.1).
+  const bool message_security =
+      selection.route == BtRoute::seed_rules || selection.route == BtRoute::basic_http_message;
+
+  // 3. Whether WCF impersonates (IO), with the WCF defaults.
   const ImpersonationOption option = r.impersonation_option.value_or(ImpersonationOption::NotAllowed);
   const bool for_all = r.impersonate_caller_for_all_operations.value_or(false);
   const Match io = match(IO, {Input::of(option), Input::of(for_all)});
@@ -414,8 +745,6 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     step.read(read("impersonation_option", r.impersonation_option, ImpersonationOption::NotAllowed));
     step.read(read("impersonate_caller_for_all_operations", r.impersonate_caller_for_all_operations, false));
   }
-  const Backend backend = r.backend.value_or(Backend::none);
-  if (backend != Backend::none) answer.backend_reachable = false;
   if (io_row.out == ImpersonationOutcome::invalid_configuration) {
     answer.status = ScenarioStatus::invalid_configuration;
     trace.finding(io_row.id, Severity::error, kIo5Message);
@@ -426,11 +755,39 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     answer.status = ScenarioStatus::call_rejected;
     trace.finding(rule, Severity::error, message);
   };
-
-  // 3. P-4: an anonymous Windows logon needs the service to allow anonymous logons.
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
-  const CredentialType credential = *r.client_credential_type;
-  if (credential == CredentialType::Windows && allowed == TokenLevel::Anonymous) {
+  const bool same_machine =
+      r.client_on_same_machine.value_or(selection.transport && selection.scheme == TransportScheme::NamedPipe);
+
+  // 4. TT stage 2: refusals, first match.
+  if (selection.transport && selection.mechanism == Mechanism::cached_token_windows) {
+    const bool allow_ntlm = r.allow_ntlm.value_or(true);
+    const bool explicit_credentials = r.explicit_credentials.value_or(false);
+    const Match refused = match(TT_REFUSAL, {Input::of(selection.scheme), Input::of(selection.ntlm),
+                                             Input::of(allow_ntlm), Input::of(explicit_credentials),
+                                             Input::of(allowed), Input::of(same_machine)});
+    if (refused.count >= 1) {
+      const auto& row = TT_REFUSAL.rows[refused.open[0]];
+      StepRef step = trace.step(row.id, row.out.when);
+      step.read(Read{"transport scheme", name(selection.scheme), false});
+      const auto& cells = row.in;
+      if (!cells[1].is_any()) step.read(read("kerberos", r.kerberos, true));
+      if (!cells[2].is_any()) step.read(read("allow_ntlm", r.allow_ntlm, true));
+      if (!cells[3].is_any()) step.read(read("explicit_credentials", r.explicit_credentials, false));
+      if (!cells[4].is_any()) {
+        step.read(read("allowed_impersonation_level", r.allowed_impersonation_level, TokenLevel::Identification));
+      }
+      if (!cells[5].is_any()) {
+        step.read(Read{"client_on_same_machine", bool_name(same_machine), !r.client_on_same_machine});
+      }
+      reject(row.id, row.out.message);
+      if (row.id == "TT-11") trace.finding("P-4", Severity::error, kP4Transport);
+    }
+  }
+
+  // P-4 on message security: an anonymous Windows logon needs the service to allow anonymous logons.
+  const CredentialType credential = r.client_credential_type.value_or(CredentialType::None);
+  if (message_security && credential == CredentialType::Windows && allowed == TokenLevel::Anonymous) {
     StepRef step = trace.step("P-4", "the client logs on anonymously");
     step.read(Read{"allowed_impersonation_level", name(allowed), false});
     step.read(read("allow_anonymous_logons", r.allow_anonymous_logons, false));
@@ -445,23 +802,24 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     }
   }
 
-  // 4. P-1: impersonation needs a Windows identity.
+  // 5. P-1: impersonation needs a Windows identity.
   const ImperativeImpersonation imperative = r.imperative_impersonation.value_or(ImperativeImpersonation::none);
   if (answer.mechanism == Mechanism::none &&
       (wants_to_impersonate || imperative != ImperativeImpersonation::none)) {
-    trace.step("P-1", "impersonation needs a Windows identity and the caller has none");
-    reject("P-1", wants_to_impersonate
-                      ? "The operation impersonates, but the caller cannot be mapped to a Windows "
-                        "account: the operation is not run and the call is rejected (.NET Framework "
-                        "already reports this when the service host opens)."
-                      : "The operation impersonates imperatively, but the caller cannot be mapped to "
-                        "a Windows account: ServiceSecurityContext.WindowsIdentity is null and the "
-                        "operation throws InvalidOperationException.");
+    const bool per_call = selection.tt_row == "TT-3" || selection.tt_row == "TT-5";
+    trace.step("P-1", !wants_to_impersonate ? "impersonation needs a Windows identity and the caller has none"
+                      : per_call ? "impersonation needs a Windows identity and the caller has none: the call is "
+                                   "rejected when it arrives"
+                      : selection.transport || selection.route == BtRoute::no_client_identity
+                          ? "impersonation needs a Windows identity and the binding supplies none: .NET reports it "
+                            "when the service host opens (BindingDoesNotSupportWindowsIdenityForImpersonation)"
+                          : "impersonation needs a Windows identity and the caller has none");
+    reject("P-1", !wants_to_impersonate ? kP1Imperative : per_call ? kP1PerCall : kP1HostOpens);
   }
 
-  // 5. P-2 and P-3: stateful security context tokens.
+  // P-2 and P-3: stateful security context tokens (message security only).
   const bool stateful = r.stateful_security_context.value_or(false);
-  if (wants_to_impersonate && stateful && r.client_on_same_machine.value_or(false) &&
+  if (message_security && wants_to_impersonate && stateful && r.client_on_same_machine.value_or(false) &&
       r.client_account.value_or(ClientAccount::user) != ClientAccount::user) {
     StepRef step = trace.step("P-2", "a system-account client on the same computer with a stateful "
                                    "secure session cannot be impersonated");
@@ -472,7 +830,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                   "session uses stateful security context tokens: the client cannot be "
                   "impersonated (use stateless tokens, the default of system-provided bindings).");
   }
-  if (wants_to_impersonate && stateful && r.service_on_windows_xp.value_or(false)) {
+  if (message_security && wants_to_impersonate && stateful && r.service_on_windows_xp.value_or(false)) {
     StepRef step = trace.step("P-3", "on Windows XP a stateful security context token breaks impersonation");
     step.read(read("service_on_windows_xp", r.service_on_windows_xp, false));
     step.read(read("stateful_security_context", r.stateful_security_context, false));
@@ -480,17 +838,22 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                   "stateful security context token is created.");
   }
 
-  // 6. The token the service obtains (TW, TU or TS).
+  // 6. The token the service obtains: TT stage 3 on transport, else TW, TU or TS.
   if (answer.status == ScenarioStatus::ok && answer.mechanism != Mechanism::none) {
-    const TokenInputs inputs{allowed, (r.service_privileges & kSeImpersonate) != 0,
-                             (r.service_privileges & kSeTcb) != 0, r.delegation_capable};
-    Result<TokenLevel> level = token_level_for(answer.mechanism, inputs, trace);
+    Result<TokenLevel> level = TokenLevel::None;
+    if (selection.transport && answer.mechanism == Mechanism::cached_token_windows) {
+      level = transport_token_level(r, selection, same_machine, trace);
+    } else {
+      const TokenInputs inputs{allowed, (r.service_privileges & kSeImpersonate) != 0,
+                               (r.service_privileges & kSeTcb) != 0, r.delegation_capable};
+      level = token_level_for(answer.mechanism, inputs, trace);
+    }
     if (!level) return level.error();
     answer.token_level = level.value();
   }
   answer.impersonates = answer.status == ScenarioStatus::ok && wants_to_impersonate;
 
-  // 7. P-5 and P-6: warnings about whose credentials the code runs with.
+  // P-5 and P-6: warnings about whose credentials the code runs with.
   if (io_row.out == ImpersonationOutcome::does_not_impersonate && option == ImpersonationOption::Allowed) {
     trace.finding("P-5", Severity::warning,
                   "ImpersonationOption is Allowed but WCF does not impersonate: the operation runs "
@@ -503,13 +866,26 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                   "a using block, or denial of service and elevation of privilege are possible.");
   }
 
-  // 8. The back-end (DR), with the prose rules about delegation.
+  // 7. The back-end: TT-19 for NTLM, else DR, with the prose rules about delegation.
   if (backend == Backend::none) return answer;
   const bool remote = backend == Backend::remote_machine;
   if (!answer.impersonates || !answer.token_level) {
     StepRef step = trace.step(io_row.id, "the back-end call does not run as the client");
     step.read(Read{"backend", name(backend), false});
     return answer;
+  }
+  if (selection.transport && answer.mechanism == Mechanism::cached_token_windows) {
+    const Match narrowed = match(TT_REACH, {Input::of(selection.ntlm), Input::of(backend)});
+    if (narrowed.count == 1) {
+      const auto& row = TT_REACH.rows[static_cast<std::size_t>(narrowed.row)];
+      answer.backend_reachable = row.out;
+      trace.rule(row.id);
+      StepRef step = trace.step(row.id, "an NTLM logon never reaches another computer, whatever the token level");
+      step.read(Read{"transport scheme", name(selection.scheme), false});
+      step.read(Read{"backend", name(backend), false});
+      trace.finding("P-7", Severity::warning, kP7Ntlm);
+      return answer;
+    }
   }
   const ReachAnswer reach = reach_for(*answer.token_level, trace);
   const bool reachable = remote ? reach.reach.cross_machine : reach.reach.cross_process;
@@ -534,9 +910,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     return answer;
   }
   if (remote) {
-    trace.finding("P-7", Severity::info,
-                  "Delegating to another computer needs Kerberos (multi-leg SSPI without NTLM "
-                  "fallback, or Kerberos directly) and a domain policy that allows delegation.");
+    const bool digest = selection.transport && selection.scheme == TransportScheme::Digest;
+    trace.finding("P-7", digest ? Severity::warning : Severity::info, digest ? kP7Digest : kP7);
     trace.finding("P-9", Severity::info,
                   "For constrained delegation the domain controller must not mark the client "
                   "account sensitive, must trust it for delegation, and must trust the middle-tier "

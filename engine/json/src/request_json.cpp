@@ -364,15 +364,6 @@ bool read_request(ObjectReader& reader, Request& request) {
   return read_level(reader, "", request);
 }
 
-// Until the transport tables (docs/rules.md, TT and BT) decide them, a scenario takes the seed's
-// bindings, credentials and security modes only, refused with the messages of before.
-template <class E>
-std::optional<RequestError> seed_value_only(std::string_view key, const std::optional<E>& value, E last) {
-  if (!value || *value <= last) return std::nullopt;
-  const auto allowed = std::span(EnumNames<E>::names).first(static_cast<std::size_t>(last) + 1);
-  return RequestError{std::string(key), std::string(key) + ": " + enum_value_problem(name(*value), allowed, EnumNames<E>::type_name)};
-}
-
 // ---- writing a request from its schema ----------------------------------------------------------
 
 template <class Request>
@@ -502,16 +493,7 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
       break;
   }
   if (!ok || !reader.finish()) return error;
-  if (auto invalid = validate_request(request)) return *invalid;
   return request;
-}
-
-std::optional<RequestError> validate_request(const Request& request) {
-  const auto* scenario = std::get_if<ScenarioRequest>(&request);
-  if (scenario == nullptr) return std::nullopt;
-  if (auto e = seed_value_only("binding", scenario->binding, Binding::CustomBinding)) return e;
-  if (auto e = seed_value_only("security_mode", scenario->security_mode, SecurityMode::TransportCredentialOnly)) return e;
-  return seed_value_only("client_credential_type", scenario->client_credential_type, CredentialType::Certificate);
 }
 
 void append_request_json(std::string& out, const Request& request) {

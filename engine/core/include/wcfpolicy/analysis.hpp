@@ -16,6 +16,7 @@
 
 #include "wcfpolicy/rules/decision_table.hpp"
 #include "wcfpolicy/rules/tables.hpp"
+#include "wcfpolicy/rules/transport.hpp"
 
 namespace wcfpolicy {
 
@@ -36,6 +37,12 @@ std::string outcome_text(ImpersonationOutcome outcome);
 std::string outcome_text(TokenLevel level);
 std::string outcome_text(Mechanism mechanism);
 std::string outcome_text(const tables::Reach& reach);
+std::string outcome_text(CredentialType credential);
+std::string outcome_text(bool reachable);
+std::string outcome_text(const tables::BtOutcome& outcome);
+std::string outcome_text(const tables::BtCredentialOutcome& outcome);
+std::string outcome_text(const tables::Refusal& refusal);
+std::string outcome_text(tables::LevelRule rule);
 bool same_outcome(const tables::Reach& a, const tables::Reach& b);
 template <class Outcome>
 bool same_outcome(const Outcome& a, const Outcome& b) {

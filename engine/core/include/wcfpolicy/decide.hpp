@@ -169,8 +169,9 @@ inline constexpr std::string_view kIo5Message =
 [[nodiscard]] Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& request,
                                                      Explain explain = Explain::no) noexcept;
 
-// MechanismAnswer: the mechanism a scenario's binding and credential give (BM, SPEC.md
-// section 3), the first step of decide_scenario.
+// MechanismAnswer: the mechanism a scenario's binding and credential give (BT, then TT's
+// stage 1 or BM; docs/rules.md sections 3 and 8-9), the first step of decide_scenario. A
+// configuration BT finds invalid (BT-3, BT-8) gives `none` here; decide_scenario says why.
 struct MechanismAnswer {
   Mechanism mechanism = Mechanism::none;
   Trace trace;

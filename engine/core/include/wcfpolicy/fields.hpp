@@ -309,7 +309,8 @@ inline constexpr std::array fields_of<ScenarioRequest>{
         "The client sets a user name and password instead of its logged-on user's credentials (TT-9)"),
     enum_set_field<ScenarioRequest, HostAuthenticationScheme, &ScenarioRequest::host_authentication_schemes>(
         "host_authentication_schemes", "none: needed with InheritedFromHost",
-        "The authentication schemes the IIS host enables (TT-6)", {}, kSearchedHostSchemes),
+        "The authentication schemes the IIS host enables (TT-6)",
+        "an empty array names no scheme; leave the field out instead", kSearchedHostSchemes),
 };
 
 // What why-not tries for the WinRM version (WR-10 parts 1.1 from later versions) and for the

@@ -46,10 +46,6 @@ struct JsonOptions {
 // contract's order, byte-identical for the same answer.
 void append_answer_json(std::string& out, const Answer& answer, const JsonOptions& options = {});
 
-// validate_request(request): what a request read field by field may still get wrong as a
-// whole; parse_request runs it, and so must any other reader of typed requests (the flags).
-[[nodiscard]] std::optional<RequestError> validate_request(const Request& request);
-
 // The problem with a value given for a field, worded as the JSON reader words it, for the other
 // readers of the same fields (the command line's flags): an enumeration's value, a version.
 [[nodiscard]] std::string enum_value_problem(std::string_view given, std::span<const std::string_view> allowed,
