@@ -268,6 +268,10 @@ bool read_scenario(ObjectReader& reader, RequestError& error, ScenarioRequest& r
 
 }  // namespace
 
+bool detail::read_scenario_fields(ObjectReader& reader, RequestError& error, ScenarioRequest& request) {
+  return read_scenario(reader, error, request);
+}
+
 std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
   // One document per thread, reused: its arena keeps its capacity, so a batch of requests is
   // parsed without allocating.
@@ -312,6 +316,9 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
       break;
     case Question::winrm_config:
       ok = detail::read_winrm_config(reader, request.emplace<WinrmConfigRequest>());
+      break;
+    case Question::chain:
+      ok = detail::read_chain(reader, request.emplace<ChainRequest>(), options);
       break;
   }
   if (!ok || !reader.finish()) return error;

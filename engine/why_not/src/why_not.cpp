@@ -89,6 +89,7 @@ const std::vector<SearchField>& search_space(Question question) {
     case Question::scenario: return scenario;
     case Question::winrm_proxy: return winrm_proxy;
     case Question::winrm_config: return winrm_config;
+    case Question::chain: return none;  // a chain's inputs are names and AD facts: no search
   }
   return none;
 }
@@ -115,6 +116,7 @@ std::vector<AnswerField> answer_fields(Question question) {
               {"backend_reachable", {false, true, nullptr}}};
     case Question::winrm_proxy:
     case Question::winrm_config: return {{"verdict", enum_values<Verdict>()}};
+    case Question::chain: return {{"reaches_backend", {false, true, nullptr}}};
   }
   return {};
 }

@@ -100,8 +100,13 @@ struct ScenarioRequest {
   std::optional<HostAuthenticationSchemeSet> host_authentication_schemes;  // IIS; needed with InheritedFromHost
 };
 
+// The `chain` question's request and answer (wcfpolicy/chain.hpp, included at the end of this
+// header: they hold ScenarioRequests).
+struct ChainRequest;
+struct ChainAnswer;
+
 using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest,
-                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest>;
+                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest, ChainRequest>;
 
 // ---- answers ----------------------------------------------------------------------------------
 
@@ -132,7 +137,7 @@ struct ScenarioAnswer {
 };
 
 using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer,
-                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer>;
+                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer, ChainAnswer>;
 
 // The InvalidOperationException that IO-5 raises when the service host opens.
 inline constexpr std::string_view kInvalidOperationException = "InvalidOperationException";
@@ -184,3 +189,6 @@ struct TableView {
 [[nodiscard]] std::vector<TableView> documented_tables();
 
 }  // namespace wcfpolicy
+
+// The chain question completes Request and Answer.
+#include "wcfpolicy/chain.hpp"  // IWYU pragma: export
