@@ -702,12 +702,9 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
     const Element& next = elements_[hop.hop + 2];
     scenario.backend = same_host(hop.host, next.host) ? Backend::same_machine : Backend::remote_machine;
   }
-  if (ChainStep* s = step(at, "CH-2", "the back-end input is derived from the hosts")) {
-    read(s, "backend", std::string(name(*scenario.backend)));
-    answer_.rules.erase(std::remove(answer_.rules.begin(), answer_.rules.end(), "CH-2"), answer_.rules.end());
-  }
-  if (owner_rules_ != nullptr)
-    owner_rules_->erase(std::remove(owner_rules_->begin(), owner_rules_->end(), "CH-2"), owner_rules_->end());
+  // CH-2 derives an input; it is explained but not listed among the rules that decided.
+  read(step(at, "CH-2", "the back-end input is derived from the hosts", false), "backend",
+       std::string(name(*scenario.backend)));
   if (hop.inbound == Leg::kerberos && !scenario.kerberos) scenario.kerberos = true;
   if (hop.inbound == Leg::ntlm) scenario.kerberos = false;
   if (hop.inbound == Leg::local && !scenario.client_on_same_machine) scenario.client_on_same_machine = true;

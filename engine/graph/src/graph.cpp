@@ -63,6 +63,13 @@ Drawing drawing_of(const ChainAnswer& a) {
   return d;
 }
 
+// "n3": a node's id. (Built by appending: GCC 12 warns falsely on "n" + std::string.)
+std::string node_id(std::size_t index) {
+  std::string id = "n";
+  id += std::to_string(index);
+  return id;
+}
+
 std::string dot_quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -99,12 +106,15 @@ std::string chain_dot(const ChainAnswer& a) {
                     "  edge [fontname=\"Helvetica\"];\n";
   for (std::size_t i = 0; i < d.nodes.size(); ++i) {
     std::string label;
-    for (const std::string& line : d.nodes[i].lines) label += (label.empty() ? "" : "\n") + line;
-    out += "  n" + std::to_string(i) + " [label=" + dot_quoted(label) +
+    for (const std::string& line : d.nodes[i].lines) {
+      if (!label.empty()) label += '\n';
+      label += line;
+    }
+    out += "  " + node_id(i) + " [label=" + dot_quoted(label) +
            (d.nodes[i].reached ? "" : ", color=grey, fontcolor=grey") + "];\n";
   }
   for (const Edge& e : d.edges) {
-    out += "  n" + std::to_string(e.from) + " -> n" + std::to_string(e.from + 1) + " [label=" + dot_quoted(e.label);
+    out += "  " + node_id(e.from) + " -> " + node_id(e.from + 1) + " [label=" + dot_quoted(e.label);
     switch (e.style) {
       case Edge::Style::reaches: break;
       case Edge::Style::blocked: out += ", color=red, fontcolor=red, style=dashed"; break;
@@ -121,14 +131,17 @@ std::string chain_mermaid(const ChainAnswer& a) {
   std::string out = "flowchart LR\n";
   for (std::size_t i = 0; i < d.nodes.size(); ++i) {
     std::string label;
-    for (const std::string& line : d.nodes[i].lines) label += (label.empty() ? "" : "<br/>") + mermaid_text(line);
-    out += "  n" + std::to_string(i) + "[\"" + label + "\"]\n";
+    for (const std::string& line : d.nodes[i].lines) {
+      if (!label.empty()) label += "<br/>";
+      label += mermaid_text(line);
+    }
+    out += "  " + node_id(i) + "[\"" + label + "\"]\n";
   }
   std::string styles;
   for (std::size_t i = 0; i < d.edges.size(); ++i) {
     const Edge& e = d.edges[i];
-    const std::string from = "n" + std::to_string(e.from);
-    const std::string to = "n" + std::to_string(e.from + 1);
+    const std::string from = node_id(e.from);
+    const std::string to = node_id(e.from + 1);
     switch (e.style) {
       case Edge::Style::reaches:
         out += "  " + from + " -->|" + mermaid_text(e.label) + "| " + to + "\n";
@@ -144,7 +157,7 @@ std::string chain_mermaid(const ChainAnswer& a) {
     }
   }
   for (std::size_t i = 0; i < d.nodes.size(); ++i)
-    if (!d.nodes[i].reached) styles += "  style n" + std::to_string(i) + " stroke:grey,color:grey\n";
+    if (!d.nodes[i].reached) styles += "  style " + node_id(i) + " stroke:grey,color:grey\n";
   return out + styles;
 }
 

@@ -27,7 +27,7 @@ bool render_svg(std::string_view dot, std::string& svg, std::string& error) {
     return false;
   }
   char* data = nullptr;
-  size_t length = 0;
+  unsigned int length = 0;  // gvRenderData's type
   const int rendered = gvRenderData(context.get(), graph.get(), "svg", &data, &length);
   if (rendered == 0 && data != nullptr) svg.assign(data, length);
   if (data != nullptr) gvFreeRenderData(data);
