@@ -220,14 +220,16 @@ TEST_CASE("CH-11 and AD-9: without Kerberos evidence, protocol transition needs 
   CHECK(a.client_next.leg == Leg::ntlm);
   CHECK(block_rule(a) == "AD-9");
   CHECK(has(a.hops[0].rules, "CH-11"));
-  // svc_app has TRUSTED_TO_AUTH_FOR_DELEGATION: from an NTLM inbound leg it transitions.
+  // svc_app has TRUSTED_TO_AUTH_FOR_DELEGATION: from a local inbound leg (no Kerberos evidence,
+  // docs/rules.md 10.9 #3) it transitions.
   r = three_tier();
-  r.hops[1].scenario.kerberos = false;
+  r.hops[1].host = "web01.contoso.local";
   a = decided(r);
-  CHECK(a.hops[0].next->means == Means::constrained_kerberos);
-  CHECK(a.hops[1].inbound == Leg::ntlm);
+  CHECK(a.hops[0].next->means == Means::same_machine);
+  CHECK(a.hops[1].inbound == Leg::local);
   CHECK(a.hops[1].next->means == Means::constrained_protocol_transition);
   CHECK(a.reaches_backend == true);
+  REQUIRE_FALSE(a.findings.empty());
   CHECK(a.findings.back().message.find("S-1-18-2") != std::string::npos);  // CH-15
 }
 
