@@ -262,11 +262,15 @@ bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& 
   if (!client) return reader.fail("client", "missing; a chain starts with its client {account, host, outbound}");
   {
     ObjectReader client_reader = reader.nested(*client, "client");
-    if (!(require_string(client_reader, "account", request.client.account,
-                         "the end user's Active Directory account (name, name@DOMAIN or DOMAIN\\name)") &&
+    // Unknown fields first: a misspelt "account" is named as such, not as missing.
+    if (!(optional_string(client_reader, "account", request.client.account) &&
           optional_string(client_reader, "host", request.client.host) &&
           read_outbound(client_reader, *client, "outbound", request.client.outbound) && client_reader.finish())) {
       return false;
+    }
+    if (request.client.account.empty()) {
+      return client_reader.fail("account", "missing; the end user's Active Directory account (name, name@DOMAIN or "
+                                           "DOMAIN\\name)");
     }
   }
   const std::optional<JsonValue> hops = reader.get_array("hops", ok);
