@@ -114,3 +114,28 @@ TEST_CASE("chain: bad input exits 2 naming the field; a blocked chain exits 0") 
   CHECK(no_facts.status == 2);
   CHECK(contains(no_facts.err, "ad: missing"));
 }
+
+TEST_CASE("chain requests through batch and audit; drawings are chain's alone") {
+  const auto request = nlohmann::json::parse(cli_test::read_file(estate("chains/2-alice-over-ntlm.json")));
+  const auto batch = run({"batch", "-"}, {.input = request.dump() + "\n" + request.dump() + "\n"});
+  CHECK(batch.status == 0);
+  REQUIRE(cli_test::lines_of(batch.out).size() == 2);
+  CHECK(nlohmann::json::parse(cli_test::lines_of(batch.out)[0])["first_block"]["rule"] == "AD-9");
+  const nlohmann::json records = nlohmann::json::array(
+      {{{"name", "chain 2"}, {"request", request}, {"expect", {{"reaches_backend", false}}}}});
+  cli_test::TempFile file(records.dump(), ".json");
+  CHECK(run({"audit", file.path()}).status == 0);
+  CHECK(run({"audit", file.path(), "--format", "dot"}).status == 2);
+  CHECK(run({"batch", "--format", "svg", "-"}, {.input = request.dump()}).status == 2);
+}
+
+TEST_CASE("chain --ad: inline facts are used and --ad is not consulted (info finding)") {
+  cli_test::TempFile facts("{}", ".json");
+  const auto answer = run({"chain", estate("chains/1-alice-web-orders-sql.json"), "--ad", facts.path(), "--json"});
+  CHECK(answer.status == 0);
+  const auto json = nlohmann::json::parse(answer.out);
+  bool noted = false;
+  for (const auto& finding : json["findings"]) noted = noted || (finding["rule"] == "AD-5" && finding["severity"] == "info");
+  CHECK(noted);
+  CHECK(json["ad_sources"] == nlohmann::json::array({"inline"}));
+}
