@@ -931,11 +931,11 @@ Result<ChainAnswer> ChainEvaluator::run() noexcept {
         n.protocol_transition = true;
       e_answer->transited_services = n.transited;
       rule(nullptr, "CH-15");
-      answer_.findings.emplace_back("CH-15", Severity::info,
+      answer_.findings.push_back(ChainFinding{"CH-15", Severity::info,
               "The ticket " + std::string(e.name) + " obtains for " + std::string(n.name) + " by S4U2proxy carries S4UTransitedServices [" +
                   joined(n.transited) + "] and the asserted identity SID " +
                   (n.protocol_transition ? "S-1-18-2 (service asserted identity, after protocol transition)"
-                                         : "S-1-18-1 (authentication authority asserted identity)") + ".");
+                                         : "S-1-18-1 (authentication authority asserted identity)") + "."});
     } else if (means != Means::same_machine) {
       n.transited.clear();
       n.protocol_transition = false;
