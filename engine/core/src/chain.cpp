@@ -241,8 +241,10 @@ bool ChainEvaluator::protected_user(const ad::Account& account) const noexcept {
   if (account.protected_users) return true;
   // A group SID (or a group name written as its SID) ending in -525 is Protected Users (AD-3).
   return std::any_of(account.groups.begin(), account.groups.end(), [](const std::string& group) {
-    return group.size() > ad::kProtectedUsersRid.size() && group.ends_with(ad::kProtectedUsersRid) &&
-           group.starts_with("S-1-5-21-");
+    const std::string_view bare = std::string_view(group).substr(0, group.find('@'));
+    return ad::iequals(bare, "Protected Users") ||
+           (group.size() > ad::kProtectedUsersRid.size() && group.ends_with(ad::kProtectedUsersRid) &&
+            group.starts_with("S-1-5-21-"));
   });
 }
 

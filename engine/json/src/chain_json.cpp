@@ -122,19 +122,22 @@ bool read_hop(JsonValue item, std::size_t index, RequestError& error, ChainHop& 
                     describe_value(item);
     return false;
   }
-  if (!(require_string(reader, "name", hop.name, "every hop has a unique name") &&
-        require_string(reader, "host", hop.host, "the host the hop runs on (CH-2)") &&
-        require_string(reader, "run_as", hop.run_as,
-                       "the account the hop runs as: NetworkService, LocalSystem, LocalService, name, name@DOMAIN "
-                       "or DOMAIN\\name (AD-1)"))) {
+  // Unknown fields are named before missing ones: a misspelt "name" is reported as such.
+  bool ok = true;
+  if (!(optional_string(reader, "name", hop.name) && optional_string(reader, "host", hop.host) &&
+        optional_string(reader, "run_as", hop.run_as))) {
     return false;
   }
-  bool ok = true;
   const std::optional<JsonValue> scenario = reader.get_object("scenario", ok);
-  if (!ok) return false;
+  if (!ok || !read_outbound(reader, item, "outbound", hop.outbound) || !reader.finish()) return false;
+  if (hop.name.empty()) return reader.fail("name", "missing; every hop has a unique name");
+  if (hop.host.empty()) return reader.fail("host", "missing; the host the hop runs on (CH-2)");
+  if (hop.run_as.empty()) {
+    return reader.fail("run_as", "missing; the account the hop runs as: NetworkService, LocalSystem, LocalService, "
+                                 "name, name@DOMAIN or DOMAIN\\name (AD-1)");
+  }
   if (!scenario) return reader.fail("scenario", "missing; every hop is a WCF service described by a scenario");
-  return read_hop_scenario(reader, *scenario, hop.scenario) && read_outbound(reader, item, "outbound", hop.outbound) &&
-         reader.finish();
+  return read_hop_scenario(reader, *scenario, hop.scenario);
 }
 
 bool read_account(JsonValue item, std::string path, RequestError& error, ad::Account& account) {
