@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "chain_command.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "json_reader.hpp"
@@ -28,18 +29,6 @@ struct ChainOptions {
   bool explain = false;
   std::string output;
 };
-
-// import_ad_for_chain(paths): the facts of --ad PATH... The importer (wcfpolicy::ad_import's
-// import_ad, SharpHound and LDIF) is connected here; until it is linked into policy-eval, every
-// path is checked and the option is refused with a message that says so.
-wcfpolicy::ad::Facts import_ad_for_chain(const std::vector<std::string>& paths) {
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (!std::filesystem::exists(path, error)) throw CommandError(fmt::format("--ad {}: no such file or directory", path));
-  }
-  throw CommandError("--ad: this build of policy-eval has no Active Directory importer (wcfpolicy::ad_import)",
-                     "Give the facts inline as the request's \"ad\" object instead.");
-}
 
 std::string text_of(const wcfpolicy::ChainEdge& edge) {
   if (!edge.reaches) {
@@ -165,6 +154,15 @@ int run_chain(const ChainOptions& options) {
 }
 
 }  // namespace
+
+wcfpolicy::ad::Facts import_ad_for_chain(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) throw CommandError(fmt::format("--ad {}: no such file or directory", path));
+  }
+  throw CommandError("--ad: this build of policy-eval has no Active Directory importer (wcfpolicy::ad_import)",
+                     "Give the facts inline as the request's \"ad\" object instead.");
+}
 
 void add_chain_command(CLI::App& app, int& status) {
   auto options = std::make_shared<ChainOptions>();
