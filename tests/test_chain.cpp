@@ -418,3 +418,26 @@ TEST_CASE("chain: the estate's example answers are the library's answers") {
     CHECK(test::answer(request) == expected);
   }
 }
+
+TEST_CASE("chain: inline ad is strict (user_account_control against the flags, kinds, paths)") {
+  nlohmann::json request = nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
+  nlohmann::json& alice = request["ad"]["accounts"][7];
+  REQUIRE(alice["sam_account_name"] == "alice");
+  alice["user_account_control"] = 0x80200;  // NORMAL_ACCOUNT | TRUSTED_FOR_DELEGATION
+  alice["trusted_for_delegation"] = false;
+  nlohmann::json answer = test::answer(request);
+  CHECK(answer["request_error"]["field"] == "ad.accounts[7].trusted_for_delegation");
+  alice.erase("trusted_for_delegation");
+  alice["user_account_control"] = 0x100200;  // NOT_DELEGATED: alice is now sensitive (AD-2)
+  answer = test::answer(request);
+  CHECK(answer["first_block"]["rule"] == "AD-2");
+  alice["kind"] = "service";
+  answer = test::answer(request);
+  CHECK(answer["request_error"]["field"] == "ad.accounts[7].kind");
+  alice.erase("kind");
+  alice.erase("user_account_control");
+  request["ad"]["accounts"][3]["allowed_to_act"][0]["ace"] = "alow";
+  answer = test::answer(request);
+  CHECK(answer["request_error"]["field"] == "ad.accounts[3].allowed_to_act[0].ace");
+  CHECK(answer["request_error"]["message"].get<std::string>().find("did you mean \"allow\"") != std::string::npos);
+}
