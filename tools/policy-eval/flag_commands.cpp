@@ -96,6 +96,7 @@ std::vector<FlagField> flag_fields(Question question) {
     case Question::scenario: return fields_as_flags<ScenarioRequest>();
     case Question::winrm_proxy: return fields_as_flags<WinrmProxyRequest>();
     case Question::winrm_config: return fields_as_flags<WinrmConfigRequest>();
+    case Question::chain: break;  // a chain is a file, not flags (`policy-eval chain`)
   }
   return {};
 }

@@ -92,6 +92,7 @@ int run(int argc, char** argv) {
   add_flag_commands(app, status);
   add_config_command(app, status);
   add_analysis_commands(app, status);
+  add_chain_command(app, status);
   describe_application(app);
   if (is_unknown_command(app, argc, argv)) return kBadInput;
   try {

@@ -939,7 +939,8 @@ Result<Answer> decide(const Request& request, Explain explain) noexcept {
         else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed, explain));
         else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed, explain));
         else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed, explain));
-        else return forward(decide_winrm_config(typed, explain));
+        else if constexpr (std::is_same_v<T, WinrmConfigRequest>) return forward(decide_winrm_config(typed, explain));
+        else return forward(decide_chain(typed, explain));
       },
       request);
 }

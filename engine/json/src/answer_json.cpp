@@ -155,7 +155,8 @@ constexpr Question question_of(const Answer& answer) noexcept {
 
 // Only the scenario and the WinRM answers carry findings (CONTRACT.md, Answers).
 constexpr bool has_findings(Question q) noexcept {
-  return q == Question::scenario || q == Question::winrm_proxy || q == Question::winrm_config;
+  return q == Question::scenario || q == Question::winrm_proxy || q == Question::winrm_config ||
+         q == Question::chain;
 }
 
 }  // namespace
@@ -168,10 +169,15 @@ void append_answer_json(std::string& out, const Answer& answer, const JsonOption
   w.value(question);
   std::visit(
       [&](const auto& typed) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(typed)>, ChainAnswer>) {
+          detail::write_chain_fields(w, typed, options.explain);  // its own rules, per hop
+          return;
+        } else {
         write_fields(w, typed);
         w.rules(typed.trace);
         if (has_findings(question)) w.findings(typed.trace);
         if (options.explain) w.explanation(typed.trace);
+        }
       },
       answer);
   w.end_object();
@@ -223,6 +229,9 @@ std::optional<RequestError> evaluate_json(std::string_view text, std::string& ou
   auto parsed = parse_request(text, options);
   if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
   const Result<Answer> answer = decide(std::get<Request>(parsed), options.explain ? Explain::yes : Explain::no);
+  if (const auto* chain = std::get_if<ChainRequest>(&std::get<Request>(parsed)); chain && !answer) {
+    return detail::describe_chain_error(answer.error(), *chain);
+  }
   if (!answer) return describe(answer.error());
   append_answer_json(out, answer.value(), options);
   return std::nullopt;

@@ -115,6 +115,13 @@ class ObjectReader {
   std::vector<std::string_view> known_beyond_;
 };
 
+// The `scenario` fields, read from their schema (request_json.cpp), and the `chain` request
+// (chain_json.cpp).
+bool read_scenario_fields(ObjectReader& reader, RequestError& error, ScenarioRequest& request);
+bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& options);
+// The chain's input error as a RequestError: the hop's JSON path, and "did you mean" for names.
+[[nodiscard]] RequestError describe_chain_error(const InputError& error, const ChainRequest& request);
+
 // ---- writing --------------------------------------------------------------------------------
 
 // JsonWriter: appends compact JSON to a string; the caller keeps fields in the contract's order.
@@ -169,5 +176,8 @@ class JsonWriter {
 // before "rules".
 void write_winrm_proxy_fields(JsonWriter& writer, const WinrmProxyAnswer& answer);
 void write_winrm_config_fields(JsonWriter& writer, const WinrmConfigAnswer& answer);
+// The chain answer (chain_json.cpp): every field after "question", its rules, findings and,
+// with `explain`, its explanation.
+void write_chain_fields(JsonWriter& writer, const ChainAnswer& answer, bool explain);
 
 }  // namespace wcfpolicy::detail

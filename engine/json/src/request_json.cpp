@@ -433,6 +433,10 @@ void write_level(detail::JsonWriter& writer, std::string_view prefix, const Requ
 
 }  // namespace
 
+bool detail::read_scenario_fields(ObjectReader& reader, RequestError&, ScenarioRequest& request) {
+  return read_request(reader, request);
+}
+
 namespace detail {
 JsonDocument& request_document() {
   // One document per thread, reused: its arena keeps its capacity, so a batch of requests is
@@ -490,6 +494,9 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
       break;
     case Question::winrm_config:
       ok = read_request(reader, request.emplace<WinrmConfigRequest>());
+      break;
+    case Question::chain:
+      ok = detail::read_chain(reader, request.emplace<ChainRequest>(), options);
       break;
   }
   if (!ok || !reader.finish()) return error;

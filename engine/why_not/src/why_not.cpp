@@ -80,6 +80,7 @@ std::vector<AnswerField> answer_fields(Question question) {
               {"backend_reachable", {false, true, nullptr}}};
     case Question::winrm_proxy:
     case Question::winrm_config: return {{"verdict", enum_values<Verdict>()}};
+    case Question::chain: return {{"reaches_backend", {false, true, nullptr}}};
   }
   return {};
 }

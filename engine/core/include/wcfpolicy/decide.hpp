@@ -101,8 +101,13 @@ struct ScenarioRequest {
   std::optional<HostAuthenticationSchemeSet> host_authentication_schemes;  // IIS; needed with InheritedFromHost
 };
 
+// The `chain` question's request and answer (wcfpolicy/chain.hpp, included at the end of this
+// header: they hold ScenarioRequests).
+struct ChainRequest;
+struct ChainAnswer;
+
 using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest,
-                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest>;
+                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest, ChainRequest>;
 
 // ---- answers ----------------------------------------------------------------------------------
 
@@ -133,7 +138,7 @@ struct ScenarioAnswer {
 };
 
 using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer,
-                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer>;
+                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer, ChainAnswer>;
 
 // Request, Answer and Question list the questions in one order: the index of a request (and of
 // its answer) in its variant is its Question, which the JSON reader and writer rely on.
@@ -149,7 +154,8 @@ static_assert(question_at<Question::impersonation, ImpersonationRequest, Imperso
               question_at<Question::delegation_reach, DelegationReachRequest, DelegationReachAnswer>() &&
               question_at<Question::scenario, ScenarioRequest, ScenarioAnswer>() &&
               question_at<Question::winrm_proxy, WinrmProxyRequest, WinrmProxyAnswer>() &&
-              question_at<Question::winrm_config, WinrmConfigRequest, WinrmConfigAnswer>());
+              question_at<Question::winrm_config, WinrmConfigRequest, WinrmConfigAnswer>() &&
+              question_at<Question::chain, ChainRequest, ChainAnswer>());
 
 // The InvalidOperationException that IO-5 raises when the service host opens.
 inline constexpr std::string_view kInvalidOperationException = "InvalidOperationException";
@@ -202,3 +208,6 @@ struct TableView {
 [[nodiscard]] std::vector<TableView> documented_tables();
 
 }  // namespace wcfpolicy
+
+// The chain question completes Request and Answer.
+#include "wcfpolicy/chain.hpp"  // IWYU pragma: export

@@ -36,6 +36,9 @@ struct RequestError {
 struct JsonOptions {
   bool explain = false;            // add "explanation" to answers
   std::size_t max_depth = 32;      // deeper JSON is refused
+  // Active Directory facts imported with --ad, for chain requests without inline `ad`; must
+  // outlive the answers.
+  const ad::Facts* ad = nullptr;
 };
 
 // parse_request(text): the request in `text`, or the error that stops it.

@@ -239,10 +239,38 @@ enum class Question : std::uint8_t {
   delegation_reach,
   scenario,
   winrm_proxy,
-  winrm_config
+  winrm_config,
+  chain
 };
 WCFPOLICY_ENUM_NAMES(Question, "question", "impersonation", "token_level", "delegation_reach",
-                     "scenario", "winrm_proxy", "winrm_config");
+                     "scenario", "winrm_proxy", "winrm_config", "chain");
+
+// Identity flow across tiers (docs/rules.md, CH and AD). A leg: how one element of a chain
+// authenticates to the next.
+enum class Leg : std::uint8_t { kerberos, ntlm, local, user_name, certificate };
+WCFPOLICY_ENUM_NAMES(Leg, "leg", "kerberos", "ntlm", "local", "user_name", "certificate");
+
+// Means: how the client's identity reaches the next element of a chain.
+enum class Means : std::uint8_t {
+  direct,
+  same_machine,
+  unconstrained,
+  constrained_kerberos,
+  constrained_protocol_transition,
+  resource_based,
+  credential_reuse,
+  none
+};
+WCFPOLICY_ENUM_NAMES(Means, "means", "direct", "same_machine", "unconstrained", "constrained_kerberos",
+                     "constrained_protocol_transition", "resource_based", "credential_reuse", "none");
+
+// The kind of a chain's back-end: a label only.
+enum class BackendKind : std::uint8_t { sql_server, file_share, other };
+WCFPOLICY_ENUM_NAMES(BackendKind, "back-end kind", "sql_server", "file_share", "other");
+
+// Where a hop's delegation_capable came from: derived from AD facts (AD-4), or as declared.
+enum class FactSource : std::uint8_t { ad, declared };
+WCFPOLICY_ENUM_NAMES(FactSource, "source", "ad", "declared");
 
 #undef WCFPOLICY_ENUM_NAMES
 
@@ -280,7 +308,8 @@ static_assert(name(TokenLevel::Delegation) == "Delegation");
 static_assert(name(Mechanism::none) == "none");
 static_assert(name(Binding::CustomBinding) == "CustomBinding");
 static_assert(name(SecurityMode::TransportCredentialOnly) == "TransportCredentialOnly");
-static_assert(name(Question::winrm_config) == "winrm_config");
+static_assert(name(Question::chain) == "chain");
+static_assert(name(Means::none) == "none");
 static_assert(parse_enum<CredentialType>("UserName") == CredentialType::UserName);
 static_assert(!parse_enum<CredentialType>("username").has_value());
 
