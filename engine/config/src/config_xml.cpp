@@ -29,7 +29,11 @@ enum class CredentialSource : std::uint8_t {
   none,          // mode None: the client presents nothing (client_credential_type None)
   transport,     // <transport clientCredentialType>
   message,       // <message clientCredentialType>
-  not_read,      // no credential to set: named pipes (always Windows), MSMQ's queue, peer (BT-1, BT-6)
+  // No credential to set. The request still says what the client presents, as the default: the
+  // rows that answer these modes read no credential (n/a: a value must not change the answer),
+  // and an answer must not depend on whether a reader treats the field as n/a.
+  named_pipe,    // always Windows (NegotiateStream over the pipe; BT-6)
+  no_logon,      // MSMQ's queue (the sender's SID, no logon token) and peer channels: None (BT-1)
   issued_token,  // the federation bindings: always an issued token (BT-11)
 };
 
@@ -67,17 +71,17 @@ constexpr SecurityModeValue kSecurityModes[] = {
 constexpr SecurityModeValue kDualHttpModes[] = {{"None", CredentialSource::none},
                                                 {"Message", CredentialSource::message}};
 constexpr SecurityModeValue kNamedPipeModes[] = {{"None", CredentialSource::none},
-                                                 {"Transport", CredentialSource::not_read}};
+                                                 {"Transport", CredentialSource::named_pipe}};
 constexpr SecurityModeValue kNetMsmqModes[] = {{"None", CredentialSource::none},
-                                               {"Transport", CredentialSource::not_read},
+                                               {"Transport", CredentialSource::no_logon},
                                                {"Message", CredentialSource::message},
                                                {"Both", CredentialSource::message}};
 constexpr SecurityModeValue kMsmqIntegrationModes[] = {{"None", CredentialSource::none},
-                                                       {"Transport", CredentialSource::not_read}};
+                                                       {"Transport", CredentialSource::no_logon}};
 constexpr SecurityModeValue kPeerModes[] = {{"None", CredentialSource::none},
-                                            {"Transport", CredentialSource::not_read},
-                                            {"Message", CredentialSource::not_read},
-                                            {"TransportWithMessageCredential", CredentialSource::not_read}};
+                                            {"Transport", CredentialSource::no_logon},
+                                            {"Message", CredentialSource::no_logon},
+                                            {"TransportWithMessageCredential", CredentialSource::no_logon}};
 constexpr SecurityModeValue kFederationModes[] = {{"None", CredentialSource::none},
                                                   {"Message", CredentialSource::issued_token},
                                                   {"TransportWithMessageCredential", CredentialSource::issued_token}};
@@ -271,8 +275,8 @@ constexpr const char* kSectionParts[] = {"behaviors", "bindings", "client", "ext
 // any other child is refused when the configuration loads ("Unrecognized configuration section").
 constexpr std::string_view kServiceModelSections[] = {
     "behaviors", "bindings", "client", "comContracts", "commonBehaviors", "diagnostics", "extensions",
-    "machineSettings", "protocolMapping", "routing", "serviceHostingEnvironment", "services",
-    "standardEndpoints", "tracking"};
+    "machineSettings", "protocolMapping", "routing", "services", "serviceHostingEnvironment",
+    "standardEndpoints", "tracking"};  // services before serviceHostingEnvironment: "did you mean" takes the first prefix
 
 // The attributes of the configuration elements this reader interprets, as .NET Framework's
 // ConfigurationElement classes declare them. Any other attribute is refused when the
@@ -638,7 +642,10 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
                                Position binding_at, std::string_view context) {
   BindingFields out;
   put(out.fields, "binding", name(b.binding), kSaidByFile, binding_at);
-  if (b.modes.empty()) return out;  // udpBinding: no security settings at all (BT-1)
+  if (b.modes.empty()) {  // udpBinding: no security settings at all, so no security_mode (BT-1)
+    put(out.fields, "client_credential_type", name(CredentialType::None), kDefault);
+    return out;
+  }
   const pugi::xml_node security = config.child("security");
   check_attributes(doc, security, kSecuritySchema, context);
   const auto [transport_schema, message_schema] = security_schemas(b);
@@ -671,8 +678,12 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
         }
       }
       break;
-    case CredentialSource::not_read:
-      break;  // n/a for the rows that answer these modes (BT-1, BT-6)
+    case CredentialSource::named_pipe:
+      put(out.fields, "client_credential_type", name(CredentialType::Windows), kDefault);
+      break;
+    case CredentialSource::no_logon:
+      put(out.fields, "client_credential_type", name(CredentialType::None), kDefault);
+      break;
     case CredentialSource::issued_token:
       put(out.fields, "client_credential_type", name(CredentialType::IssuedToken), mode_source, mode_at);
       break;
