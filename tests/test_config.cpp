@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <sstream>
 #include <unistd.h>
@@ -1041,6 +1042,37 @@ TEST_CASE("config: C# strings of every form are skipped, whatever they hold") {
     CHECK(endpoints[0].operation == "PlaceOrder");
     CHECK(request_of(endpoints[0])["impersonation_option"] == "Required");
   }
+}
+
+TEST_CASE("config: the inputs the fuzz targets found are read sanely (tests/fuzz/regressions-*)") {
+  const std::string root = std::string(WCFPOLICY_DATA_DIR) + "/../tests/fuzz/";
+  const std::string config_xml =
+      "<configuration><system.serviceModel><services><service name=\"Contoso.Orders.OrderService\">"
+      "<endpoint address=\"net.tcp://orders/\" binding=\"netTcpBinding\" contract=\"Contoso.Orders.IOrderService\"/>"
+      "</service></services></system.serviceModel></configuration>";
+  const std::string contract = "namespace Contoso.Orders { [ServiceContract] public interface IOrderService { "
+                               "[OperationContract] void PlaceOrder(string id); } }";
+  std::size_t replayed = 0;
+  for (const char* target : {"regressions-fuzz_csharp", "regressions-fuzz_config_xml"}) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(root + target, ec)) {
+      if (!entry.is_regular_file()) continue;
+      CAPTURE(entry.path().string());
+      const std::string text = read_file(entry.path().string());
+      ConfigInput input{.xml = config_xml, .file = "web.config", .assumptions = {}, .sources = {}};
+      if (std::string(target) == "regressions-fuzz_csharp") {
+        input.sources = std::vector<SourceFile>{{"IOrderService.cs", contract}, {"OrderService.cs", text}};
+      } else {
+        input.xml = text;
+      }
+      const auto first = read_config_file(input);
+      const auto second = read_config_file(input);
+      CHECK(first.index() == second.index());
+      if (const auto* error = std::get_if<ConfigError>(&first)) CHECK_FALSE(error->message.empty());
+      ++replayed;
+    }
+  }
+  CHECK(replayed >= 2);
 }
 
 TEST_CASE("config: load_csharp_sources reads .cs files under a directory, by path") {

@@ -382,6 +382,7 @@ class Parser {
  private:
   // The index of the bracket that closes the one at `open` (or the end).
   std::size_t matching(std::size_t open) const {
+    if (open >= t_.size()) return t_.size();  // no bracket there: a declaration cut off by the end
     const std::string_view o = t_[open].text;
     const std::string_view c = o == "{" ? "}" : o == "(" ? ")" : "]";
     int depth = 0;
@@ -401,7 +402,7 @@ class Parser {
         std::string name;
         std::size_t k = i + 1;
         for (; k < end && !is(t_[k], "{") && !is(t_[k], ";"); ++k) name += t_[k].text;
-        if (k < end && is(t_[k], ";")) {  // file-scoped: the rest of the file
+        if (k >= end || is(t_[k], ";")) {  // file-scoped (or cut off by the end): the rest of the file
           ns = join_name(ns, name);
           i = k + 1;
         } else {
