@@ -1056,9 +1056,11 @@ class Section {
   }
 
  private:
-  static constexpr std::string_view kServicesChildren[] = {"service"};
+  // <clear/> and <remove/> are taken too: refusing what .NET loads would be worse than reading
+  // what it might refuse.
+  static constexpr std::string_view kServicesChildren[] = {"service", "clear", "remove"};
   static constexpr std::string_view kServiceChildren[] = {"endpoint", "host"};
-  static constexpr std::string_view kClientChildren[] = {"endpoint", "metadata"};
+  static constexpr std::string_view kClientChildren[] = {"endpoint", "metadata", "clear", "remove"};
   static constexpr std::string_view kBehaviorsChildren[] = {"serviceBehaviors", "endpointBehaviors"};
 
   // The collections named `part`/`collection` of this section, then of the top-level one.
