@@ -1,7 +1,7 @@
 // `policy-eval config` (wcfpolicy/config.hpp): real WCF configuration files read into scenario
 // requests. The examples in data/config are checked whole against their expected lines, and each
 // answer against the answer of a scenario request written by hand from the same file; the WCF
-// defaults of SPEC.md section 7, the error messages and the C# reader are checked on small inputs.
+// defaults of docs/rules.md section 7, the error messages and the C# reader are checked on small inputs.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -249,7 +249,7 @@ TEST_CASE("config errors: each malformed example names its element, with line an
   }
 }
 
-TEST_CASE("config: the WCF defaults of SPEC.md section 7 for a binding left out") {
+TEST_CASE("config: the WCF defaults of docs/rules.md section 7 for a binding left out") {
   struct Row {
     const char* binding;
     json request_fields;  // what the derived request must say
@@ -406,7 +406,7 @@ TEST_CASE("config: endpoints no request describes say why, instead of a guess") 
   CHECK(line["not_covered"].get<std::string>().find("not covered by the documented rules") != std::string::npos);
 }
 
-TEST_CASE("config: every standard binding of SPEC 9.1 with its .NET defaults, security_mode always written") {
+TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET defaults, security_mode always written") {
   struct Row {
     const char* element;
     const char* binding;
@@ -447,7 +447,7 @@ TEST_CASE("config: every standard binding of SPEC 9.1 with its .NET defaults, se
     CHECK(endpoints[0].request.client_credential_type == parse_enum<CredentialType>(row.credential));
     if (row.mode) CHECK(line_of(endpoints[0])["assumed"]["security_mode"] == "default");
   }
-  // wsHttpBinding in Transport mode: the transport credential defaults to Windows (SPEC.md section 7).
+  // wsHttpBinding in Transport mode: the transport credential defaults to Windows (docs/rules.md section 7).
   const std::string transport = "<wsHttpBinding><binding name=\"b\"><security mode=\"Transport\"/></binding></wsHttpBinding>";
   const auto ws = read_ok(config(endpoint("wsHttpBinding", "bindingConfiguration=\"b\""), transport));
   CHECK(request_of(ws[0])["security_mode"] == "Transport");
@@ -609,7 +609,7 @@ TEST_CASE("config: client endpoints are listed with their binding's security and
   CHECK(orders.identity->location.line == 5);
   CHECK(orders.location.line == 5);
   CHECK(orders.behavior_location.line == 3);
-  // A Digest credential's level is HttpDigestClientCredential's (SPEC.md 8.1).
+  // A Digest credential's level is HttpDigestClientCredential's (docs/rules.md 8.1).
   CHECK(file.clients[1].client_credential_type == CredentialType::Digest);
   CHECK(file.clients[1].allowed_impersonation_level == TokenLevel::Impersonation);
   // Nothing said: WCF's defaults, listed as assumed.
@@ -752,7 +752,7 @@ TEST_CASE("config: the client's level from a <client> endpoint of the same file,
             .size() == 1);
 }
 
-TEST_CASE("config: IO-5 fails the host of every endpoint of the service (SPEC.md section 6)") {
+TEST_CASE("config: IO-5 fails the host of every endpoint of the service (docs/rules.md section 6)") {
   const std::string behaviors =
       "<serviceBehaviors><behavior><serviceAuthorization impersonateCallerForAllOperations=\"true\"/></behavior></serviceBehaviors>";
   const std::string endpoints =

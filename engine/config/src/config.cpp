@@ -1,5 +1,5 @@
 // read_wcf_config (wcfpolicy/config.hpp): the section's endpoints, the operations of the C#
-// sources and the assumptions, combined into CONTRACT.md `scenario` requests; and each endpoint's
+// sources and the assumptions, combined into docs/contract.md `scenario` requests; and each endpoint's
 // answer as one JSON line. Every request goes through parse_request, so a derived request is a
 // real contract request and a bad assumption gets the messages a bad JSON request gets.
 #include <fmt/format.h>
@@ -59,7 +59,7 @@ std::variant<Assumption, RequestError> make_assumption(const std::string& field,
 }
 
 // The value WCF and the contract take when nothing says otherwise, for the fields a
-// configuration cannot say (SPEC.md section 1; CONTRACT.md: no privileges, no back-end).
+// configuration cannot say (docs/rules.md section 1; docs/contract.md: no privileges, no back-end).
 void put_unsayable_defaults(Fields& fields) {
   detail::put(fields, "impersonation_option", name(ImpersonationOption::NotAllowed), kDefault);
   detail::put(fields, "allowed_impersonation_level", name(TokenLevel::Identification), kDefault);
@@ -212,7 +212,7 @@ class Combiner {
     return out;
   }
 
-  // IO-5 at host open (SPEC.md section 6): with ImpersonateCallerForAllOperations, any operation
+  // IO-5 at host open (docs/rules.md section 6): with ImpersonateCallerForAllOperations, any operation
   // of a non-system endpoint that does not allow impersonation stops the whole service.
   std::optional<HostOpenError> host_open_error(const detail::ServiceModel& service) const {
     const DerivedField* for_all = find_field(service.behavior_fields, "impersonate_caller_for_all_operations");

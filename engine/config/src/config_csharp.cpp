@@ -3,7 +3,7 @@
 // namespaces, type declarations, attribute sections and method headers. That is enough to find a
 // contract's [OperationContract] methods and the [OperationBehavior(Impersonation = ...)] of the
 // service method implementing each; an operation without the attribute is NotAllowed, the
-// default of OperationBehaviorAttribute (SPEC.md section 1).
+// default of OperationBehaviorAttribute (docs/rules.md section 1).
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -49,7 +49,7 @@ using Fields = std::vector<DerivedField>;
 void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source,
          Position at = {});
 
-// The `scenario` fields of CONTRACT.md in its order, which is the order of a derived request,
+// The `scenario` fields of docs/contract.md in its order, which is the order of a derived request,
 // and whether a configuration says the field (then it cannot be assumed).
 struct ScenarioField {
   std::string_view name;
@@ -91,7 +91,7 @@ struct EndpointModel {
   Position binding_at;   // the <binding> configuration, if any
   Position behavior_at;  // the endpoint behavior, if any
   // A system endpoint (metadata exchange, a standard endpoint): exempt from the IO-5 check at
-  // host open (SPEC.md section 6) and not answered.
+  // host open (docs/rules.md section 6) and not answered.
   bool system = false;
   std::optional<std::string> not_covered;
   Fields binding_fields;  // binding, security_mode, client_credential_type, ...

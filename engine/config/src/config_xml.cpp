@@ -1,4 +1,4 @@
-// Reading `<system.serviceModel>` into request fields (SPEC.md sections 3 and 7). The mapping from
+// Reading `<system.serviceModel>` into request fields (docs/rules.md sections 3 and 7). The mapping from
 // elements and attribute values to the rules' vocabulary is data: the tables below say, for each
 // binding, which security modes it has, where its client credential comes from in each mode, and
 // what each WCF credential type means for the rules; for behaviors, which attribute gives which
@@ -22,7 +22,7 @@ using Json = nlohmann::ordered_json;
 
 // ---- the mapping ------------------------------------------------------------------------------
 
-// Which credential a binding's security mode reads (SPEC.md section 9, notes under table BT):
+// Which credential a binding's security mode reads (docs/rules.md section 9, notes under table BT):
 // `<transport clientCredentialType>` in Transport and TransportCredentialOnly, `<message
 // clientCredentialType>` otherwise; some modes read none.
 enum class CredentialSource : std::uint8_t {
@@ -51,7 +51,7 @@ struct CredentialValue {
 // BasicHttpSecurityMode (basicHttp, basicHttpContext, netHttp); BasicHttpsSecurityMode;
 // WebHttpSecurityMode; SecurityMode (wsHttp and its kin, netTcp, netPeerTcp); WSDualHttpSecurityMode;
 // NetNamedPipeSecurityMode; NetMsmqSecurityMode; MsmqIntegrationSecurityMode;
-// WSFederationHttpSecurityMode (SPEC.md 9.1).
+// WSFederationHttpSecurityMode (docs/rules.md 9.1).
 constexpr SecurityModeValue kBasicHttpModes[] = {
     {"None", CredentialSource::none},
     {"Transport", CredentialSource::transport},
@@ -108,7 +108,7 @@ constexpr CredentialValue kMessageCredentials[] = {{"None", CredentialType::None
 constexpr CredentialValue kBasicHttpMessageCredentials[] = {{"UserName", CredentialType::UserName},
                                                             {"Certificate", CredentialType::Certificate}};
 
-// A standard binding of SPEC.md 9.1 with its .NET defaults. An empty `modes` is a binding
+// A standard binding of docs/rules.md 9.1 with its .NET defaults. An empty `modes` is a binding
 // without security settings (udpBinding): the request then carries no security_mode.
 struct StandardBinding {
   std::string_view element;
@@ -134,7 +134,7 @@ constexpr StandardBinding kStandardBindings[] = {
     {"netHttpsBinding", Binding::NetHttpsBinding, kBasicHttpsModes, "Transport", kHttpCredentials, "None",
      kBasicHttpMessageCredentials, "UserName", false},
     {"webHttpBinding", Binding::WebHttpBinding, kWebHttpModes, "None", kHttpCredentials, "None", {}, "", false},
-    // wsHttp's transport credential defaults to Windows (SPEC.md section 7, BT-4).
+    // wsHttp's transport credential defaults to Windows (docs/rules.md section 7, BT-4).
     {"wsHttpBinding", Binding::WSHttpBinding, kSecurityModes, "Message", kHttpCredentials, "Windows",
      kMessageCredentials, "Windows", true},
     {"ws2007HttpBinding", Binding::WS2007HttpBinding, kSecurityModes, "Message", kHttpCredentials, "Windows",
@@ -257,7 +257,7 @@ constexpr BehaviorSetting kServiceBehaviorSettings[] = {
     {"serviceCredentials/windowsAuthentication", "allowAnonymousLogons", "allow_anonymous_logons", {}, "false"},
 };
 // A client's outbound settings, from the endpoint behavior of a <client> endpoint: the level of
-// WindowsClientCredential, or of HttpDigestClientCredential for a Digest credential (SPEC.md 8.1).
+// WindowsClientCredential, or of HttpDigestClientCredential for a Digest credential (docs/rules.md 8.1).
 constexpr BehaviorSetting kClientLevelSetting{"clientCredentials/windows", "allowedImpersonationLevel",
                                               "allowed_impersonation_level", EnumNames<TokenLevel>::names,
                                               "Identification"};
@@ -636,7 +636,7 @@ void put_credential(const Document& doc, BindingFields& out, pugi::xml_node secu
       given ? doc.at(element, "clientCredentialType") : Position{});
 }
 
-// A standard binding (SPEC.md 9.1): its security mode, always written (from the file, or the
+// A standard binding (docs/rules.md 9.1): its security mode, always written (from the file, or the
 // binding's default), and the credential the mode reads.
 BindingFields standard_binding(const Document& doc, const StandardBinding& b, pugi::xml_node config,
                                Position binding_at, std::string_view context) {
@@ -668,7 +668,7 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
     case CredentialSource::message:
       put_credential(doc, out, security, "message", b.message_credentials, b.default_message_credential, context);
       // wsHttpBinding's establishSecurityContext (default true) adds secure conversation with
-      // requireCancellation true (SPEC.md section 7).
+      // requireCancellation true (docs/rules.md section 7).
       if (b.establishes_security_context) {
         const pugi::xml_node message = security.child("message");
         const auto establish = read_bool(doc, message, "establishSecurityContext", context);
@@ -692,7 +692,7 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
 }
 
 // System.Net.AuthenticationSchemes as <httpTransport authenticationScheme> spells it, and the
-// HttpClientCredentialType that selects the same scheme (SPEC.md 8.1, read backwards:
+// HttpClientCredentialType that selects the same scheme (docs/rules.md 8.1, read backwards:
 // HttpClientCredentialTypeHelper.MapToAuthenticationScheme).
 struct SchemeValue {
   std::string_view xml;
@@ -806,7 +806,7 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
 // requireSecurityContextCancellation, and secure conversation when authenticationMode is
 // SecureConversation: then the credential and its cancellation come from
 // <secureConversationBootstrap>, and the outer requireSecurityContextCancellation is the secure
-// conversation's. Both default to true (SPEC.md section 7). Without <security>, the transport's
+// conversation's. Both default to true (docs/rules.md section 7). Without <security>, the transport's
 // authentication (custom_transport_binding).
 BindingFields custom_binding(const Document& doc, pugi::xml_node config, Position binding_at, std::string_view context) {
   BindingFields out;

@@ -1,10 +1,11 @@
 // wcfpolicy/config.hpp -- scenario answers for the endpoints of a real WCF configuration file.
 //
-// Auditors have app.config and web.config files, not JSON scenarios. This header reads the
+// Auditors have app.config and web.config files, not JSON scenarios. This header reads every
 // `<system.serviceModel>` section of one (bindings, service and endpoint behaviors, with the WCF
-// defaults of SPEC.md sections 1 and 7 for everything the file leaves out) and derives one
-// CONTRACT.md `scenario` request per service endpoint, or per operation when C# sources say
-// which ImpersonationOption each operation has. What a file cannot say (the service account's
+// defaults of docs/rules.md for everything the file leaves out) and derives one `scenario` request
+// per service endpoint, or per operation when C# sources say which ImpersonationOption each
+// operation has; it lists the client endpoints with their outbound settings, the connection
+// strings, and where in the file each of them (and each value it decided) is. What a file cannot say (the service account's
 // privileges, delegation capability, the back-end, ...) comes from assumptions; every field taken
 // from an assumption or from a default is listed, so an answer never hides what it assumed.
 //
@@ -106,7 +107,7 @@ struct EndpointInfo {
 };
 
 // AssumedField: a request field whose value the file did not say, and where it came from:
-// "default" (a WCF default, SPEC.md sections 1 and 7), "--set" or "--assume".
+// "default" (a WCF default, docs/rules.md sections 1 and 7), "--set" or "--assume".
 struct AssumedField {
   std::string field;
   std::string source;
@@ -114,7 +115,7 @@ struct AssumedField {
 
 // HostOpenError: ServiceHost.Open fails, so no endpoint of the service opens: an operation does
 // not allow impersonation while ImpersonateCallerForAllOperations is true (IO-5, checked when the
-// host opens: SPEC.md section 6).
+// host opens: docs/rules.md section 6).
 struct HostOpenError {
   std::string rule;                      // "IO-5"
   std::string contract;
@@ -132,7 +133,7 @@ struct ConfigEndpoint {
   // Why the documented rules do not answer this endpoint (a mex endpoint, webHttpBinding, an
   // issued token, ...): the endpoint then has no request.
   std::optional<std::string> not_covered;
-  std::string request_json;  // the derived `scenario` request, one line, fields in CONTRACT order
+  std::string request_json;  // the derived `scenario` request, one line, fields in the contract's order
   ScenarioRequest request;   // the same request, as parse_request reads it
   std::vector<AssumedField> assumed;
   std::optional<HostOpenError> host_open_error;
@@ -198,8 +199,8 @@ struct ConfigFile {
 // in the contract's order), or the first error met.
 [[nodiscard]] std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(const ConfigInput& input);
 
-// append_config_answer_json(out, endpoint): the endpoint's line (no newline): `service`,
-// `endpoint`, `operation` (when known), `request`, `assumed`, `host_open_error`, then the scenario
+// append_config_answer_json(out, endpoint): the endpoint's line (no newline): `kind` "service",
+// `service`, `endpoint`, `operation` (when known), `request`, `assumed`, `host_open_error`, then the scenario
 // answer's fields; or `not_covered` instead of the request and answer. When the request cannot be
 // answered (an input it needs is missing), the line carries `error` instead of the answer and
 // the error is returned too.
