@@ -1,4 +1,4 @@
-// The ImpersonationOption of each operation, from C# sources (issue 7, point 2). Not a C#
+// The ImpersonationOption of each operation, from C# sources. Not a C#
 // compiler: a tokenizer that knows comments, strings and preprocessor lines, and a reader of
 // namespaces, type declarations, attribute sections and method headers. That is enough to find a
 // contract's [OperationContract] methods and the [OperationBehavior(Impersonation = ...)] of the
