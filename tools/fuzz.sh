@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang and runs each for a given time on the seed corpus
-# (the example requests in data/, one request a file and whole JSON Lines files, plus every input
-# kept in tests/fuzz/regressions/).
+# (the example requests in data/, one request a file and whole JSON Lines files; for the
+# configuration targets the .config files and the C# sources under data/config; plus every input
+# kept in tests/fuzz/regressions/ (the request targets) or tests/fuzz/regressions-<target>/).
 #   tools/fuzz.sh [SECONDS_PER_TARGET]      default 60
 # The build goes to build-fuzz (or $WCFPOLICY_FUZZ_BUILD); each target's log, with libFuzzer's
 # final statistics, to <build>/<target>.log, and any crashing input to <build>/<target>-crash-*.
@@ -19,19 +20,38 @@ for target in "$build"/tests/fuzz/fuzz_*; do
   name=$(basename "$target")
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
-  # Seeds: one request per file, from every JSON and JSON Lines file under data/, and each JSON
-  # Lines file whole (batch's input).
-  find data -name '*.json' -exec cp {} "$corpus/" \; 2>/dev/null || true
-  find data -name '*.jsonl' -print0 | while IFS= read -r -d '' file; do
-    split -l 1 -a 4 "$file" "$corpus/$(basename "$file" .jsonl)-"
-    cp "$file" "$corpus/"
-  done
+  max_len=4096
   seeds=("$corpus")
-  [[ -d tests/fuzz/regressions ]] && seeds+=(tests/fuzz/regressions)
+  case $name in
+    fuzz_config_xml)
+      # Seeds: every configuration file under data/config (named by its path: many are web.config).
+      find data/config -name '*.config' -print0 | while IFS= read -r -d '' file; do
+        cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
+      done
+      max_len=16384
+      ;;
+    fuzz_csharp)
+      find data/config -name '*.cs' -print0 | while IFS= read -r -d '' file; do
+        cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
+      done
+      max_len=16384
+      ;;
+    *)
+      # Seeds: one request per file, from every JSON and JSON Lines file under data/, and each JSON
+      # Lines file whole (batch's input).
+      find data -name '*.json' -exec cp {} "$corpus/" \; 2>/dev/null || true
+      find data -name '*.jsonl' -print0 | while IFS= read -r -d '' file; do
+        split -l 1 -a 4 "$file" "$corpus/$(basename "$file" .jsonl)-"
+        cp "$file" "$corpus/"
+      done
+      [[ -d tests/fuzz/regressions ]] && seeds+=(tests/fuzz/regressions)
+      ;;
+  esac
+  [[ -d tests/fuzz/regressions-$name ]] && seeds+=("tests/fuzz/regressions-$name")
   echo "fuzz: $name for ${seconds}s"
   log="$build/$name.log"
   status=0
-  "$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  "$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$build/$name-" -print_final_stats=1 "${seeds[@]}" >"$log" 2>&1 || status=$?
   # The last status line (coverage: cov = edges, ft = features, corp = corpus units) and the totals.
   grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)" "$log" | tail -1 || true

@@ -186,6 +186,39 @@ std::string table(const std::vector<Json>& lines) {
   return out;
 }
 
+// The client endpoints: the security of each binding and the outbound settings.
+std::string client_table(const std::vector<Json>& clients) {
+  std::vector<std::vector<std::string>> grid;
+  grid.push_back({"#", "name", "address", "contract", "binding", "security", "credential", "level", "ntlm", "identity"});
+  std::vector<std::string> notes;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    const Json& c = clients[i];
+    const Json& outbound = c["outbound"];
+    const Json& identity = c["identity"];
+    grid.push_back({std::to_string(i + 1), text_of(c["name"]), address_cell(c["endpoint"]),
+                    text_of(c["endpoint"]["contract"]), binding_cell(c["endpoint"]),
+                    text_of(outbound.value("security_mode", Json())),
+                    text_of(outbound.value("client_credential_type", Json())),
+                    text_of(outbound.value("allowed_impersonation_level", Json())),
+                    text_of(outbound.value("allow_ntlm", Json())),
+                    identity.is_null() ? "-" : fmt::format("{}={}", text_of(identity["kind"]), text_of(identity["value"]))});
+    if (c.contains("not_covered")) notes.push_back(fmt::format("  {}: not covered: {}", i + 1, text_of(c["not_covered"])));
+  }
+  std::vector<std::size_t> widths(grid[0].size(), 0);
+  for (const auto& row : grid)
+    for (std::size_t col = 0; col < row.size(); ++col) widths[col] = std::max(widths[col], row[col].size());
+  std::string out;
+  for (const auto& row : grid) {
+    std::string text;
+    for (std::size_t col = 0; col < row.size(); ++col) {
+      text += col + 1 < row.size() ? fmt::format("{:<{}}  ", row[col], widths[col]) : row[col];
+    }
+    out += text + '\n';
+  }
+  if (!notes.empty()) out += "\nnotes:\n" + fmt::format("{}\n", fmt::join(notes, "\n"));
+  return out;
+}
+
 // ---- the command --------------------------------------------------------------------------------
 
 int run_config(const ConfigOptions& options) {
@@ -199,13 +232,14 @@ int run_config(const ConfigOptions& options) {
     }
     config.sources = std::get<std::vector<wcfpolicy::SourceFile>>(std::move(sources));
   }
-  auto read = wcfpolicy::read_wcf_config(config);
+  auto read = wcfpolicy::read_config_file(config);
   if (auto* error = std::get_if<wcfpolicy::ConfigError>(&read)) {
     throw CommandError(error->file.empty() && !options.source_directory.empty()
                            ? fmt::format("--source {}: {}", options.source_directory, error->message)
                            : wcfpolicy::to_string(*error));
   }
-  const auto& endpoints = std::get<std::vector<wcfpolicy::ConfigEndpoint>>(read);
+  const auto& file = std::get<wcfpolicy::ConfigFile>(read);
+  const auto& endpoints = file.services;
 
   Output out;
   bool any_bad = false;
@@ -234,7 +268,21 @@ int run_config(const ConfigOptions& options) {
       lines.push_back(Json::parse(line));
     }
   }
-  if (!options.json) out.write(table(lines));
+  std::vector<Json> clients;
+  for (const wcfpolicy::ConfigClientEndpoint& c : file.clients) {
+    std::string line;
+    wcfpolicy::append_config_client_json(line, c);
+    if (options.json) {
+      out.write(line + '\n');
+    } else {
+      clients.push_back(Json::parse(line));
+    }
+  }
+  if (!options.json) {
+    std::string text = lines.empty() ? std::string("no service endpoints\n") : table(lines);
+    if (!clients.empty()) text += "\nclient endpoints:\n" + client_table(clients);
+    out.write(text);
+  }
   out.flush();
   return any_bad ? kBadInput : kAnswered;
 }
@@ -264,17 +312,20 @@ void add_config_command(CLI::App& app, int& status) {
                    "Print only the derived scenario requests, one per line (ready for batch)");
   config->add_flag("--explain", options->explain, "With --json: add each answer's explanation");
   config->footer(
-      "Each <service> endpoint becomes a scenario request: the binding and its <security>, the "
+      "Every <system.serviceModel> section is read. Each <service> endpoint becomes a scenario request: the binding and its <security>, the "
       "service behavior (serviceAuthorization, serviceCredentials) and the WCF defaults for what the "
       "file leaves out. What a file cannot say (service_privileges, delegation_capable, backend, the "
       "client's allowed_impersonation_level, impersonation_option without --source) comes from "
       "--set or --assume; every assumed or defaulted field is listed under \"assumed\". Endpoints "
-      "whose binding the rules do not cover (mex, webHttpBinding, ...) say so.\n"
+      "whose binding the rules do not cover (mex, extension bindings, ...) say so. Each <client> endpoint is "
+      "listed (\"kind\": \"client\") with its binding's security and its outbound settings "
+      "(allowedImpersonationLevel, allowNtlm, <identity>).\n"
       "Example:\n"
       "  policy-eval config web.config --set impersonation_option=Required \\\n"
       "      --set 'service_privileges=[\"SeImpersonatePrivilege\"]' --set backend=remote_machine --json\n"
-      "Exit status 2 for a file that cannot be read (malformed XML, no <system.serviceModel>, a "
-      "binding or behavior referenced but not defined, an unknown attribute value) or a request "
+      "Exit status 2 for a file that cannot be read (malformed XML, no <system.serviceModel>, neither "
+      "services nor clients, a binding or behavior referenced but not defined, an unknown attribute or "
+      "value that .NET refuses) or a request "
       "that cannot be answered.");
   config->callback([options, &status] { status = run_config(*options); });
 }

@@ -1,5 +1,5 @@
 // read_wcf_config (wcfpolicy/config.hpp): the section's endpoints, the operations of the C#
-// sources and the assumptions, combined into CONTRACT.md `scenario` requests; and each endpoint's
+// sources and the assumptions, combined into docs/contract.md `scenario` requests; and each endpoint's
 // answer as one JSON line. Every request goes through parse_request, so a derived request is a
 // real contract request and a bad assumption gets the messages a bad JSON request gets.
 #include <fmt/format.h>
@@ -59,7 +59,7 @@ std::variant<Assumption, RequestError> make_assumption(const std::string& field,
 }
 
 // The value WCF and the contract take when nothing says otherwise, for the fields a
-// configuration cannot say (SPEC.md section 1; CONTRACT.md: no privileges, no back-end).
+// configuration cannot say (docs/rules.md section 1; docs/contract.md: no privileges, no back-end).
 void put_unsayable_defaults(Fields& fields) {
   detail::put(fields, "impersonation_option", name(ImpersonationOption::NotAllowed), kDefault);
   detail::put(fields, "allowed_impersonation_level", name(TokenLevel::Identification), kDefault);
@@ -79,6 +79,75 @@ Json request_of(const Fields& fields) {
   return request;
 }
 
+// The request as the decisions take it, built from the derived JSON (which may carry fields and
+// values the JSON reader does not take yet: the config reader derives every binding).
+template <class E>
+std::optional<E> enum_field(const Json& request, const char* field) {
+  if (!request.contains(field)) return std::nullopt;
+  auto value = parse_enum<E>(request[field].get<std::string>());
+  if (!value) throw ConfigFailure{ConfigError{{}, 0, 0, fmt::format("internal: {} has no value {}", field, request[field].dump())}};
+  return value;
+}
+std::optional<bool> bool_field(const Json& request, const char* field) {
+  if (!request.contains(field)) return std::nullopt;
+  return request[field].get<bool>();
+}
+
+ScenarioRequest scenario_of(const Json& request) {
+  ScenarioRequest r;
+  r.binding = enum_field<Binding>(request, "binding");
+  r.security_mode = enum_field<SecurityMode>(request, "security_mode");
+  r.client_credential_type = enum_field<CredentialType>(request, "client_credential_type");
+  r.map_client_certificate_to_windows_account = bool_field(request, "map_client_certificate_to_windows_account");
+  r.username_validation_mode = enum_field<UsernameValidationMode>(request, "username_validation_mode");
+  r.require_cancellation = bool_field(request, "require_cancellation");
+  if (request.contains("secure_conversation") && !request["secure_conversation"].is_null()) {
+    r.secure_conversation = SecureConversation{request["secure_conversation"]["require_cancellation"].get<bool>()};
+  }
+  r.impersonation_option = enum_field<ImpersonationOption>(request, "impersonation_option");
+  r.impersonate_caller_for_all_operations = bool_field(request, "impersonate_caller_for_all_operations");
+  r.allowed_impersonation_level = enum_field<TokenLevel>(request, "allowed_impersonation_level");
+  if (request.contains("service_privileges")) {
+    for (const Json& p : request["service_privileges"]) {
+      if (auto privilege = parse_enum<Privilege>(p.get<std::string>())) {
+        r.service_privileges = static_cast<PrivilegeSet>(r.service_privileges | (1u << static_cast<unsigned>(*privilege)));
+      }
+    }
+  }
+  r.delegation_capable = bool_field(request, "delegation_capable");
+  r.allow_anonymous_logons = bool_field(request, "allow_anonymous_logons");
+  r.backend = enum_field<Backend>(request, "backend");
+  r.client_on_same_machine = bool_field(request, "client_on_same_machine");
+  r.client_account = enum_field<ClientAccount>(request, "client_account");
+  r.stateful_security_context = bool_field(request, "stateful_security_context");
+  r.service_on_windows_xp = bool_field(request, "service_on_windows_xp");
+  r.imperative_impersonation = enum_field<ImperativeImpersonation>(request, "imperative_impersonation");
+  r.kerberos = bool_field(request, "kerberos");
+  r.allow_ntlm = bool_field(request, "allow_ntlm");
+  r.explicit_credentials = bool_field(request, "explicit_credentials");
+  if (request.contains("host_authentication_schemes")) {
+    HostAuthenticationSchemeSet set = 0;
+    for (const Json& scheme : request["host_authentication_schemes"]) {
+      if (auto value = parse_enum<HostAuthenticationScheme>(scheme.get<std::string>())) {
+        set = static_cast<HostAuthenticationSchemeSet>(set | (1u << static_cast<unsigned>(*value)));
+      }
+    }
+    r.host_authentication_schemes = set;
+  }
+  return r;
+}
+
+SourceLocation location_of(const std::string& file, detail::Position at) { return {file, at.line, at.column}; }
+
+// The fields the file said, where it said them.
+std::vector<FieldLocation> field_locations(const std::string& file, const Fields& fields) {
+  std::vector<FieldLocation> out;
+  for (const DerivedField& f : fields) {
+    if (f.source == kSaidByFile && f.at.line > 0) out.push_back({f.field, location_of(file, f.at)});
+  }
+  return out;
+}
+
 class Combiner {
  public:
   Combiner(const ConfigInput& input, const detail::ServiceModelSection& section)
@@ -96,9 +165,11 @@ class Combiner {
     }
   }
 
-  std::vector<ConfigEndpoint> run() {
-    std::vector<ConfigEndpoint> out;
-    for (const detail::ServiceModel& service : section_.services) add_service(service, out);
+  ConfigFile run() {
+    ConfigFile out;
+    for (const detail::ServiceModel& service : section_.services) add_service(service, out.services);
+    for (const detail::EndpointModel& client : section_.clients) out.clients.push_back(client_endpoint(client));
+    out.connection_strings = section_.connection_strings;
     return out;
   }
 
@@ -112,6 +183,7 @@ class Combiner {
   struct Operation {
     std::optional<std::string> name;
     DerivedField option;
+    std::optional<std::string> depends_on;  // conditional compilation decides the option
   };
 
   std::vector<Operation> operations(const detail::ServiceModel& service, const detail::EndpointModel& endpoint) const {
@@ -120,14 +192,16 @@ class Combiner {
       return {Operation{std::nullopt, assumed ? *assumed
                                               : DerivedField{"impersonation_option",
                                                              name(ImpersonationOption::NotAllowed),
-                                                             std::string(kDefault)}}};
+                                                             std::string(kDefault), {}}, std::nullopt}};
     }
     std::vector<Operation> out;
     try {
       for (const detail::OperationOption& op : sources_->operations(service.name, *endpoint.info.contract)) {
         const ImpersonationOption option = op.impersonation.value_or(ImpersonationOption::NotAllowed);
-        out.push_back(Operation{op.name, DerivedField{"impersonation_option", name(option),
-                                                      std::string(op.impersonation ? kSaidByFile : kDefault)}});
+        out.push_back(Operation{op.name,
+                                DerivedField{"impersonation_option", name(option),
+                                             std::string(op.impersonation ? kSaidByFile : kDefault), {}},
+                                op.depends_on});
       }
     } catch (ConfigFailure& failure) {
       if (failure.error.file.empty()) {
@@ -138,7 +212,7 @@ class Combiner {
     return out;
   }
 
-  // IO-5 at host open (SPEC.md section 6): with ImpersonateCallerForAllOperations, any operation
+  // IO-5 at host open (docs/rules.md section 6): with ImpersonateCallerForAllOperations, any operation
   // of a non-system endpoint that does not allow impersonation stops the whole service.
   std::optional<HostOpenError> host_open_error(const detail::ServiceModel& service) const {
     const DerivedField* for_all = find_field(service.behavior_fields, "impersonate_caller_for_all_operations");
@@ -146,6 +220,7 @@ class Combiner {
     for (const detail::EndpointModel& endpoint : service.endpoints) {
       if (endpoint.system || !endpoint.info.contract) continue;
       for (const Operation& op : operations(service, endpoint)) {
+        if (op.depends_on) continue;  // its line says why it is not answered
         const auto option = parse_enum<ImpersonationOption>(op.option.value.get<std::string>());
         const Result<ImpersonationAnswer> io = decide_impersonation({option, true});
         if (!io || io.value().outcome != ImpersonationOutcome::invalid_configuration) continue;
@@ -166,24 +241,68 @@ class Combiner {
     return std::nullopt;
   }
 
-  // The client's allowedImpersonationLevel: assumed, else what the file's <client> endpoints for
-  // the contract grant (which must agree), else the default.
-  DerivedField client_level(const std::string& contract) const {
-    if (const DerivedField* assumed = find_field(assumptions_, "allowed_impersonation_level")) return *assumed;
-    const detail::ClientLevel* first = nullptr;
-    for (const detail::ClientLevel& client : section_.client_levels) {
-      if (client.contract != contract) continue;
-      if (first != nullptr && first->level.value != client.level.value) {
-        fail(fmt::format("the <client> endpoints for {} disagree on allowedImpersonationLevel ({} at line {}, {} "
-                         "here): assume the calling client's level (allowed_impersonation_level)",
-                         contract, first->level.value.get<std::string>(), first->line,
-                         client.level.value.get<std::string>()),
+  // A client's outbound setting (allowed_impersonation_level, allow_ntlm) for the service's
+  // request: assumed, else what the file's <client> endpoints for the contract say (which must
+  // agree), else nothing (the field's default applies).
+  std::optional<DerivedField> client_setting(const std::string& contract, std::string_view field) const {
+    if (const DerivedField* assumed = find_field(assumptions_, field)) return *assumed;
+    const DerivedField* first = nullptr;
+    std::size_t first_line = 0;
+    for (const detail::EndpointModel& client : section_.clients) {
+      if (client.info.contract.value_or("") != contract) continue;
+      const DerivedField* setting = find_field(client.outbound_fields, field);
+      if (setting == nullptr) continue;
+      if (first != nullptr && first->value != setting->value) {
+        fail(fmt::format("the <client> endpoints for {} disagree on {} ({} at line {}, {} here): assume the calling "
+                         "client's setting ({})",
+                         contract, field == "allow_ntlm" ? "allowNtlm" : "allowedImpersonationLevel",
+                         text_of(first->value), first_line, text_of(setting->value), field),
              client.line);
       }
-      if (first == nullptr) first = &client;
+      if (first == nullptr) {
+        first = setting;
+        first_line = client.line;
+      }
     }
-    if (first != nullptr) return first->level;
-    return DerivedField{"allowed_impersonation_level", name(TokenLevel::Identification), std::string(kDefault)};
+    if (first != nullptr) return *first;
+    return std::nullopt;
+  }
+
+  static std::string text_of(const Json& value) {
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  }
+
+  ConfigClientEndpoint client_endpoint(const detail::EndpointModel& model) const {
+    ConfigClientEndpoint c;
+    c.name = model.name;
+    c.endpoint = model.info;
+    c.not_covered = model.not_covered;
+    c.location = location_of(input_.file, {model.line, model.column});
+    c.binding_location = location_of(input_.file, model.binding_at);
+    c.behavior_location = location_of(input_.file, model.behavior_at);
+    Fields fields = model.binding_fields;
+    fields.insert(fields.end(), model.outbound_fields.begin(), model.outbound_fields.end());
+    c.field_locations = field_locations(input_.file, fields);
+    c.identity = model.identity;
+    Json outbound = Json::object();
+    if (!c.not_covered) {
+      for (const char* field : {"binding", "security_mode", "client_credential_type"}) {
+        if (const DerivedField* d = find_field(model.binding_fields, field)) outbound[field] = d->value;
+      }
+      c.binding = enum_field<Binding>(outbound, "binding");
+      c.security_mode = enum_field<SecurityMode>(outbound, "security_mode");
+      c.client_credential_type = enum_field<CredentialType>(outbound, "client_credential_type");
+    }
+    for (const DerivedField& d : model.outbound_fields) outbound[d.field] = d.value;
+    if (const DerivedField* level = find_field(model.outbound_fields, "allowed_impersonation_level")) {
+      c.allowed_impersonation_level = *parse_enum<TokenLevel>(level->value.get<std::string>());
+    }
+    if (const DerivedField* ntlm = find_field(model.outbound_fields, "allow_ntlm")) c.allow_ntlm = ntlm->value.get<bool>();
+    c.outbound_json = outbound.dump(-1, ' ', false, kReplaceInvalidUtf8);
+    for (const DerivedField& d : fields) {
+      if (d.source != kSaidByFile) c.assumed.push_back({d.field, d.source});
+    }
+    return c;
   }
 
   void add_service(const detail::ServiceModel& service, std::vector<ConfigEndpoint>& out) const {
@@ -191,8 +310,12 @@ class Combiner {
     for (const detail::EndpointModel& endpoint : service.endpoints) {
       ConfigEndpoint base;
       base.service = service.name;
+      base.name = endpoint.name;
       base.endpoint = endpoint.info;
       base.host_open_error = host;
+      base.location = location_of(input_.file, {endpoint.line, endpoint.column});
+      base.binding_location = location_of(input_.file, endpoint.binding_at);
+      base.behavior_location = location_of(input_.file, service.behavior_at);
       if (endpoint.not_covered) {
         base.not_covered = endpoint.not_covered;
         out.push_back(std::move(base));
@@ -201,12 +324,28 @@ class Combiner {
       Fields fields = endpoint.binding_fields;
       fields.insert(fields.end(), service.behavior_fields.begin(), service.behavior_fields.end());
       put_unsayable_defaults(fields);
-      const DerivedField level = client_level(*endpoint.info.contract);
-      detail::put(fields, level.field, level.value, level.source);
+      for (const char* field : {"allowed_impersonation_level", "allow_ntlm"}) {
+        if (auto setting = client_setting(*endpoint.info.contract, field)) {
+          if (setting->source == kDefault && field == std::string_view("allow_ntlm")) continue;  // its default
+          detail::put(fields, setting->field, setting->value, setting->source, setting->at);
+        }
+      }
+      // IIS's schemes, read by InheritedFromHost only (TT-6).
+      const DerivedField* credential = find_field(fields, "client_credential_type");
+      if (section_.host_schemes && credential != nullptr &&
+          credential->value == name(CredentialType::InheritedFromHost)) {
+        detail::put(fields, section_.host_schemes->field, section_.host_schemes->value, section_.host_schemes->source,
+                    section_.host_schemes->at);
+      }
       for (const DerivedField& a : assumptions_) detail::put(fields, a.field, a.value, a.source);
       for (const Operation& op : operations(service, endpoint)) {
         ConfigEndpoint line = base;
         line.operation = op.name;
+        if (op.depends_on) {
+          line.not_covered = *op.depends_on;
+          out.push_back(std::move(line));
+          continue;
+        }
         Fields with_option = fields;
         detail::put(with_option, op.option.field, op.option.value, op.option.source);
         finish(line, with_option, endpoint);
@@ -217,12 +356,14 @@ class Combiner {
 
   // The request, parsed as any JSON request is, and what it assumed.
   void finish(ConfigEndpoint& line, const Fields& fields, const detail::EndpointModel& endpoint) const {
-    line.request_json = request_of(fields).dump(-1, ' ', false, kReplaceInvalidUtf8);
-    auto parsed = parse_request(line.request_json);
-    if (auto* error = std::get_if<RequestError>(&parsed)) {
-      fail(fmt::format("the request derived for this endpoint is not valid: {}", error->message), endpoint.line);
+    const Json request = request_of(fields);
+    line.request_json = request.dump(-1, ' ', false, kReplaceInvalidUtf8);
+    try {
+      line.request = scenario_of(request);
+    } catch (const Json::exception& e) {
+      fail(fmt::format("the request derived for this endpoint is not valid: {}", e.what()), endpoint.line);
     }
-    line.request = std::get<ScenarioRequest>(std::get<Request>(parsed));
+    line.field_locations = field_locations(input_.file, fields);
     for (const auto& f : kScenarioFields) {
       const DerivedField* d = find_field(fields, f.name);
       if (d != nullptr && d->source != kSaidByFile) line.assumed.push_back({d->field, d->source});
@@ -239,7 +380,8 @@ Json optional_json(const std::optional<std::string>& value) { return value ? Jso
 
 // The line up to the answer: service, endpoint, operation, and the request with its assumptions.
 Json line_head(const ConfigEndpoint& e, bool with_request) {
-  Json line = {{"service", e.service},
+  Json line = {{"kind", "service"},
+               {"service", e.service},
                {"endpoint",
                 {{"address", optional_json(e.endpoint.address)},
                  {"contract", optional_json(e.endpoint.contract)},
@@ -322,13 +464,36 @@ std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(std::s
   return out;
 }
 
-std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(const ConfigInput& input) {
+std::variant<ConfigFile, ConfigError> read_config_file(const ConfigInput& input) {
   try {
     const detail::ServiceModelSection section = detail::read_service_model(input.xml, input.file);
     return Combiner(input, section).run();
   } catch (const ConfigFailure& failure) {
     return failure.error;
   }
+}
+
+std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(const ConfigInput& input) {
+  auto read = read_config_file(input);
+  if (auto* error = std::get_if<ConfigError>(&read)) return std::move(*error);
+  return std::move(std::get<ConfigFile>(read).services);
+}
+
+void append_config_client_json(std::string& out, const ConfigClientEndpoint& c) {
+  Json line = {{"kind", "client"},
+               {"name", optional_json(c.name)},
+               {"endpoint",
+                {{"address", optional_json(c.endpoint.address)},
+                 {"contract", optional_json(c.endpoint.contract)},
+                 {"binding", optional_json(c.endpoint.binding)},
+                 {"binding_configuration", optional_json(c.endpoint.binding_configuration)}}}};
+  line["outbound"] = Json::parse(c.outbound_json);
+  line["identity"] = c.identity ? Json{{"kind", c.identity->kind}, {"value", c.identity->value}} : Json(nullptr);
+  Json assumed = Json::object();
+  for (const AssumedField& a : c.assumed) assumed[a.field] = a.source;
+  line["assumed"] = std::move(assumed);
+  if (c.not_covered) line["not_covered"] = *c.not_covered;
+  out += dump(line);
 }
 
 std::optional<RequestError> append_config_answer_json(std::string& out, const ConfigEndpoint& endpoint,

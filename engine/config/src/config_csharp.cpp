@@ -1,9 +1,9 @@
-// The ImpersonationOption of each operation, from C# sources (issue 7, point 2). Not a C#
+// The ImpersonationOption of each operation, from C# sources. Not a C#
 // compiler: a tokenizer that knows comments, strings and preprocessor lines, and a reader of
 // namespaces, type declarations, attribute sections and method headers. That is enough to find a
 // contract's [OperationContract] methods and the [OperationBehavior(Impersonation = ...)] of the
 // service method implementing each; an operation without the attribute is NotAllowed, the
-// default of OperationBehaviorAttribute (SPEC.md section 1).
+// default of OperationBehaviorAttribute (docs/rules.md section 1).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,6 +27,14 @@ struct Token {
   std::string_view text;  // a string literal keeps its quotes
   std::size_t line = 0;
   std::size_t column = 0;
+  std::size_t condition = 0;  // the #if region the token is in: an index into Tokenizer::conditions (0: none)
+};
+
+// Conditional compilation: the condition under which a region of the file is compiled
+// ("LEGACY", "!(LEGACY) && NET48") and the symbols it names.
+struct Condition {
+  std::string text;
+  std::vector<std::string> symbols;
 };
 
 bool is_identifier_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
@@ -34,7 +42,10 @@ bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && 
 
 class Tokenizer {
  public:
-  explicit Tokenizer(std::string_view text) : text_(text) {}
+  explicit Tokenizer(std::string_view text) : text_(text) { conditions_.push_back({}); }
+
+  // The conditions met, index 0 the unconditional one (valid after run()).
+  [[nodiscard]] const std::vector<Condition>& conditions() const { return conditions_; }
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
@@ -51,7 +62,9 @@ class Tokenizer {
         continue;
       }
       if (c == '#' && line_start) {
+        const std::size_t begin = i_;
         skip_to_line_end();
+        directive(text_.substr(begin + 1, i_ - begin - 1));
         continue;
       }
       line_start = false;
@@ -89,7 +102,7 @@ class Tokenizer {
       }
       std::string_view token = text_.substr(start, i_ - start);
       if (kind == TokenKind::identifier && token.front() == '@') token.remove_prefix(1);  // @class
-      tokens.push_back(Token{kind, token, line, column});
+      tokens.push_back(Token{kind, token, line, column, condition_});
     }
     return tokens;
   }
@@ -120,22 +133,47 @@ class Tokenizer {
     return k < text_.size() && text_[k] == '"' ? k - i_ + 1 : 0;
   }
 
-  void skip_string() {
-    const std::size_t prefix = string_prefix_length() - 1;
-    const bool verbatim = text_.substr(i_, prefix).find('@') != std::string_view::npos;
-    advance(prefix);
-    std::size_t quotes = 0;
-    while (i_ + quotes < text_.size() && text_[i_ + quotes] == '"') ++quotes;
+  std::size_t run_of(char c) const {
+    std::size_t n = 0;
+    while (i_ + n < text_.size() && text_[i_ + n] == c) ++n;
+    return n;
+  }
+
+  // Skips one string literal of any form: regular "a\"b", verbatim @"a""b", interpolated
+  // $"{(x ? "}" : "{")}" (holes are code: strings, chars, comments and braces inside them are
+  // skipped as code), $@ and @$, raw """...""" and interpolated raw $$"""{{x}}""".
+  void skip_string(int depth = 0) {
+    std::size_t dollars = 0;
+    bool verbatim = false;
+    while (i_ < text_.size() && (text_[i_] == '$' || text_[i_] == '@')) {
+      if (text_[i_] == '$') ++dollars;
+      if (text_[i_] == '@') verbatim = true;
+      advance(1);
+    }
+    const std::size_t quotes = run_of('"');
     if (quotes >= 3) {  // a raw string literal ends at as many quotes as it opened with
-      const std::string closing(quotes, '"');
-      const std::size_t close = text_.find(closing, i_ + quotes);
-      advance((close == std::string_view::npos ? text_.size() : close + quotes) - i_);
+      advance(quotes);
+      while (i_ < text_.size()) {
+        const std::size_t closing = run_of('"');
+        if (closing >= quotes) {
+          advance(closing);
+          return;
+        }
+        const std::size_t braces = dollars > 0 ? run_of('{') : 0;
+        if (braces >= dollars && braces > 0) {  // the last `dollars` braces open a hole
+          advance(braces);
+          skip_hole(dollars, depth);
+        } else {
+          advance(closing > 0 ? closing : braces > 0 ? braces : 1);
+        }
+      }
       return;
     }
     advance(1);
     while (i_ < text_.size()) {
       const char c = text_[i_];
-      if (verbatim && c == '"' && i_ + 1 < text_.size() && text_[i_ + 1] == '"') {
+      const char next = i_ + 1 < text_.size() ? text_[i_ + 1] : '\0';
+      if (verbatim && c == '"' && next == '"') {
         advance(2);
       } else if (c == '"') {
         advance(1);
@@ -144,11 +182,134 @@ class Tokenizer {
         advance(2);
       } else if (!verbatim && c == '\n') {
         return;  // an unterminated literal ends with its line
+      } else if (dollars > 0 && c == '{' && next == '{') {
+        advance(2);  // a literal brace
+      } else if (dollars > 0 && c == '}' && next == '}') {
+        advance(2);
+      } else if (dollars > 0 && c == '{') {
+        advance(1);
+        skip_hole(1, depth);
       } else {
         advance(1);
       }
     }
   }
+
+  // The code of an interpolation hole, up to the `closing` braces that end it.
+  void skip_hole(std::size_t closing, int depth) {
+    if (depth > kMaxNesting) {  // absurd nesting: the rest of the file is the string
+      advance(text_.size() - i_);
+      return;
+    }
+    int braces = 0;
+    while (i_ < text_.size()) {
+      const char c = text_[i_];
+      if (string_prefix_length() > 0) {
+        skip_string(depth + 1);
+      } else if (c == '\'') {
+        skip_quoted('\'');
+      } else if (starts_with("//")) {
+        skip_to_line_end();
+      } else if (starts_with("/*")) {
+        const std::size_t close = text_.find("*/", i_ + 2);
+        advance((close == std::string_view::npos ? text_.size() : close + 2) - i_);
+      } else if (c == '{') {
+        ++braces;
+        advance(1);
+      } else if (c == '}' && braces > 0) {
+        --braces;
+        advance(1);
+      } else if (c == '}') {
+        advance(std::min(closing, run_of('}')));
+        return;
+      } else {
+        advance(1);
+      }
+    }
+  }
+
+  // #if, #elif, #else, #endif: the condition of the tokens that follow. Other directives
+  // (#region, #pragma, #define, ...) change nothing here.
+  void directive(std::string_view line) {
+    const auto trim = [](std::string_view t) {
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+      if (const std::size_t comment = t.find("//"); comment != std::string_view::npos) t = t.substr(0, comment);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+      return t;
+    };
+    line = trim(line);
+    std::size_t word_end = 0;
+    while (word_end < line.size() && is_identifier_char(line[word_end])) ++word_end;
+    const std::string_view word = line.substr(0, word_end);
+    const std::string expression(trim(line.substr(word_end)));
+    if (word == "if") {
+      frames_.push_back(Frame{{expression}, expression});
+    } else if (word == "elif" && !frames_.empty()) {
+      frames_.back().branch = fmt::format("{} && {}", negation(frames_.back().previous), expression);
+      frames_.back().previous.push_back(expression);
+    } else if (word == "else" && !frames_.empty()) {
+      frames_.back().branch = negation(frames_.back().previous);
+    } else if (word == "endif" && !frames_.empty()) {
+      frames_.pop_back();
+    } else {
+      return;
+    }
+    update_condition();
+  }
+
+  struct Frame {
+    std::vector<std::string> previous;  // the expressions of #if and each #elif so far
+    std::string branch;                 // the condition of the current branch
+  };
+
+  static std::string negation(const std::vector<std::string>& expressions) {
+    std::vector<std::string> parts;
+    for (const std::string& e : expressions) parts.push_back(fmt::format("!({})", e));
+    return fmt::format("{}", fmt::join(parts, " && "));
+  }
+
+  void update_condition() {
+    if (frames_.empty()) {
+      condition_ = 0;
+      return;
+    }
+    Condition c;
+    std::vector<std::string> branches;
+    for (const Frame& f : frames_) {
+      branches.push_back(f.branch);
+      for (const std::string& e : f.previous) {
+        for (std::size_t k = 0; k < e.size();) {
+          if (!is_identifier_start(e[k])) {
+            ++k;
+            continue;
+          }
+          std::size_t end = k;
+          while (end < e.size() && is_identifier_char(e[end])) ++end;
+          std::string symbol = e.substr(k, end - k);
+          if (symbol != "true" && symbol != "false" &&
+              std::find(c.symbols.begin(), c.symbols.end(), symbol) == c.symbols.end()) {
+            c.symbols.push_back(std::move(symbol));
+          }
+          k = end;
+        }
+      }
+    }
+    c.text = fmt::format("{}", fmt::join(branches, " && "));
+    if (c.symbols.empty()) {  // #if true / #if false: no symbol decides; still a condition
+      c.symbols.push_back(c.text);
+    }
+    const auto same = std::find_if(conditions_.begin(), conditions_.end(),
+                                   [&](const Condition& x) { return x.text == c.text; });
+    if (same != conditions_.end()) {
+      condition_ = static_cast<std::size_t>(same - conditions_.begin());
+    } else {
+      conditions_.push_back(std::move(c));
+      condition_ = conditions_.size() - 1;
+    }
+  }
+
+  static constexpr int kMaxNesting = 64;
 
   void skip_quoted(char quote) {
     advance(1);
@@ -160,6 +321,9 @@ class Tokenizer {
   std::size_t i_ = 0;
   std::size_t line_ = 1;
   std::size_t column_ = 1;
+  std::vector<Frame> frames_;
+  std::vector<Condition> conditions_;
+  std::size_t condition_ = 0;
 };
 
 // ---- declarations -----------------------------------------------------------------------------
@@ -218,6 +382,7 @@ class Parser {
  private:
   // The index of the bracket that closes the one at `open` (or the end).
   std::size_t matching(std::size_t open) const {
+    if (open >= t_.size()) return t_.size();  // no bracket there: a declaration cut off by the end
     const std::string_view o = t_[open].text;
     const std::string_view c = o == "{" ? "}" : o == "(" ? ")" : "]";
     int depth = 0;
@@ -237,7 +402,7 @@ class Parser {
         std::string name;
         std::size_t k = i + 1;
         for (; k < end && !is(t_[k], "{") && !is(t_[k], ";"); ++k) name += t_[k].text;
-        if (k < end && is(t_[k], ";")) {  // file-scoped: the rest of the file
+        if (k >= end || is(t_[k], ";")) {  // file-scoped (or cut off by the end): the rest of the file
           ns = join_name(ns, name);
           i = k + 1;
         } else {
@@ -432,7 +597,13 @@ std::optional<std::string> named_string(const Attribute& attribute, std::string_
 struct CSharpSources::Index {
   std::vector<SourceFile> files;
   std::vector<std::vector<Token>> tokens;
+  std::vector<std::vector<Condition>> conditions;  // per file
   std::vector<TypeDecl> types;
+
+  [[nodiscard]] const Condition& condition_of(const TypeDecl& type, const Token& token) const {
+    const auto file = static_cast<std::size_t>(type.file - files.data());
+    return conditions[file][token.condition];
+  }
 
   [[noreturn]] void fail(const TypeDecl* type, const Token* at, const std::string& message) const {
     if (type == nullptr || at == nullptr) throw ConfigFailure{ConfigError{{}, 0, 0, message}};
@@ -512,28 +683,70 @@ struct CSharpSources::Index {
     return best;
   }
 
-  // The option [OperationBehavior(Impersonation = ImpersonationOption.X)] gives, if any.
-  std::optional<ImpersonationOption> impersonation(const TypeDecl& type, const Method& method) const {
-    const Attribute* behavior = find_attribute(method.attributes, "OperationBehavior");
-    if (behavior == nullptr) return std::nullopt;
-    const auto& args = behavior->arguments;
-    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-      if (!is(args[i], "Impersonation") || !is(args[i + 1], "=")) continue;
-      std::string value;
-      std::string last;
-      for (std::size_t k = i + 2; k < args.size() && !is(args[k], ","); ++k) {
-        value += args[k].text;
-        if (args[k].kind == TokenKind::identifier) last = std::string(args[k].text);
+  // The option [OperationBehavior(Impersonation = ImpersonationOption.X)] gives, if any, or why
+  // conditional compilation decides it.
+  struct Read {
+    std::optional<ImpersonationOption> option;
+    std::optional<std::string> depends_on;
+  };
+
+  Read impersonation(const TypeDecl& type, const Method& method) const {
+    struct Given {
+      ImpersonationOption option;
+      const Token* at;
+    };
+    std::vector<Given> given;
+    for (const Attribute& behavior : method.attributes) {
+      if (behavior.name != "OperationBehavior") continue;
+      const auto& args = behavior.arguments;
+      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (!is(args[i], "Impersonation") || !is(args[i + 1], "=")) continue;
+        std::string value;
+        std::string last;
+        for (std::size_t k = i + 2; k < args.size() && !is(args[k], ","); ++k) {
+          value += args[k].text;
+          if (args[k].kind == TokenKind::identifier) last = std::string(args[k].text);
+        }
+        if (auto option = parse_enum<ImpersonationOption>(last)) {
+          given.push_back({*option, behavior.at});
+          break;
+        }
+        const std::vector<std::string_view> allowed(EnumNames<ImpersonationOption>::names.begin(),
+                                                    EnumNames<ImpersonationOption>::names.end());
+        std::string message = fmt::format(
+            "[OperationBehavior(Impersonation = {})] on {}.{}: not an ImpersonationOption", value, type.simple_name,
+            method.name);
+        if (auto suggestion = closest(last, allowed)) message += fmt::format("; did you mean {}?", *suggestion);
+        fail(&type, &args[i], message + fmt::format(" (allowed: {})", allowed_list<ImpersonationOption>()));
       }
-      if (auto option = parse_enum<ImpersonationOption>(last)) return option;
-      const std::vector<std::string_view> allowed(EnumNames<ImpersonationOption>::names.begin(),
-                                                  EnumNames<ImpersonationOption>::names.end());
-      std::string message = fmt::format("[OperationBehavior(Impersonation = {})] on {}.{}: not an ImpersonationOption",
-                                        value, type.simple_name, method.name);
-      if (auto suggestion = closest(last, allowed)) message += fmt::format("; did you mean {}?", *suggestion);
-      fail(&type, &args[i], message + fmt::format(" (allowed: {})", allowed_list<ImpersonationOption>()));
     }
-    return std::nullopt;  // the attribute leaves Impersonation at its default
+    // Conditional compilation: an attribute (or the method itself) inside #if gives no single
+    // answer; say which symbols decide it rather than pick a branch.
+    std::vector<std::string> symbols;
+    std::vector<std::string> branches;
+    const auto note = [&](const Condition& c, const std::string& what) {
+      for (const std::string& symbol : c.symbols) {
+        if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) symbols.push_back(symbol);
+      }
+      branches.push_back(fmt::format("{} when {}", what, c.text));
+    };
+    if (method.at != nullptr && method.at->condition != 0) {
+      note(condition_of(type, *method.at), fmt::format("the method {}.{} is compiled", type.simple_name, method.name));
+    }
+    for (const Given& g : given) {
+      if (g.at != nullptr && g.at->condition != 0) {
+        note(condition_of(type, *g.at), fmt::format("[OperationBehavior(Impersonation = {})]", name(g.option)));
+      }
+    }
+    if (!branches.empty()) {
+      return {std::nullopt,
+              fmt::format("the ImpersonationOption of {}.{} depends on preprocessor symbol{} {}: {}; which branch is "
+                          "compiled is not in the sources",
+                          type.simple_name, method.name, symbols.size() > 1 ? "s" : "", fmt::join(symbols, ", "),
+                          fmt::join(branches, "; "))};
+    }
+    if (given.empty()) return {};  // the attribute leaves Impersonation at its default
+    return {given.front().option, std::nullopt};
   }
 
   std::string did_you_mean(const std::string& name, bool interfaces) const {
@@ -550,7 +763,9 @@ CSharpSources::CSharpSources(const std::vector<SourceFile>& files) : index_(std:
   index_->files = files;
   index_->tokens.reserve(index_->files.size());  // types point into these: no reallocation
   for (const SourceFile& file : index_->files) {
-    index_->tokens.push_back(Tokenizer(file.text).run());
+    Tokenizer tokenizer(file.text);
+    index_->tokens.push_back(tokenizer.run());
+    index_->conditions.push_back(tokenizer.conditions());
     Parser(file, index_->tokens.back(), index_->types).run();
   }
 }
@@ -587,7 +802,8 @@ std::vector<OperationOption> CSharpSources::operations(const std::string& servic
              fmt::format("operation {} of {}: no method {} in class {} or its base classes", operation->name,
                          declaring->full_name, operation->name, service));
     }
-    out.push_back(OperationOption{operation->name, x.impersonation(*type, *method)});
+    auto read = x.impersonation(*type, *method);
+    out.push_back(OperationOption{operation->name, read.option, std::move(read.depends_on)});
   }
   return out;
 }

@@ -29,24 +29,33 @@ struct ConfigFailure {
 inline constexpr std::string_view kSaidByFile = "";
 inline constexpr std::string_view kDefault = "default";
 
-// DerivedField: one request field, its JSON value, and where the value came from.
+// Position: a line and column in the file (from 1; 0: none).
+struct Position {
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
+// DerivedField: one request field, its JSON value, where the value came from, and (when the file
+// said it) the attribute or element that said it.
 struct DerivedField {
   std::string field;
   nlohmann::ordered_json value;
   std::string source;
+  Position at;
 };
 using Fields = std::vector<DerivedField>;
 
-// put(fields, field, value, source): sets `field`, replacing an earlier value.
-void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source);
+// put(fields, field, value, source, at): sets `field`, replacing an earlier value.
+void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source,
+         Position at = {});
 
-// The `scenario` fields of CONTRACT.md in its order, which is the order of a derived request,
+// The `scenario` fields of docs/contract.md in its order, which is the order of a derived request,
 // and whether a configuration says the field (then it cannot be assumed).
 struct ScenarioField {
   std::string_view name;
   bool said_by_config;
 };
-inline constexpr std::array<ScenarioField, 19> kScenarioFields{{
+inline constexpr std::array<ScenarioField, 23> kScenarioFields{{
     {"binding", true},
     {"security_mode", true},
     {"client_credential_type", true},
@@ -66,42 +75,51 @@ inline constexpr std::array<ScenarioField, 19> kScenarioFields{{
     {"stateful_security_context", false},
     {"service_on_windows_xp", false},
     {"imperative_impersonation", false},
+    {"kerberos", false},
+    {"allow_ntlm", false},             // from the file's <client> endpoints when it has them
+    {"explicit_credentials", false},
+    {"host_authentication_schemes", false},  // from <system.webServer> when the file has it
 }};
 
 // ---- the XML reader (config_xml.cpp) ------------------------------------------------------------
 
 struct EndpointModel {
   EndpointInfo info;
+  std::optional<std::string> name;
   std::size_t line = 0;
   std::size_t column = 0;
+  Position binding_at;   // the <binding> configuration, if any
+  Position behavior_at;  // the endpoint behavior, if any
   // A system endpoint (metadata exchange, a standard endpoint): exempt from the IO-5 check at
-  // host open (SPEC.md section 6) and not answered.
+  // host open (docs/rules.md section 6) and not answered.
   bool system = false;
   std::optional<std::string> not_covered;
   Fields binding_fields;  // binding, security_mode, client_credential_type, ...
+  // A client endpoint's outbound settings (allowed_impersonation_level, allow_ntlm) and identity.
+  Fields outbound_fields;
+  std::optional<ClientIdentity> identity;
 };
 
 struct ServiceModel {
   std::string name;
   std::size_t line = 0;
   std::size_t column = 0;
+  Position behavior_at;
   Fields behavior_fields;  // from the service behavior (serviceAuthorization, serviceCredentials)
   std::vector<EndpointModel> endpoints;
 };
 
-// The allowedImpersonationLevel a `<client>` endpoint of the same file grants for a contract.
-struct ClientLevel {
-  std::string contract;
-  DerivedField level;  // allowed_impersonation_level
-  std::size_t line = 0;
-};
-
+// Everything of the file's `<system.serviceModel>` sections (and its IIS authentication and
+// connection strings).
 struct ServiceModelSection {
   std::vector<ServiceModel> services;
-  std::vector<ClientLevel> client_levels;
+  std::vector<EndpointModel> clients;
+  std::vector<ConfigConnectionString> connection_strings;
+  // host_authentication_schemes from <system.webServer><security><authentication>, if present.
+  std::optional<DerivedField> host_schemes;
 };
 
-// read_service_model(xml, file): the section, or throws ConfigFailure.
+// read_service_model(xml, file): the sections, or throws ConfigFailure.
 [[nodiscard]] ServiceModelSection read_service_model(std::string_view xml, const std::string& file);
 
 // ---- the C# reader (config_csharp.cpp) ----------------------------------------------------------
@@ -109,6 +127,9 @@ struct ServiceModelSection {
 struct OperationOption {
   std::string name;                                // the method's name
   std::optional<ImpersonationOption> impersonation;  // nullopt: no [OperationBehavior] says it
+  // Set when conditional compilation decides the option (#if LEGACY [OperationBehavior(...)]
+  // #else ...): why no single option can be given, naming the preprocessor symbols.
+  std::optional<std::string> depends_on;
 };
 
 // CSharpSources: the types of a set of C# files, enough to list a contract's operations and the

@@ -1,0 +1,3 @@
+using System.ServiceModel;
+
+namespace Contoso.Orders
