@@ -114,6 +114,7 @@ wcfpolicy::Request build_request(const GivenFlags& given) {
     case wcfpolicy::Question::scenario: return build_typed<wcfpolicy::ScenarioRequest>(given);
     case wcfpolicy::Question::winrm_proxy: return build_typed<wcfpolicy::WinrmProxyRequest>(given);
     case wcfpolicy::Question::winrm_config: return build_typed<wcfpolicy::WinrmConfigRequest>(given);
+    case wcfpolicy::Question::chain: break;  // no flag command asks a chain
   }
   return wcfpolicy::ImpersonationRequest{};
 }

@@ -1,6 +1,7 @@
 // The `chain` question as JSON (docs/contract.md, "Identity flow across tiers"): the request with
 // its hops and inline Active Directory facts, read strictly (unknown fields, types, enum values,
 // JSON paths such as `hops[1].scenario.binding`), and the answer, written in the contract's order.
+#include <array>
 #include <fmt/format.h>
 
 #include <charconv>
@@ -218,7 +219,10 @@ bool read_account(JsonValue item, std::string path, RequestError& error, ad::Acc
         return false;
       }
       if (type && *type == "deny") entry.ace = ad::AceType::deny;
-      else if (type && *type != "allow") return ace_reader.fail_enum("ace", *type, {"allow", "deny"}, "ACE type");
+      else if (type && *type != "allow") {
+        static constexpr std::array<std::string_view, 2> kAceTypes{"allow", "deny"};
+        return ace_reader.fail_enum("ace", *type, kAceTypes, "ACE type");
+      }
       entry.inherit_only = inherit_only.value_or(false);
       account.allowed_to_act.push_back(std::move(entry));
     }
