@@ -53,20 +53,49 @@ void append_unique(std::vector<std::string>& into, const std::vector<std::string
   }
 }
 
-// An object is the same object by SID, else by domain and sAMAccountName.
-std::optional<std::uint32_t> find_index(const std::unordered_map<std::string, std::uint32_t>& by_sid,
-                                        const std::unordered_map<std::string, std::uint32_t>& by_name,
-                                        const Record& record) {
-  if (!record.sid.empty()) {
-    if (auto found = by_sid.find(record.sid); found != by_sid.end()) return found->second;
-  }
-  if (auto found = by_name.find(name_key(record.domain, record.sam)); found != by_name.end()) return found->second;
-  return std::nullopt;
-}
-
 const char* yes_no(bool b) { return b ? "true" : "false"; }
 
 }  // namespace
+
+std::uint32_t Builder::intern(std::string&& text) {
+  const auto [it, added] = ref_ids_.try_emplace(std::move(text), static_cast<std::uint32_t>(ref_text_.size()));
+  if (added) ref_text_.push_back(&it->first);
+  return it->second;
+}
+
+void Builder::intern_all(std::vector<std::string>&& texts, Refs& into) {
+  for (std::string& text : texts) {
+    const std::uint32_t id = intern(std::move(text));
+    if (std::find(into.begin(), into.end(), id) == into.end()) into.push_back(id);
+  }
+}
+
+// An object is the same object by SID, else by domain and sAMAccountName.
+std::optional<std::uint32_t> Builder::account_of_sid(std::string_view sid) const {
+  return accounts_index_.find_sid(sid, [&](std::uint32_t i) { return facts_.accounts[i].sid == sid; });
+}
+std::optional<std::uint32_t> Builder::group_of_sid(std::string_view sid) const {
+  return groups_index_.find_sid(sid, [&](std::uint32_t i) { return groups_[i].sid == sid; });
+}
+std::optional<std::uint32_t> Builder::find_account(const Record& record) const {
+  if (!record.sid.empty()) {
+    if (auto found = account_of_sid(record.sid)) return found;
+  }
+  return accounts_index_.find_name(record.domain, record.sam, [&](std::uint32_t i) {
+    const ad::Account& a = facts_.accounts[i];
+    return ad::iequals(a.domain, record.domain) && ad::iequals(a.sam_account_name, record.sam) &&
+           (a.sid.empty() || record.sid.empty());  // two SIDs that differ are two objects
+  });
+}
+std::optional<std::uint32_t> Builder::find_group(const Record& record) const {
+  if (!record.sid.empty()) {
+    if (auto found = group_of_sid(record.sid)) return found;
+  }
+  return groups_index_.find_name(record.domain, record.sam, [&](std::uint32_t i) {
+    const Group& g = groups_[i];
+    return ad::iequals(g.domain, record.domain) && ad::iequals(g.sam, record.sam) && (g.sid.empty() || record.sid.empty());
+  });
+}
 
 void Builder::finding(std::string rule, Severity severity, std::string message, std::string source) {
   facts_.findings.push_back({std::move(rule), severity, std::move(message), std::move(source)});
@@ -99,7 +128,7 @@ void Builder::add_account(Record&& record) {
     domain.sid = record.domain_sid;
     add_domain(std::move(domain));
   }
-  if (const auto found = find_index(account_by_sid_, account_by_name_, record)) {
+  if (const auto found = find_account(record)) {
     merge_account(*found, std::move(record));
     return;
   }
@@ -126,12 +155,12 @@ void Builder::add_account(Record&& record) {
   a.allowed_to_act_unknown = record.allowed_to_act_unknown;
   e.rank = record.rank;
   e.flags_given = f.given;
-  e.dn = std::move(record.dn);
-  e.member_of_sids = std::move(record.member_of_sids);
-  e.member_of_dns = std::move(record.member_of_dns);
-  e.primary_group_sid = std::move(record.primary_group_sid);
-  if (!a.sid.empty()) account_by_sid_.emplace(a.sid, index);
-  account_by_name_.emplace(name_key(a.domain, a.sam_account_name), index);
+  if (!record.dn.empty()) e.dn = intern(std::move(record.dn));
+  intern_all(std::move(record.member_of_sids), e.member_of);
+  intern_all(std::move(record.member_of_dns), e.member_of);
+  if (!record.primary_group_sid.empty()) e.primary_group = intern(std::move(record.primary_group_sid));
+  if (!a.sid.empty()) accounts_index_.add_sid(a.sid, index);
+  accounts_index_.add_name(a.domain, a.sam_account_name, index);
 }
 
 void Builder::merge_account(std::size_t index, Record&& record) {
@@ -162,11 +191,11 @@ void Builder::merge_account(std::size_t index, Record&& record) {
   if (record.kind == ad::AccountKind::gmsa) a.kind = ad::AccountKind::gmsa;
   if (a.sid.empty() && !record.sid.empty()) {
     a.sid = record.sid;
-    account_by_sid_.emplace(a.sid, static_cast<std::uint32_t>(index));
+    accounts_index_.add_sid(a.sid, static_cast<std::uint32_t>(index));
   }
   if (a.dns_host_name.empty()) a.dns_host_name = std::move(record.dns_host_name);
-  if (e.dn.empty()) e.dn = std::move(record.dn);
-  if (e.primary_group_sid.empty()) e.primary_group_sid = std::move(record.primary_group_sid);
+  if (e.dn == kNone && !record.dn.empty()) e.dn = intern(std::move(record.dn));
+  if (e.primary_group == kNone && !record.primary_group_sid.empty()) e.primary_group = intern(std::move(record.primary_group_sid));
   if (incoming_wins) {
     // LDIF holds the attributes themselves: its lists replace the collector's.
     a.spns = std::move(record.spns);
@@ -192,19 +221,22 @@ void Builder::merge_account(std::size_t index, Record&& record) {
     }
     a.source += ", " + record.source;
   }
-  append_unique(e.member_of_sids, record.member_of_sids);
-  append_unique(e.member_of_dns, record.member_of_dns);
+  intern_all(std::move(record.member_of_sids), e.member_of);
+  intern_all(std::move(record.member_of_dns), e.member_of);
 }
 
 void Builder::add_group(Record&& record) {
-  if (const auto found = find_index(group_by_sid_, group_by_name_, record)) {
+  if (const auto found = find_group(record)) {
     Group& g = groups_[*found];
-    append_unique(g.member_sids, record.member_sids);
-    append_unique(g.member_dns, record.member_dns);
-    append_unique(g.member_of_sids, record.member_of_sids);
-    append_unique(g.member_of_dns, record.member_of_dns);
-    if (g.sid.empty() && !record.sid.empty()) group_by_sid_.emplace(g.sid = record.sid, *found);
-    if (g.dn.empty()) g.dn = std::move(record.dn);
+    intern_all(std::move(record.member_sids), g.members);
+    intern_all(std::move(record.member_dns), g.members);
+    intern_all(std::move(record.member_of_sids), g.member_of);
+    intern_all(std::move(record.member_of_dns), g.member_of);
+    if (g.sid.empty() && !record.sid.empty()) {
+      g.sid = record.sid;
+      groups_index_.add_sid(g.sid, *found);
+    }
+    if (g.dn == kNone && !record.dn.empty()) g.dn = intern(std::move(record.dn));
     return;
   }
   const auto index = static_cast<std::uint32_t>(groups_.size());
@@ -212,14 +244,14 @@ void Builder::add_group(Record&& record) {
   g.sam = std::move(record.sam);
   g.domain = std::move(record.domain);
   g.sid = std::move(record.sid);
-  g.dn = std::move(record.dn);
+  if (!record.dn.empty()) g.dn = intern(std::move(record.dn));
   g.source = std::move(record.source);
-  g.member_sids = std::move(record.member_sids);
-  g.member_dns = std::move(record.member_dns);
-  g.member_of_sids = std::move(record.member_of_sids);
-  g.member_of_dns = std::move(record.member_of_dns);
-  if (!g.sid.empty()) group_by_sid_.emplace(g.sid, index);
-  group_by_name_.emplace(name_key(g.domain, g.sam), index);
+  intern_all(std::move(record.member_sids), g.members);
+  intern_all(std::move(record.member_dns), g.members);
+  intern_all(std::move(record.member_of_sids), g.member_of);
+  intern_all(std::move(record.member_of_dns), g.member_of);
+  if (!g.sid.empty()) groups_index_.add_sid(g.sid, index);
+  groups_index_.add_name(g.domain, g.sam, index);
 }
 
 ad::Facts Builder::finish() {
@@ -235,21 +267,21 @@ ad::Facts Builder::finish() {
   // ---- groups, transitively (AD-3) --------------------------------------------------------
   const std::size_t account_count = facts.accounts.size();
   const std::size_t group_count = groups_.size();
-  std::unordered_map<std::string, std::uint32_t> node_by_dn;  // accounts, then groups after them
+  // What each referred SID or DN is: an account, a group (after the accounts), or nothing.
+  std::vector<std::uint32_t> node_of_ref(ref_text_.size(), kNone);
   for (std::size_t i = 0; i < account_count; ++i)
-    if (!extras_[i].dn.empty()) node_by_dn.emplace(extras_[i].dn, static_cast<std::uint32_t>(i));
+    if (extras_[i].dn != kNone) node_of_ref[extras_[i].dn] = static_cast<std::uint32_t>(i);
   for (std::size_t g = 0; g < group_count; ++g)
-    if (!groups_[g].dn.empty()) node_by_dn.emplace(groups_[g].dn, static_cast<std::uint32_t>(account_count + g));
-  const auto node_of_sid = [&](const std::string& sid) -> std::optional<std::uint32_t> {
-    if (auto a = account_by_sid_.find(sid); a != account_by_sid_.end()) return a->second;
-    if (auto g = group_by_sid_.find(sid); g != group_by_sid_.end())
-      return static_cast<std::uint32_t>(account_count + g->second);
-    return std::nullopt;
-  };
-  const auto group_of = [&](std::uint32_t node) -> std::optional<std::uint32_t> {
-    if (node < account_count) return std::nullopt;
-    return static_cast<std::uint32_t>(node - account_count);
-  };
+    if (groups_[g].dn != kNone) node_of_ref[groups_[g].dn] = static_cast<std::uint32_t>(account_count + g);
+  for (std::size_t id = 0; id < ref_text_.size(); ++id) {
+    if (node_of_ref[id] != kNone) continue;
+    const std::string& text = *ref_text_[id];
+    if (auto a = account_of_sid(text)) {
+      node_of_ref[id] = *a;
+    } else if (auto g = group_of_sid(text)) {
+      node_of_ref[id] = static_cast<std::uint32_t>(account_count + *g);
+    }
+  }
   std::vector<std::vector<std::uint32_t>> parents(account_count + group_count);  // group indices
   std::vector<bool> protected_direct(account_count + group_count, false);
   const auto add_parent = [&](std::uint32_t node, std::uint32_t group) {
@@ -257,30 +289,23 @@ ad::Facts Builder::finish() {
     if (std::find(list.begin(), list.end(), group) == list.end()) list.push_back(group);
   };
   for (std::size_t g = 0; g < group_count; ++g) {
-    for (const std::string& sid : groups_[g].member_sids)
-      if (auto n = node_of_sid(sid)) add_parent(*n, static_cast<std::uint32_t>(g));
-    for (const std::string& dn : groups_[g].member_dns)
-      if (auto n = node_by_dn.find(dn); n != node_by_dn.end()) add_parent(n->second, static_cast<std::uint32_t>(g));
+    for (std::uint32_t ref : groups_[g].members)
+      if (node_of_ref[ref] != kNone) add_parent(node_of_ref[ref], static_cast<std::uint32_t>(g));
   }
-  const auto add_member_of = [&](std::uint32_t node, const std::vector<std::string>& sids,
-                                 const std::vector<std::string>& dns) {
-    for (const std::string& sid : sids) {
-      if (auto n = node_of_sid(sid); n && group_of(*n)) {
-        add_parent(node, *group_of(*n));
-      } else if (is_protected_users_sid(sid)) {
-        protected_direct[node] = true;  // the group itself is not in the data, its SID says enough
-      }
+  const auto add_member_of = [&](std::uint32_t node, std::uint32_t ref) {
+    const std::uint32_t target = node_of_ref[ref];
+    if (target != kNone && target >= account_count) {
+      add_parent(node, static_cast<std::uint32_t>(target - account_count));
+    } else if (target == kNone && is_protected_users_sid(*ref_text_[ref])) {
+      protected_direct[node] = true;  // the group itself is not in the data, its SID says enough
     }
-    for (const std::string& dn : dns)
-      if (auto n = node_by_dn.find(dn); n != node_by_dn.end() && group_of(n->second)) add_parent(node, *group_of(n->second));
   };
   for (std::size_t i = 0; i < account_count; ++i) {
-    AccountExtra& e = extras_[i];
-    add_member_of(static_cast<std::uint32_t>(i), e.member_of_sids, e.member_of_dns);
-    if (!e.primary_group_sid.empty()) add_member_of(static_cast<std::uint32_t>(i), {e.primary_group_sid}, {});
+    for (std::uint32_t ref : extras_[i].member_of) add_member_of(static_cast<std::uint32_t>(i), ref);
+    if (extras_[i].primary_group != kNone) add_member_of(static_cast<std::uint32_t>(i), extras_[i].primary_group);
   }
   for (std::size_t g = 0; g < group_count; ++g)
-    add_member_of(static_cast<std::uint32_t>(account_count + g), groups_[g].member_of_sids, groups_[g].member_of_dns);
+    for (std::uint32_t ref : groups_[g].member_of) add_member_of(static_cast<std::uint32_t>(account_count + g), ref);
 
   // Each group's ancestors, by a walk that tolerates cycles (a group nested in itself).
   std::vector<std::vector<std::uint32_t>> ancestors(group_count);
@@ -325,13 +350,19 @@ ad::Facts Builder::finish() {
     std::sort(a.groups.begin(), a.groups.end());
   }
 
+  // What only the closure needed goes before the next steps allocate.
+  std::vector<std::vector<std::uint32_t>>().swap(parents);
+  std::vector<std::vector<std::uint32_t>>().swap(ancestors);
+  std::vector<AccountExtra>().swap(extras_);
+  std::vector<std::uint32_t>().swap(node_of_ref);
+
   // ---- RBCD principals as names (AD-10) -------------------------------------------------------
   for (ad::Account& a : facts.accounts) {
     for (ad::RbcdEntry& entry : a.allowed_to_act) {
-      if (auto n = account_by_sid_.find(entry.principal); n != account_by_sid_.end()) {
-        entry.principal = qualified_name(facts, facts.accounts[n->second]);
-      } else if (auto g = group_by_sid_.find(entry.principal); g != group_by_sid_.end()) {
-        entry.principal = group_name(g->second);
+      if (auto n = account_of_sid(entry.principal)) {
+        entry.principal = qualified_name(facts, facts.accounts[*n]);
+      } else if (auto g = group_of_sid(entry.principal)) {
+        entry.principal = group_name(*g);
       } else {
         finding("AD-10", Severity::info,
                 "RBCD principal " + entry.principal + " on " + qualified_name(facts, a) +
@@ -340,6 +371,10 @@ ad::Facts Builder::finish() {
       }
     }
   }
+
+  accounts_index_ = {};
+  groups_index_ = {};
+  std::vector<Group>().swap(groups_);
 
   // ---- delegation targets that no account holds (AD-8) ---------------------------------------
   std::unordered_set<std::string> spn_index;
@@ -415,10 +450,17 @@ ad::Facts Builder::finish() {
     order.emplace_back(name_key(upper_ascii(facts.accounts[i].domain), facts.accounts[i].sam_account_name),
                        static_cast<std::uint32_t>(i));
   std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  std::vector<ad::Account> sorted;
-  sorted.reserve(facts.accounts.size());
-  for (const auto& [key, index] : order) sorted.push_back(std::move(facts.accounts[index]));
-  facts.accounts = std::move(sorted);
+  // The permutation applied in place, cycle by cycle: no second copy of the accounts.
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    std::size_t at = i;
+    while (order[at].second != i) {
+      const std::size_t from = order[at].second;
+      std::swap(facts.accounts[at], facts.accounts[from]);
+      order[at].second = static_cast<std::uint32_t>(at);
+      at = from;
+    }
+    order[at].second = static_cast<std::uint32_t>(at);
+  }
   return std::move(facts_);
 }
 

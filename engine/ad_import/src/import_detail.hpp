@@ -64,6 +64,45 @@ struct Record {
   std::string source;         // provenance
 };
 
+// ObjectIndex: objects by SID, and by domain plus sAMAccountName, through 64-bit hashes only;
+// a hit is confirmed against the object itself, so that the index of a large domain costs a few
+// words an object and no copy of its names.
+class ObjectIndex {
+ public:
+  void add_sid(std::string_view sid, std::uint32_t index) { by_sid_.emplace(hash(sid, false), index); }
+  void add_name(std::string_view domain, std::string_view sam, std::uint32_t index) {
+    by_name_.emplace(hash(domain, true) * 31 + hash(sam, true), index);
+  }
+  // The object whose SID is `sid`: `is(index)` confirms a candidate.
+  template <class Is>
+  std::optional<std::uint32_t> find_sid(std::string_view sid, Is is) const {
+    return find(by_sid_, hash(sid, false), is);
+  }
+  template <class Is>
+  std::optional<std::uint32_t> find_name(std::string_view domain, std::string_view sam, Is is) const {
+    return find(by_name_, hash(domain, true) * 31 + hash(sam, true), is);
+  }
+
+ private:
+  static std::uint64_t hash(std::string_view text, bool fold_case) {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a
+    for (char c : text) {
+      if (fold_case && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return h;
+  }
+  template <class Is>
+  static std::optional<std::uint32_t> find(const std::unordered_multimap<std::uint64_t, std::uint32_t>& map,
+                                           std::uint64_t key, Is is) {
+    const auto [first, last] = map.equal_range(key);
+    for (auto it = first; it != last; ++it)
+      if (is(it->second)) return it->second;
+    return std::nullopt;
+  }
+  std::unordered_multimap<std::uint64_t, std::uint32_t> by_sid_, by_name_;
+};
+
 // Builder: collects records and facts of every source, then merges and resolves them.
 class Builder {
  public:
@@ -78,16 +117,23 @@ class Builder {
   ad::Facts finish();
 
  private:
+  // SIDs and DNs that objects refer to are held once each and referred to by number: a large
+  // domain has millions of memberships and few distinct groups.
+  static constexpr std::uint32_t kNone = 0xFFFFFFFF;
+  using Refs = std::vector<std::uint32_t>;
+  std::uint32_t intern(std::string&& text);
+  void intern_all(std::vector<std::string>&& texts, Refs& into);
   struct AccountExtra {
     Rank rank = Rank::sharphound;
-    bool flags_given = false;
-    std::string dn;
-    std::vector<std::string> member_of_sids, member_of_dns;
-    std::string primary_group_sid;
+    std::uint8_t flags_given = 0;
+    std::uint32_t dn = kNone;
+    Refs member_of;  // SIDs and DNs
+    std::uint32_t primary_group = kNone;
   };
   struct Group {
-    std::string sam, domain, sid, dn, source;
-    std::vector<std::string> member_of_sids, member_of_dns, member_sids, member_dns;
+    std::string sam, domain, sid, source;
+    std::uint32_t dn = kNone;
+    Refs member_of, members;
   };
   void add_account(Record&& record);
   void add_group(Record&& record);
@@ -97,8 +143,13 @@ class Builder {
   ad::Facts facts_;
   std::vector<AccountExtra> extras_;
   std::vector<Group> groups_;
-  std::unordered_map<std::string, std::uint32_t> account_by_sid_, account_by_name_;
-  std::unordered_map<std::string, std::uint32_t> group_by_sid_, group_by_name_;
+  std::optional<std::uint32_t> account_of_sid(std::string_view sid) const;
+  std::optional<std::uint32_t> group_of_sid(std::string_view sid) const;
+  std::optional<std::uint32_t> find_account(const Record& record) const;
+  std::optional<std::uint32_t> find_group(const Record& record) const;
+  ObjectIndex accounts_index_, groups_index_;
+  std::unordered_map<std::string, std::uint32_t> ref_ids_;
+  std::vector<const std::string*> ref_text_;
   std::vector<std::string> spn_mappings_;
   int default_level_ = -1;
   std::string naming_domain_;

@@ -484,7 +484,17 @@ std::string_view after_at(std::string_view name) {
 class SharpHoundFile {
  public:
   SharpHoundFile(ByteSource& source, std::string_view name, Builder& builder)
-      : stream_(source, source.name()), scanner_(stream_), elements_(stream_), name_(name), builder_(builder) {}
+      : stream_(source, source.name()), scanner_(stream_), elements_(stream_), name_(name), builder_(builder) {
+    // SharpHound writes `meta` last. A file named as SharpHound names it ("20260115_users.json")
+    // is read as that type from its first element, and `meta` must then agree; any other file
+    // keeps its elements until `meta` says what they are.
+    const std::string lower = lower_ascii(base_name(name));
+    for (const auto& [suffix, type] : {std::pair{"users.json", FileType::users}, {"computers.json", FileType::computers},
+                                       {"groups.json", FileType::groups}, {"domains.json", FileType::domains}}) {
+      if (lower.ends_with(suffix)) type_ = type;
+    }
+    hinted_ = type_ != FileType::unknown;
+  }
 
   void read() {
     if (stream_.peek() == 0xEF) {  // a UTF-8 byte order mark (BloodHound keeps a fixture with one)
@@ -507,7 +517,8 @@ class SharpHoundFile {
         seen_data_ = true;
         data();
       } else if (key == "meta") {
-        if (type_ != FileType::unknown) stream_.fail("`meta` appears twice");
+        if (seen_meta_) stream_.fail("`meta` appears twice");
+        seen_meta_ = true;
         meta();
       } else {
         scanner_.value(1);
@@ -519,7 +530,7 @@ class SharpHoundFile {
       stream_.advance();
     }
     if (scanner_.next_token() >= 0) stream_.fail("text after the end of the JSON object");
-    if (type_ == FileType::unknown) stream_.fail("no `meta` object: not a SharpHound file (meta.type and meta.version are needed)");
+    if (!seen_meta_) stream_.fail("no `meta` object: not a SharpHound file (meta.type and meta.version are needed)");
     if (!seen_data_) stream_.fail("no `data` array: not a SharpHound file");
     if (meta_count_ >= 0 && static_cast<std::size_t>(meta_count_) != count_ && type_ != FileType::other) {
       builder_.finding("import", Severity::warning,
@@ -597,8 +608,13 @@ class SharpHoundFile {
                    ": SharpHound files of version 5 and 6 are read");
     }
     const std::string t = lower_ascii(type);
-    type_ = t == "users" ? FileType::users : t == "computers" ? FileType::computers
-          : t == "groups" ? FileType::groups : t == "domains" ? FileType::domains : FileType::other;
+    const FileType declared = t == "users" ? FileType::users : t == "computers" ? FileType::computers
+                            : t == "groups" ? FileType::groups : t == "domains" ? FileType::domains : FileType::other;
+    if (hinted_ && declared != type_) {
+      stream_.fail_at(meta_pos, "meta.type is \"" + type + "\", but the file's name says otherwise: rename the file "
+                                "(SharpHound names it after its type, as in 20260115_" + t + ".json)");
+    }
+    type_ = declared;
     if (type_ == FileType::other) {
       builder_.finding("import", Severity::info,
                        "SharpHound data of type \"" + type + "\" skipped (users, computers, groups and domains are read)",
@@ -727,6 +743,7 @@ class SharpHoundFile {
   std::string_view name_;
   Builder& builder_;
   FileType type_ = FileType::unknown;
+  bool hinted_ = false, seen_meta_ = false;
   bool seen_data_ = false;
   std::size_t count_ = 0, deleted_ = 0;
   std::int64_t meta_count_ = -1;
