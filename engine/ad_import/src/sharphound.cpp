@@ -573,8 +573,7 @@ class SharpHoundFile {
 
   void meta() {
     if (scanner_.next_token() != '{') scanner_.unexpected(scanner_.next_token(), "an object (`meta`)");
-    const std::size_t meta_pos = stream_.pos();
-    stream_.hold(meta_pos);
+    stream_.hold(stream_.pos());
     scanner_.value(1);
     const std::size_t begin = stream_.held();
     const simdjson::padded_string text(stream_.data() + begin, stream_.pos() - begin);
@@ -582,36 +581,36 @@ class SharpHoundFile {
     od::parser parser;
     od::document doc;
     od::object object;
-    if (parser.iterate(text).get(doc) || doc.get_object().get(object)) stream_.fail("meta: not a readable object");
+    if (parser.iterate(text).get(doc) || doc.get_object().get(object)) stream_.fail_at(begin, "meta: not a readable object");
     std::string type;
     std::int64_t version = -1;
     for (auto member : object) {
       od::field field;
       std::string_view key;
-      if (std::move(member).get(field) || field.unescaped_key().get(key)) stream_.fail("meta: unreadable key");
+      if (std::move(member).get(field) || field.unescaped_key().get(key)) stream_.fail_at(begin, "meta: unreadable key");
       od::value v = field.value();
       if (key == "type") {
         std::string_view t;
-        if (v.get_string().get(t)) stream_.fail("meta.type: expected a string");
+        if (v.get_string().get(t)) stream_.fail_at(begin, "meta.type: expected a string");
         type.assign(t);
       } else if (key == "version") {
-        if (v.get_int64().get(version)) stream_.fail("meta.version: expected an integer");
+        if (v.get_int64().get(version)) stream_.fail_at(begin, "meta.version: expected an integer");
       } else if (key == "count") {
         std::int64_t n = 0;
-        if (v.get_int64().get(n)) stream_.fail("meta.count: expected an integer");
+        if (v.get_int64().get(n)) stream_.fail_at(begin, "meta.count: expected an integer");
         meta_count_ = n;
       }
     }
-    if (type.empty()) stream_.fail("meta.type is missing (users, computers, groups or domains)");
+    if (type.empty()) stream_.fail_at(begin, "meta.type is missing (users, computers, groups or domains)");
     if (version != 5 && version != 6) {
-      stream_.fail("meta.version " + (version < 0 ? std::string("is missing") : std::to_string(version)) +
+      stream_.fail_at(begin, "meta.version " + (version < 0 ? std::string("is missing") : std::to_string(version)) +
                    ": SharpHound files of version 5 and 6 are read");
     }
     const std::string t = lower_ascii(type);
     const FileType declared = t == "users" ? FileType::users : t == "computers" ? FileType::computers
                             : t == "groups" ? FileType::groups : t == "domains" ? FileType::domains : FileType::other;
     if (hinted_ && declared != type_) {
-      stream_.fail_at(meta_pos, "meta.type is \"" + type + "\", but the file's name says otherwise: rename the file "
+      stream_.fail_at(begin, "meta.type is \"" + type + "\", but the file's name says otherwise: rename the file "
                                 "(SharpHound names it after its type, as in 20260115_" + t + ".json)");
     }
     type_ = declared;
