@@ -26,12 +26,19 @@ for target in "$build"/tests/fuzz/fuzz_*; do
     split -l 1 -a 4 "$file" "$corpus/$(basename "$file" .jsonl)-"
     cp "$file" "$corpus/"
   done
+  # The AD importers start from the example estate's files (whole, since they are files).
+  case $name in
+    fuzz_sharphound) find data/estate/ad -name '*.json' -exec cp {} "$corpus/" \; ;;
+    fuzz_ldif) find data/estate/ad -name '*.ldif' -exec cp {} "$corpus/" \; ;;
+  esac
   seeds=("$corpus")
   [[ -d tests/fuzz/regressions ]] && seeds+=(tests/fuzz/regressions)
   echo "fuzz: $name for ${seconds}s"
   log="$build/$name.log"
   status=0
-  "$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  max_len=4096
+  [[ $name == fuzz_sharphound || $name == fuzz_ldif ]] && max_len=16384  # the estate's files are ~10 KB
+  "$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$build/$name-" -print_final_stats=1 "${seeds[@]}" >"$log" 2>&1 || status=$?
   # The last status line (coverage: cov = edges, ft = features, corp = corpus units) and the totals.
   grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)" "$log" | tail -1 || true
