@@ -185,7 +185,9 @@ TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computer
                       {"ObjectIdentifier":"S-1-5-21-1-2-3-12345","ObjectType":"Base"}]},
     {"ObjectIdentifier":"S-1-5-21-1-2-3-2002","Properties":{"name":"APP01.CORP.EXAMPLE","domain":"CORP.EXAMPLE"}},
     {"ObjectIdentifier":"S-1-5-21-1-2-3-2003","Properties":{"name":"TESTMSA$@CORP.EXAMPLE","domain":"CORP.EXAMPLE","gmsa":true}},
-    {"ObjectIdentifier":"S-1-5-21-1-2-3-2004","IsDeleted":true,"Properties":{"name":"GONE.CORP.EXAMPLE"}})");
+    {"ObjectIdentifier":"S-1-5-21-1-2-3-2004","IsDeleted":true,"Properties":{"name":"GONE.CORP.EXAMPLE"}},
+    {"ObjectIdentifier":"S-1-5-21-1-2-3-2005","Properties":{"name":"OLDMSA.CORP.EXAMPLE","domain":"CORP.EXAMPLE",
+      "distinguishedname":"CN=OldMSA,CN=Managed Service Accounts,DC=corp,DC=example"}})");
   const Facts facts = import_text("computers.json", computers);
   const auto& db = account(facts, "DB01$");
   CHECK(db.kind == wcfpolicy::ad::AccountKind::computer);
@@ -199,7 +201,8 @@ TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computer
   CHECK(account(facts, "TESTMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // a gMSA in computers.json (10.8 #5)
   CHECK(wcfpolicy::ad::find_account(facts, "GONE$").account == nullptr);
   CHECK(has_finding(facts, "import", "deleted"));
-  CHECK(facts.accounts.size() == 3);
+  CHECK(account(facts, "OLDMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // no flag, but its container says so
+  CHECK(facts.accounts.size() == 4);
 }
 
 TEST_CASE("ad import: Protected Users transitively, and by the primary group (10.8 #6)") {

@@ -12,7 +12,7 @@
 namespace wcfpolicy::ad_import::detail {
 namespace {
 
-constexpr std::size_t kReadSize = std::size_t{1} << 20;
+constexpr std::size_t kReadSize = std::size_t{64} << 10;
 constexpr std::size_t kMaxLineBytes = std::size_t{64} << 20;  // one logical (unfolded) line
 
 // One attribute value as read: the name (lower case, options such as ";range=0-1499" removed),
@@ -319,7 +319,14 @@ class LdifFile {
     const bool managed = has_class("msDS-GroupManagedServiceAccount") || has_class("msDS-ManagedServiceAccount");
     const bool computer = has_class("computer");
     const bool user = has_class("user");
-    if (!group && !computer && !user && !managed) return;  // containers, OUs, policies...
+    if (!group && !computer && !user && !managed) {  // containers, OUs, policies...
+      if (first("objectclass") == nullptr) {
+        builder_.finding("import", Severity::warning,
+                         "entry " + dn.value + " has no objectClass, so it is not read: ask ldapsearch for objectClass",
+                         source);
+      }
+      return;
+    }
     if (const Attribute* sam = first("samaccountname")) r.sam = sam->value;
     for (const Attribute* a : all("memberof")) r.member_of_dns.push_back(normalize_dn(a->value));
     if (group) {

@@ -17,7 +17,7 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr std::size_t kReadSize = std::size_t{1} << 20;
+constexpr std::size_t kReadSize = std::size_t{64} << 10;
 constexpr std::size_t kMaxElementBytes = std::size_t{256} << 20;  // one object of `data`
 constexpr int kMaxDepth = 128;
 
@@ -258,7 +258,7 @@ struct Element {
   std::vector<std::string> allowed_to_act, members;
   bool allowed_to_act_present = false, delegate_links = false;
   // Properties
-  std::string name, sam, domain, domain_sid, functional_level;
+  std::string name, sam, domain, domain_sid, functional_level, distinguished_name;
   std::optional<bool> enabled, sensitive, unconstrained, trustedtoauth, gmsa, msa;
   std::optional<std::uint32_t> uac;
   std::optional<int> functional_level_number;
@@ -414,6 +414,7 @@ class ElementReader {
       else if (key == "samaccountname") ok = string(p, "Properties.samaccountname", e.sam);
       else if (key == "domain") ok = string(p, "Properties.domain", e.domain);
       else if (key == "domainsid") ok = string(p, "Properties.domainsid", e.domain_sid);
+      else if (key == "distinguishedname") ok = string(p, "Properties.distinguishedname", e.distinguished_name);
       else if (key == "enabled") ok = boolean(p, "Properties.enabled", e.enabled);
       else if (key == "sensitive") ok = boolean(p, "Properties.sensitive", e.sensitive);
       else if (key == "unconstraineddelegation") ok = boolean(p, "Properties.unconstraineddelegation", e.unconstrained);
@@ -532,7 +533,8 @@ class SharpHoundFile {
     if (scanner_.next_token() >= 0) stream_.fail("text after the end of the JSON object");
     if (!seen_meta_) stream_.fail("no `meta` object: not a SharpHound file (meta.type and meta.version are needed)");
     if (!seen_data_) stream_.fail("no `data` array: not a SharpHound file");
-    if (meta_count_ >= 0 && static_cast<std::size_t>(meta_count_) != count_ && type_ != FileType::other) {
+    // A count of 0 means "not counted" (BloodHound's own fixtures say 0 over full arrays).
+    if (meta_count_ > 0 && static_cast<std::size_t>(meta_count_) != count_ && type_ != FileType::other) {
       builder_.finding("import", Severity::warning,
                        "meta.count says " + std::to_string(meta_count_) + " objects, `data` holds " +
                            std::to_string(count_) + ": the export may be incomplete",
@@ -665,7 +667,10 @@ class SharpHoundFile {
       case FileType::unknown:
       case FileType::other: return;
     }
-    const bool managed = e.gmsa.value_or(false) || e.msa.value_or(false);
+    // 10.8 #5: older collectors put managed service accounts in computers.json without a flag
+    // (BloodHound's fixture TESTMSA); their container gives them away.
+    const bool in_msa_container = lower_ascii(e.distinguished_name).find(",cn=managed service accounts,") != std::string::npos;
+    const bool managed = e.gmsa.value_or(false) || e.msa.value_or(false) || in_msa_container;
     const bool computer = type_ == FileType::computers;
     r.kind = managed ? ad::AccountKind::gmsa : computer ? ad::AccountKind::computer : ad::AccountKind::user;
     if (!e.sam.empty()) {
@@ -677,7 +682,7 @@ class SharpHoundFile {
       r.sam = std::string(before_at(e.name));
     }
     if (r.kind == ad::AccountKind::gmsa && !r.sam.empty() && r.sam.back() != '$') r.sam += '$';
-    if (computer && e.name.find('.') != std::string::npos && e.name.find('@') == std::string::npos) {
+    if (computer && !managed && e.name.find('.') != std::string::npos && e.name.find('@') == std::string::npos) {
       r.dns_host_name = lower_ascii(e.name);
     }
     if (r.sam.empty()) {
