@@ -36,6 +36,15 @@ for target in "$build"/tests/fuzz/fuzz_*; do
       done
       max_len=16384
       ;;
+    fuzz_sharphound)
+      # The AD importers start from the example estate's files (whole: they are files).
+      find data/estate/ad -name '*.json' -exec cp {} "$corpus/" \;
+      max_len=16384
+      ;;
+    fuzz_ldif)
+      find data/estate/ad -name '*.ldif' -exec cp {} "$corpus/" \;
+      max_len=16384
+      ;;
     *)
       # Seeds: one request per file, from every JSON and JSON Lines file under data/, and each JSON
       # Lines file whole (batch's input).

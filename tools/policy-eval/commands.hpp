@@ -30,6 +30,9 @@ void add_analysis_commands(CLI::App& app, int& status);
 // `chain FILE`: identity flow across tiers, as text, JSON, DOT, SVG or Mermaid.
 void add_chain_command(CLI::App& app, int& status);
 
+// `ad PATH...`: Active Directory facts imported from SharpHound or LDIF, printed normalized.
+void add_ad_command(CLI::App& app, int& status);
+
 // A subcommand with the options every command shares (--help is CLI11's; --version is added
 // here because CLI11 does not pass it down to subcommands).
 CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description);
