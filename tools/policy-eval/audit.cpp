@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "audit_report.hpp"
+#include "chain_command.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "ordered_json.hpp"
@@ -38,6 +39,7 @@ struct AuditOptions {
   std::string file;
   std::string format = "text";
   bool coverage = false;
+  std::vector<std::string> ad_paths;  // --ad
 };
 
 struct AuditRecord {
@@ -135,7 +137,7 @@ bool same_value(const Json& a, const Json& b) {
 // check(record): the record's request answered and compared field by field with its `expect`.
 // Every field, `rules` included, must equal the answer's whole: `rules` holds the same ids in
 // the same order, not merely some of them.
-RecordResult check(const AuditRecord& record) {
+RecordResult check(const AuditRecord& record, const wcfpolicy::ad::Facts* facts) {
   RecordResult result{record.name, "", record.line, std::nullopt, {}, {}, {}, {}};
   if (const auto question = record.request.find("question"); question != record.request.end() && question->is_string()) {
     result.question = question->get<std::string>();
@@ -143,6 +145,7 @@ RecordResult check(const AuditRecord& record) {
   std::string answer_text;
   wcfpolicy::JsonOptions options;
   options.explain = true;  // for coverage (RecordResult::steps); `expect` is compared field by field
+  options.ad = facts;
   if (auto error = wcfpolicy::evaluate_json(record.request.dump(), answer_text, options)) {
     result.error = std::move(*error);
     return result;
@@ -192,7 +195,9 @@ std::vector<TableCoverage> coverage_of(const std::vector<RecordResult>& results)
 int run_audit(const AuditOptions& options) {
   InputSource input(options.file);
   AuditReport report{input.name(), options.file == "-", {}, std::nullopt};
-  for (const AuditRecord& record : read_records(input)) report.results.push_back(check(record));
+  std::optional<wcfpolicy::ad::Facts> facts;
+  if (!options.ad_paths.empty()) facts = import_ad_for_chain(options.ad_paths);
+  for (const AuditRecord& record : read_records(input)) report.results.push_back(check(record, facts ? &*facts : nullptr));
   if (options.coverage) report.coverage = coverage_of(report.results);
   const auto format = std::ranges::find(kReportFormats, options.format, &ReportFormat::name);
   Output out;
@@ -216,6 +221,7 @@ void add_audit_command(CLI::App& app, int& status) {
   audit->add_option("--format", options->format,
                     "text (default), json, junit (JUnit XML, a test case per record) or sarif (SARIF 2.1.0)")
       ->check(CLI::IsMember(formats));
+  add_ad_option(*audit, options->ad_paths);
   audit->add_flag("--coverage", options->coverage,
                   "Also report which documented rows the answers reached and which they never did");
   audit->footer(

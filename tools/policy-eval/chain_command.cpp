@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chain_command.hpp"
+#include "wcfpolicy/ad_import.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "json_reader.hpp"
@@ -156,22 +157,26 @@ int run_chain(const ChainOptions& options) {
 }  // namespace
 
 wcfpolicy::ad::Facts import_ad_for_chain(const std::vector<std::string>& paths) {
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (!std::filesystem::exists(path, error)) throw CommandError(fmt::format("--ad {}: no such file or directory", path));
+  auto imported = wcfpolicy::ad_import::import_ad(paths);
+  if (auto* error = std::get_if<wcfpolicy::ad_import::ImportError>(&imported)) {
+    throw CommandError("--ad: " + wcfpolicy::ad_import::to_string(*error));
   }
-  throw CommandError("--ad: this build of policy-eval has no Active Directory importer (wcfpolicy::ad_import)",
-                     "Give the facts inline as the request's \"ad\" object instead.");
+  return std::get<wcfpolicy::ad::Facts>(std::move(imported));
+}
+
+void add_ad_option(CLI::App& command, std::vector<std::string>& paths) {
+  command
+      .add_option("--ad", paths,
+                  "Active Directory facts (SharpHound .zip/.json, LDIF, or a directory of them) for chain "
+                  "requests without inline \"ad\"; repeatable")
+      ->type_name("PATH");
 }
 
 void add_chain_command(CLI::App& app, int& status) {
   auto options = std::make_shared<ChainOptions>();
   CLI::App* chain = add_command(app, "chain", "Follow the client's identity across tiers: one `chain` request (CH and AD rules)");
   chain->add_option("FILE", options->file, "The chain request; - or nothing for standard input")->type_name("");
-  chain->add_option("--ad", options->ad_paths,
-                    "Active Directory facts (SharpHound .zip/.json, LDIF, or a directory of them) for a request "
-                    "without inline \"ad\"; repeatable")
-      ->type_name("PATH");
+  add_ad_option(*chain, options->ad_paths);
   chain->add_option("--format", options->format, "text (default), json, dot, svg or mermaid")
       ->check(CLI::IsMember({"text", "json", "dot", "svg", "mermaid"}))
       ->type_name("FORMAT");

@@ -2,6 +2,8 @@
 // `audit` when they take --ad).
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <string>
 #include <vector>
 
@@ -10,9 +12,11 @@
 namespace policy_eval {
 
 // import_ad_for_chain(paths): the facts of every PATH (SharpHound .zip/.json, LDIF, or a
-// directory of them). This is where wcfpolicy::ad_import's import_ad is connected; until that
-// library is linked into policy-eval, it checks that each path exists and refuses the option
-// with a CommandError saying so.
+// directory of them), imported by wcfpolicy::ad_import; an unreadable or malformed file is a
+// CommandError naming the file and the position.
 [[nodiscard]] wcfpolicy::ad::Facts import_ad_for_chain(const std::vector<std::string>& paths);
+
+// add_ad_option(command, paths): the `--ad PATH` option of chain, query, batch and audit.
+void add_ad_option(CLI::App& command, std::vector<std::string>& paths);
 
 }  // namespace policy_eval

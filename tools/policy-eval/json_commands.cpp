@@ -7,6 +7,7 @@
 #include <string>
 
 #include "batch_line.hpp"
+#include "chain_command.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
@@ -20,7 +21,18 @@ struct JsonCommandOptions {
   std::string file = "-";
   bool explain = false;
   std::size_t max_request_bytes = kMaxRequestBytes;
+  std::vector<std::string> ad_paths;  // --ad
 };
+
+// The JSON options of a run, with the facts of --ad (imported once, kept in `facts`).
+wcfpolicy::JsonOptions json_options_of(const JsonCommandOptions& options, std::optional<wcfpolicy::ad::Facts>& facts) {
+  wcfpolicy::JsonOptions json_options{.explain = options.explain};
+  if (!options.ad_paths.empty()) {
+    facts = import_ad_for_chain(options.ad_paths);
+    json_options.ad = &*facts;
+  }
+  return json_options;
+}
 
 // One request in, one answer line out. The answer is built whole before anything is written.
 int run_query(const JsonCommandOptions& options) {
@@ -28,8 +40,10 @@ int run_query(const JsonCommandOptions& options) {
   const std::string request = input.read_all(
       options.max_request_bytes, fmt::format("The limit is --max-request-bytes (now {}).", options.max_request_bytes));
   if (is_blank(request)) throw CommandError("no request: the input is empty");
+  std::optional<wcfpolicy::ad::Facts> facts;
+  const wcfpolicy::JsonOptions json_options = json_options_of(options, facts);
   std::string answer;
-  if (auto error = wcfpolicy::evaluate_json(request, answer, {.explain = options.explain})) {
+  if (auto error = wcfpolicy::evaluate_json(request, answer, json_options)) {
     throw CommandError(error->message);
   }
   answer += '\n';
@@ -45,7 +59,8 @@ int run_batch(const JsonCommandOptions& options) {
   Output out;
   // A peer that writes a request and waits for its answer gets it before we wait for more input.
   input.set_before_wait([&out] { out.flush(); });
-  const wcfpolicy::JsonOptions json_options{.explain = options.explain};
+  std::optional<wcfpolicy::ad::Facts> facts;
+  const wcfpolicy::JsonOptions json_options = json_options_of(options, facts);
   LineReader::Line line;
   std::string answer;
   bool any_bad = false;
@@ -80,6 +95,7 @@ void add_json_commands(CLI::App& app, int& status) {
   CLI::App* query = add_command(app, "query", "Answer one JSON request (from FILE, or standard input) with one JSON line");
   query->add_option("FILE", query_options->file, "The request; - or nothing for standard input")->type_name("");
   add_explain_flag(*query, query_options->explain);
+  add_ad_option(*query, query_options->ad_paths);
   add_max_request_bytes_option(*query, query_options->max_request_bytes, "request");
   query->footer(
       "A request is a JSON object whose \"question\" is impersonation, token_level, delegation_reach,\n"
@@ -96,6 +112,7 @@ void add_json_commands(CLI::App& app, int& status) {
   batch->add_option("FILE", batch_options->file, "The requests, one JSON object a line; - or nothing for standard input")
       ->type_name("");
   add_explain_flag(*batch, batch_options->explain);
+  add_ad_option(*batch, batch_options->ad_paths);
   add_max_request_bytes_option(*batch, batch_options->max_request_bytes, "request line");
   batch->footer(
       "Blank lines are skipped (and counted). A bad line gets {\"line\":N,\"error\":{\"field\":...,\n"
