@@ -156,7 +156,7 @@ TEST_CASE("ad import: provenance names the element or the line of the dn") {
 
 // ---- SharpHound pitfalls ----------------------------------------------------------------------
 
-TEST_CASE("ad import: SharpHound delegation targets come from the raw SPNs, not the links (pitfall #1, #2)") {
+TEST_CASE("ad import: SharpHound delegation targets come from the raw SPNs, not the links (pitfalls 1, 2)") {
   const std::string users = sharphound("users", 6, R"(
     {"ObjectIdentifier":"S-1-5-21-1-2-3-1001","Properties":{"name":"SVC_A@CORP.EXAMPLE","domain":"CORP.EXAMPLE",
       "trustedtoauth":true,"serviceprincipalnames":["HTTP/a.corp.example"],"allowedtodelegate":["MSSQLSvc/db.corp.example:1433"]},
@@ -171,13 +171,13 @@ TEST_CASE("ad import: SharpHound delegation targets come from the raw SPNs, not 
   CHECK(a.allowed_to_delegate_to == std::vector<std::string>{"MSSQLSvc/db.corp.example:1433"});
   CHECK_FALSE(a.allowed_to_delegate_unknown);
   CHECK(account(facts, "svc_b").allowed_to_delegate_unknown);
-  CHECK(has_finding(facts, "AD-12", "PR #304"));
+  CHECK(has_finding(facts, "AD-12", "pull request 304"));
   CHECK(has_finding(facts, "AD-8", "MSSQLSvc/db.corp.example:1433"));  // no account holds it
   CHECK(has_finding(facts, "import", "the links keep only the host"));
-  CHECK(account(facts, "svc_a").sam_account_name == "SVC_A");  // derived from the name (pitfall #7)
+  CHECK(account(facts, "svc_a").sam_account_name == "SVC_A");  // derived from the name (pitfall 7)
 }
 
-TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computers; dangling SIDs stay (pitfall #3, #4, #8)") {
+TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computers; dangling SIDs stay (pitfalls 3, 4, 8)") {
   const std::string computers = sharphound("computers", 6, R"(
     {"ObjectIdentifier":"S-1-5-21-1-2-3-2001","IsDC":true,"Properties":{"name":"DB01.CORP.EXAMPLE","domain":"CORP.EXAMPLE",
       "unconstraineddelegation":true,"serviceprincipalnames":["HOST/db01.corp.example"]},
@@ -198,14 +198,14 @@ TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computer
   CHECK(db.allowed_to_act_unverified);
   CHECK(has_finding(facts, "AD-12", "read as an allow ACE"));
   CHECK(has_finding(facts, "AD-10", "S-1-5-21-1-2-3-12345"));
-  CHECK(account(facts, "TESTMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // a gMSA in computers.json (pitfall #5)
+  CHECK(account(facts, "TESTMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // a gMSA in computers.json (pitfall 5)
   CHECK(wcfpolicy::ad::find_account(facts, "GONE$").account == nullptr);
   CHECK(has_finding(facts, "import", "deleted"));
   CHECK(account(facts, "OLDMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // no flag, but its container says so
   CHECK(facts.accounts.size() == 4);
 }
 
-TEST_CASE("ad import: Protected Users transitively, and by the primary group (pitfall #6)") {
+TEST_CASE("ad import: Protected Users transitively, and by the primary group (pitfall 6)") {
   const std::string users = sharphound("users", 5, R"(
     {"ObjectIdentifier":"S-1-5-21-1-2-3-1101","PrimaryGroupSID":"S-1-5-21-1-2-3-513","Properties":{"name":"CAROL@CORP.EXAMPLE","domain":"CORP.EXAMPLE"}},
     {"ObjectIdentifier":"S-1-5-21-1-2-3-1102","PrimaryGroupSID":"S-1-5-21-1-2-3-525","Properties":{"name":"ERIN@CORP.EXAMPLE","domain":"CORP.EXAMPLE"}},
@@ -221,7 +221,7 @@ TEST_CASE("ad import: Protected Users transitively, and by the primary group (pi
     {"ObjectIdentifier":"CORP.EXAMPLE-S-1-5-32-544","Properties":{"name":"ADMINISTRATORS@CORP.EXAMPLE","domain":"CORP.EXAMPLE"}})");
   TempDir dir;
   dir.write("20260101_users.json", users);
-  dir.write("20260101_groups.json", "\xEF\xBB\xBF" + groups);  // a byte order mark (pitfall #8)
+  dir.write("20260101_groups.json", "\xEF\xBB\xBF" + groups);  // a byte order mark (pitfall 8)
   const Facts facts = facts_of(wcfpolicy::ad_import::import_ad({dir.path()}));
   const auto& carol = account(facts, "carol");
   CHECK(carol.protected_users);  // carol -> FINANCE -> TIER0 -> Protected Users, with a cycle FINANCE <-> TIER0

@@ -221,7 +221,7 @@ TEST_CASE("CH-11 and AD-9: without Kerberos evidence, protocol transition needs 
   CHECK(block_rule(a) == "AD-9");
   CHECK(has(a.hops[0].rules, "CH-11"));
   // svc_app has TRUSTED_TO_AUTH_FOR_DELEGATION: from a local inbound leg (no Kerberos evidence,
-  // docs/rules.md 10.9 #3) it transitions.
+  // docs/rules.md, open point 3) it transitions.
   r = three_tier();
   r.hops[1].host = "web01.contoso.local";
   a = decided(r);

@@ -1,4 +1,4 @@
-// Robustness of the JSON boundary (issue 6): text that leaves the engine is valid UTF-8 whatever
+// Robustness of the JSON boundary: text that leaves the engine is valid UTF-8 whatever
 // came in, the limits of a request are refused with the field named, nothing depends on more
 // than the input, and every input kept in tests/fuzz/regressions/ is answered sanely.
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
-// The WinRM questions (issue 4): a row per WR rule and per client refusal (WC), the verdict's
+// The WinRM questions: a row per WR rule and per client refusal (WC), the verdict's
 // ordering, which inputs each answer needs, the hardening items (WH) with WinRM's defaults, bad
 // input for every field, and the examples in data/winrm (through the library and policy-eval).
-// The expectations here are transcribed from SPEC.md section 5 and issue 4, not read back from
+// The expectations here are transcribed from docs/rules.md section 5, not read back from
 // rules/winrm.hpp.
 #include <doctest/doctest.h>
 
@@ -490,7 +490,7 @@ TEST_CASE("WinRM versions are MAJOR.MINOR") {
 
 namespace {
 
-// The defaults of an unconfigured WinRM, as issue 4 lists them (AllowAutoConfig and DisableRunAs
+// The defaults of an unconfigured WinRM, as docs/rules.md (WH) lists them (AllowAutoConfig and DisableRunAs
 // are policies: not configured reads false).
 const std::vector<std::pair<WinrmSetting, bool>> kIssueDefaults{
     {WinrmSetting::client_allow_unencrypted, false}, {WinrmSetting::client_auth_basic, true},

@@ -9,3 +9,10 @@ echo "+ policy-eval query data/examples/delegation.json"
 build/tools/policy-eval query data/examples/delegation.json
 echo "+ policy-eval scenario --binding NetTcpBinding --client-credential-type Windows --impersonation-option Required"
 build/tools/policy-eval scenario --binding NetTcpBinding --client-credential-type Windows --impersonation-option Required
+echo "+ policy-eval config data/config/intranet-basichttp-windows/web.config"
+build/tools/policy-eval config data/config/intranet-basichttp-windows/web.config
+echo "+ policy-eval chain data/estate/chains/2-alice-over-ntlm.json"
+build/tools/policy-eval chain data/estate/chains/2-alice-over-ntlm.json
+echo "+ policy-eval chain data/estate/chains/2-alice-over-ntlm.json --format svg -o build/chain-2.svg"
+build/tools/policy-eval chain data/estate/chains/2-alice-over-ntlm.json --format svg -o build/chain-2.svg
+echo "chain drawn: build/chain-2.svg"

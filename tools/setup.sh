@@ -6,7 +6,7 @@ set -euo pipefail
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) build the fuzz targets;
 # libsimdjson-dev and libzip-dev (found through pkg-config) read SharpHound files and zips.
 packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev python3-jsonschema
-          clang libclang-rt-14-dev libsimdjson-dev libzip-dev pkg-config)
+          clang libclang-rt-14-dev libsimdjson-dev libzip-dev pkg-config libgraphviz-dev graphviz)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,4 @@
-// policy-eval end to end (CONTRACT.md): every command run as a user runs it, on the files in
+// policy-eval end to end (docs/contract.md): every command run as a user runs it, on the files in
 // data/cli, checking standard output, standard error and the exit status.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -26,7 +26,7 @@ using nlohmann::json;
 namespace {
 
 
-// Every documented row id of SPEC.md: IO-1..IO-5, TW-1..TW-8, TU-1..3, TS-1..3, DR-1..3,
+// Every documented row id of docs/rules.md: IO-1..IO-5, TW-1..TW-8, TU-1..3, TS-1..3, DR-1..3,
 // BM-1..7, P-1..P-10.
 std::vector<std::string> documented_row_ids() {
   const std::vector<std::pair<std::string, int>> tables{{"IO", 5}, {"TW", 8}, {"TU", 3}, {"TS", 3},

@@ -1,4 +1,4 @@
-// policy-eval under hostile input (issue 6), end to end through the built binary: the input
+// policy-eval under hostile input, end to end through the built binary: the input
 // limits and their errors (naming the line and the field), batch losing nothing (one result per
 // non-blank line, in order, whatever the lines), stopping promptly and quietly when the output
 // goes away, read and write errors, and byte-identical output for the same input.

@@ -1,4 +1,4 @@
-// How a command ends: its exit status (CONTRACT.md, Exit status), and the two ways a command stops
+// How a command ends: its exit status (docs/contract.md, Exit status), and the two ways a command stops
 // early. Commands throw these; only main() turns them into a message and a status.
 #pragma once
 

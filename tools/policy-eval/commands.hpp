@@ -1,4 +1,4 @@
-// The commands of policy-eval (CONTRACT.md, Commands). Each add_* registers its subcommands on
+// The commands of policy-eval (docs/contract.md, Commands). Each add_* registers its subcommands on
 // the application; when one of them runs, it stores its exit status in `status`. Bad input is
 // thrown as CommandError and reaches main().
 #pragma once

@@ -1,5 +1,5 @@
 // policy-eval: the command line of the WCF impersonation and delegation policy engine
-// (CONTRACT.md). It parses arguments, calls the engine's public API and prints; it holds no rule.
+// (docs/contract.md). It parses arguments, calls the engine's public API and prints; it holds no rule.
 // This file owns the edge: every exception of a command, of CLI11 and of the output ends here as
 // a message on standard error and an exit status.
 #include <CLI/CLI.hpp>

@@ -415,7 +415,7 @@ ad::Facts Builder::finish() {
     finding("AD-12", Severity::warning,
             std::to_string(unknown) + " account(s) with an SPN (" + examples + (unknown > 3 ? ", ..." : "") +
                 ") have trustedtoauth false and no allowedtodelegate in the SharpHound data: collectors "
-                "before SharpHoundCommon PR #304 omit Kerberos-only constrained delegation, so their "
+                "before SharpHoundCommon pull request 304 omit Kerberos-only constrained delegation, so their "
                 "msDS-AllowedToDelegateTo is unknown; import LDIF of these accounts to know it",
             "");
   }

@@ -667,7 +667,7 @@ class SharpHoundFile {
       case FileType::unknown:
       case FileType::other: return;
     }
-    // pitfall #5: older collectors put managed service accounts in computers.json without a flag
+    // pitfall 5: older collectors put managed service accounts in computers.json without a flag
     // (BloodHound's fixture TESTMSA); their container gives them away.
     const bool in_msa_container = lower_ascii(e.distinguished_name).find(",cn=managed service accounts,") != std::string::npos;
     const bool managed = e.gmsa.value_or(false) || e.msa.value_or(false) || in_msa_container;
@@ -676,7 +676,7 @@ class SharpHoundFile {
     if (!e.sam.empty()) {
       r.sam = std::move(e.sam);
     } else if (computer && e.name.find('@') == std::string::npos) {
-      // pitfall #7: a computer's name is its FQDN; its sAMAccountName is the first label plus '$'.
+      // pitfall 7: a computer's name is its FQDN; its sAMAccountName is the first label plus '$'.
       r.sam = std::string(std::string_view(e.name).substr(0, e.name.find('.'))) + "$";
     } else {
       r.sam = std::string(before_at(e.name));
@@ -696,7 +696,7 @@ class SharpHoundFile {
     r.uac = e.uac;
     if (e.uac) check_uac(e, r);
     r.spns = std::move(e.spns);
-    // pitfall #1: the AllowedToDelegate links lose the SPN; the raw SPNs of the property are read.
+    // pitfall 1: the AllowedToDelegate links lose the SPN; the raw SPNs of the property are read.
     r.allowed_to_delegate_to = std::move(e.allowed_to_delegate);
     r.allowed_to_delegate_given = e.allowed_to_delegate_present;
     if (e.delegate_links && r.allowed_to_delegate_to.empty()) {
@@ -705,10 +705,10 @@ class SharpHoundFile {
                        "host, not the SPN, so the delegation targets are unknown",
                        r.source);
     }
-    // pitfall #2: before SharpHoundCommon PR #304, allowedtodelegate came only with trustedtoauth.
+    // pitfall 2: before SharpHoundCommon pull request 304, allowedtodelegate came only with trustedtoauth.
     const bool t2a4d = e.uac ? (*e.uac & ad::kTrustedToAuthForDelegation) != 0 : e.trustedtoauth.value_or(false);
     r.allowed_to_delegate_unknown = !t2a4d && r.allowed_to_delegate_to.empty() && !r.spns.empty();
-    // pitfall #3, #4: AllowedToAct lists SIDs only, and exists for computers only.
+    // pitfalls 3, 4: AllowedToAct lists SIDs only, and exists for computers only.
     if (computer && r.kind == ad::AccountKind::computer) {
       r.allowed_to_act_given = true;
       for (std::string& sid : e.allowed_to_act) r.allowed_to_act.push_back({std::move(sid), ad::AceType::allow, false});

@@ -185,7 +185,7 @@ TableView hardening_view() {
 }  // namespace
 
 std::vector<TableView> documented_tables() {
-  // One call per table, in SPEC.md's order. The outcome headings are the documented ones.
+  // One call per table, in docs/rules.md's order. The outcome headings are the documented ones.
   std::vector<TableView> views;
   views.push_back(view_of(tables::IO, {"outcome"}));
   views.push_back(view_of(tables::TW, {"token level"}));

@@ -1,4 +1,4 @@
-// The WinRM decisions: `winrm_proxy` (the WR rules of SPEC.md section 5 and the client's
+// The WinRM decisions: `winrm_proxy` (the WR rules of docs/rules.md section 5 and the client's
 // refusals WC) and `winrm_config` (the hardening items WH), all from rules/winrm.hpp.
 // Like decide.cpp: noexcept and allocation-free; answers hold string_views into static text.
 //

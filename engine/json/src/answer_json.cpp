@@ -1,4 +1,4 @@
-// Answers as JSON (CONTRACT.md, Answers): fields in the contract's order, compact, one line,
+// Answers as JSON (docs/contract.md, Answers): fields in the contract's order, compact, one line,
 // byte-identical for the same answer.
 #include <fmt/format.h>
 
@@ -153,7 +153,7 @@ constexpr Question question_of(const Answer& answer) noexcept {
   return static_cast<Question>(answer.index());
 }
 
-// Only the scenario and the WinRM answers carry findings (CONTRACT.md, Answers).
+// Only the scenario and the WinRM answers carry findings (docs/contract.md, Answers).
 constexpr bool has_findings(Question q) noexcept {
   return q == Question::scenario || q == Question::winrm_proxy || q == Question::winrm_config ||
          q == Question::chain;

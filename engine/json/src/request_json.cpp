@@ -1,4 +1,4 @@
-// Requests from JSON (CONTRACT.md, Requests): strict on unknown fields, types, enum values,
+// Requests from JSON (docs/contract.md, Requests): strict on unknown fields, types, enum values,
 // depth and duplicate keys; every error names the JSON path, the value and what is allowed.
 #include <fmt/format.h>
 

@@ -74,10 +74,10 @@ struct Account {
   std::vector<std::string> groups;                   // transitive group names
   std::string dns_host_name;
   std::string source = "inline";  // provenance: "inline", "users.json#data[12]", "dump.ldif:311"
-  // SharpHound caveats (SPEC 10.8, AD-12): facts that may be incomplete in the collector's data.
-  bool allowed_to_delegate_unknown = false;  // trustedtoauth false and no allowedtodelegate (10.8 #2)
-  bool allowed_to_act_unverified = false;    // AllowedToAct from SharpHound: deny and inherit-only unseen (10.8 #3)
-  bool allowed_to_act_unknown = false;  // a user or gMSA from SharpHound, which reads RBCD of computers only (pitfall #4)
+  // SharpHound caveats (docs/rules.md 10.6, AD-12): facts that may be incomplete in the collector's data.
+  bool allowed_to_delegate_unknown = false;  // trustedtoauth false and no allowedtodelegate (docs/rules.md, pitfall 2)
+  bool allowed_to_act_unverified = false;    // AllowedToAct from SharpHound: deny and inherit-only unseen (docs/rules.md, pitfall 3)
+  bool allowed_to_act_unknown = false;  // a user or gMSA from SharpHound, which reads RBCD of computers only (pitfall 4)
 };
 
 struct Domain {

@@ -125,7 +125,7 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
 }
 
 // analyze_documented_tables(): every check of every documented table, and the consistency of
-// TU with TW's Delegation rows (SPEC.md section 2).
+// TU with TW's Delegation rows (docs/rules.md section 2).
 [[nodiscard]] std::vector<TableCheck> analyze_documented_tables();
 
 // tu_agrees_with_tw(tu, tw): TU gives, for each privilege and delegation capability, what TW

@@ -74,7 +74,7 @@ using HostAuthenticationSchemeSet = std::uint8_t;
 
 struct ScenarioRequest {
   std::optional<Binding> binding;
-  std::optional<SecurityMode> security_mode;  // default: the binding's .NET default (SPEC.md 9.1)
+  std::optional<SecurityMode> security_mode;  // default: the binding's .NET default (docs/rules.md 9.1)
   std::optional<CredentialType> client_credential_type;
   std::optional<bool> map_client_certificate_to_windows_account;  // default false
   std::optional<UsernameValidationMode> username_validation_mode;  // default Windows
@@ -87,14 +87,14 @@ struct ScenarioRequest {
   std::optional<bool> delegation_capable;
   std::optional<bool> allow_anonymous_logons;  // default false
   std::optional<Backend> backend;  // default none
-  // Inputs of the prose rules P-2, P-3 and P-6 (extensions to CONTRACT.md; all default to the
+  // Inputs of the prose rules P-2, P-3 and P-6 (extensions to docs/contract.md; all default to the
   // harmless case).
   std::optional<bool> client_on_same_machine;  // default false
   std::optional<ClientAccount> client_account;  // default user
   std::optional<bool> stateful_security_context;  // default false (system bindings: stateless)
   std::optional<bool> service_on_windows_xp;  // default false
   std::optional<ImperativeImpersonation> imperative_impersonation;  // default none
-  // Transport security (SPEC.md section 8).
+  // Transport security (docs/rules.md section 8).
   std::optional<bool> kerberos;              // Negotiate settled on Kerberos; default true
   std::optional<bool> allow_ntlm;            // WindowsClientCredential.AllowNtlm; default true
   std::optional<bool> explicit_credentials;  // the client sets a user name and password; default false
@@ -204,7 +204,7 @@ struct TableView {
   std::vector<RowView> rows;
 };
 
-// documented_tables(): every documented table, in the order SPEC.md gives them.
+// documented_tables(): every documented table, in the order docs/rules.md gives them.
 [[nodiscard]] std::vector<TableView> documented_tables();
 
 }  // namespace wcfpolicy

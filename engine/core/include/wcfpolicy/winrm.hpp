@@ -2,7 +2,7 @@
 //
 // The WinRM questions:
 //   `winrm_proxy`  may a WinRM client reach its server through this proxy? The WR rules of
-//                  "Proxy Servers and WinRM" (SPEC.md section 5) and the client's own refusals
+//                  "Proxy Servers and WinRM" (docs/rules.md section 5) and the client's own refusals
 //                  (WC), rules/winrm.hpp;
 //   `winrm_config` does a WinRM client's and service's configuration pass the hardening items
 //                  (WH) auditors check?

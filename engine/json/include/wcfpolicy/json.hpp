@@ -19,7 +19,7 @@
 
 namespace wcfpolicy {
 
-// ---- JSON (CONTRACT.md) -----------------------------------------------------------------------
+// ---- JSON (docs/contract.md) -----------------------------------------------------------------------
 
 // RequestError: why a request could not be answered. `field` is a JSON path such as
 // "secure_conversation.require_cancellation" (empty for the request as a whole).

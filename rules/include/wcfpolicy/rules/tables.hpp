@@ -1,6 +1,6 @@
 // wcfpolicy/rules/tables.hpp
 //
-// The documented tables of "Delegation and Impersonation with WCF", as SPEC.md sections 2-4
+// The documented tables of "Delegation and Impersonation with WCF", as docs/rules.md sections 2-4
 // number them: IO, TW, TU, TS, DR (section 2), BM (section 3) and the prose rules P-1..P-10
 // (section 4). Each table is one constexpr array; each row carries its id. A table that does not
 // answer every input combination exactly once fails to compile (the static_asserts at the end).
@@ -101,7 +101,7 @@ inline constexpr DecisionTable<Reach, 1, 3> DR{
 // ---- BM: which mechanism a binding gives -----------------------------------------------------
 // BM reads the security mode of BasicHttpBinding only; every other binding reads as
 // `other_binding` (BindingSecurityMode). The credential column holds only credentials the service can map to a
-// Windows account: the others give Mechanism::none before BM is consulted (SPEC.md section 3).
+// Windows account: the others give Mechanism::none before BM is consulted (docs/rules.md section 3).
 namespace bm {
 using B = Binding;
 using C = CredentialType;
@@ -189,7 +189,7 @@ static_assert(ids_are_unique(DR) && answers_each_combination_once(DR) && every_r
 static_assert(ids_are_unique(BM) && answers_each_combination_at_most_once(BM) &&
               every_row_is_reachable(BM));
 
-// TU must agree with TW's Delegation rows (SPEC.md section 2): a user name is Delegation.
+// TU must agree with TW's Delegation rows (docs/rules.md section 2): a user name is Delegation.
 consteval bool tu_agrees_with_tw_delegation() {
   for (bool se : {false, true}) {
     for (bool capable : {false, true}) {

@@ -91,7 +91,7 @@ struct EnumNames<TransportScheme> {
 // The transport a family authenticates on.
 enum class TransportKind : std::uint8_t { none, http, tcp, named_pipe };
 
-// Which credential a BT row reads (CONTRACT: one `client_credential_type` serves both layers).
+// Which credential a BT row reads (docs/contract.md: one `client_credential_type` serves both layers).
 enum class CredentialLayer : std::uint8_t { none, transport, message, seed };
 
 // ---- 9.1: binding families, modes and defaults ---------------------------------------------

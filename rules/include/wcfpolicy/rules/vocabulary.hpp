@@ -1,6 +1,6 @@
 // wcfpolicy/rules/vocabulary.hpp
 //
-// The words of the rules: every enumeration of SPEC.md section 1 (and the extra inputs and
+// The words of the rules: every enumeration of docs/rules.md section 1 (and the extra inputs and
 // answers the contract adds), each with its names in one constexpr array. JSON, the command
 // line and the tables printer all spell values through `name()` and read them through
 // `parse_enum()`, so a value has exactly one spelling everywhere.
@@ -34,7 +34,7 @@ struct EnumNames;
                                 std::size({__VA_ARGS__})> names{__VA_ARGS__};    \
   }
 
-// OperationBehaviorAttribute.Impersonation. Default (SPEC.md section 1): NotAllowed.
+// OperationBehaviorAttribute.Impersonation. Default (docs/rules.md section 1): NotAllowed.
 enum class ImpersonationOption : std::uint8_t { NotAllowed, Allowed, Required };
 WCFPOLICY_ENUM_NAMES(ImpersonationOption, "ImpersonationOption", "NotAllowed", "Allowed",
                      "Required");
@@ -51,7 +51,7 @@ enum class Mechanism : std::uint8_t { cached_token_windows, cached_token_usernam
 WCFPOLICY_ENUM_NAMES(Mechanism, "impersonation mechanism", "cached_token_windows",
                      "cached_token_username", "s4u", "none");
 
-// Every binding WCF ships (SPEC.md sections 1 and 9): the seed's five first, in the seed's order
+// Every binding WCF ships (docs/rules.md sections 1 and 9): the seed's five first, in the seed's order
 // (the BM table's cells index them), then the rest.
 enum class Binding : std::uint8_t {
   BasicHttpBinding,
@@ -99,7 +99,7 @@ WCFPOLICY_ENUM_NAMES(CredentialType, "client credential type", "None", "Windows"
                      "Certificate", "Basic", "Digest", "Ntlm", "InheritedFromHost", "IssuedToken");
 
 // A binding's security mode: the union of BasicHttpSecurityMode, SecurityMode,
-// WebHttpSecurityMode, NetNamedPipeSecurityMode and NetMsmqSecurityMode (SPEC.md 9.1 says which
+// WebHttpSecurityMode, NetNamedPipeSecurityMode and NetMsmqSecurityMode (docs/rules.md 9.1 says which
 // binding takes which).
 enum class SecurityMode : std::uint8_t {
   None,
@@ -172,7 +172,7 @@ WCFPOLICY_ENUM_NAMES(ScenarioStatus, "status", "ok", "invalid_configuration", "c
 enum class Severity : std::uint8_t { error, warning, info };
 WCFPOLICY_ENUM_NAMES(Severity, "severity", "error", "warning", "info");
 
-// WinRM (SPEC.md section 5). Verdicts are ordered: deny > warn > allow.
+// WinRM (docs/rules.md section 5). Verdicts are ordered: deny > warn > allow.
 enum class Verdict : std::uint8_t { allow, warn, deny };
 WCFPOLICY_ENUM_NAMES(Verdict, "verdict", "allow", "warn", "deny");
 
@@ -232,7 +232,7 @@ WCFPOLICY_ENUM_NAMES(WinrmSetting, "WinRM setting", "client.allow_unencrypted", 
                      "service.auth.credssp", "service.auth.certificate",
                      "service.allow_auto_config", "service.disable_run_as");
 
-// The questions a request may ask (CONTRACT.md, Requests).
+// The questions a request may ask (docs/contract.md, Requests).
 enum class Question : std::uint8_t {
   impersonation,
   token_level,

@@ -1,7 +1,7 @@
 // wcfpolicy/rules/winrm.hpp
 //
 // The WinRM rules, as data:
-//   WR  "Proxy Servers and WinRM", as SPEC.md section 5 numbers its rules WR-1..WR-11;
+//   WR  "Proxy Servers and WinRM", as docs/rules.md section 5 numbers its rules WR-1..WR-11;
 //   WC  what the real Windows client refuses beyond that document (wsmerror.h and PowerShell's
 //       PSSessionOption), ids of our own so that nobody takes them for the document's rows;
 //   WH  the hardening items auditors check a WinRM client and service against: CIS Microsoft
@@ -92,7 +92,7 @@ struct HardeningItem {
 
 namespace tables {
 
-// ---- WR: WinRM through a proxy (SPEC.md section 5) -------------------------------------------
+// ---- WR: WinRM through a proxy (docs/rules.md section 5) -------------------------------------------
 inline constexpr std::string_view kWrTitle = "WinRM through a proxy";
 inline constexpr std::array<WinrmRule, 11> WR{{
     {"WR-1", "the proxy requires authentication and the transport is HTTP", Verdict::deny,
