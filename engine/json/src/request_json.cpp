@@ -280,6 +280,53 @@ std::string_view container_below(std::string_view prefix, std::string_view path)
   return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
 }
 
+// Level: one object of a schema's JSON shape: the fields directly in it (by index, in the
+// schema's order) and the plain containers under it (objects the schema does not declare), each
+// with its path. Built once per schema, so that reading a request walks short lists.
+struct Level {
+  std::string prefix;
+  std::vector<std::size_t> fields;
+  std::vector<std::pair<std::string, std::string>> containers;  // key, path
+};
+
+template <class Request>
+std::vector<Level> build_levels() {
+  const auto& fields = fields_of<Request>;
+  std::vector<std::string> prefixes{""};
+  for (const Field<Request>& field : fields) {
+    std::string_view parent = field.parent();
+    while (!parent.empty()) {  // every object above the field, declared or not
+      if (std::find(prefixes.begin(), prefixes.end(), parent) == prefixes.end()) prefixes.emplace_back(parent);
+      const std::size_t dot = parent.rfind('.');
+      parent = dot == std::string_view::npos ? std::string_view{} : parent.substr(0, dot);
+    }
+  }
+  std::vector<Level> levels;
+  for (const std::string& prefix : prefixes) {
+    Level level{prefix, {}, {}};
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].parent() == prefix) level.fields.push_back(i);
+      const std::string_view container = container_below(prefix, fields[i].path);
+      if (container.empty()) continue;
+      std::string path = prefix.empty() ? std::string(container) : prefix + "." + std::string(container);
+      const bool declared = find_field<Request>(path) != nullptr;
+      const bool listed = std::any_of(level.containers.begin(), level.containers.end(),
+                                      [&](const auto& c) { return c.second == path; });
+      if (!declared && !listed) level.containers.emplace_back(std::string(container), std::move(path));
+    }
+    levels.push_back(std::move(level));
+  }
+  return levels;
+}
+
+template <class Request>
+const Level& level_of(std::string_view prefix) {
+  static const std::vector<Level> levels = build_levels<Request>();
+  for (const Level& level : levels)
+    if (level.prefix == prefix) return level;
+  return levels.front();  // unreachable: every prefix asked for is one of the schema's
+}
+
 template <class Request>
 bool read_level(ObjectReader& reader, std::string_view prefix, Request& request);
 
@@ -336,24 +383,16 @@ bool read_field(ObjectReader& reader, const Field<Request>& field, Request& requ
 // the order its first field appears.
 template <class Request>
 bool read_level(ObjectReader& reader, std::string_view prefix, Request& request) {
-  const auto& fields = fields_of<Request>;
-  for (const Field<Request>& field : fields) {
-    if (field.parent() == prefix && !read_field(reader, field, request)) return false;
+  const Level& level = level_of<Request>(prefix);
+  for (const std::size_t i : level.fields) {
+    if (!read_field(reader, fields_of<Request>[i], request)) return false;
   }
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const std::string_view container = container_below(prefix, fields[i].path);
-    if (container.empty()) continue;
-    const std::string path = prefix.empty() ? std::string(container) : std::string(prefix) + "." + std::string(container);
-    bool seen = false;
-    for (std::size_t j = 0; j < fields.size() && !seen; ++j) {
-      seen = fields[j].path == path || (j < i && container_below(prefix, fields[j].path) == container);
-    }
-    if (seen) continue;
+  for (const auto& [key, path] : level.containers) {
     bool ok = true;
-    const std::optional<JsonValue> object = reader.get_object(container, ok);
+    const std::optional<JsonValue> object = reader.get_object(key, ok);
     if (!ok) return false;
     if (!object) continue;
-    ObjectReader nested = reader.nested(*object, container);
+    ObjectReader nested = reader.nested(*object, key);
     if (!read_level(nested, path, request) || !nested.finish()) return false;
   }
   return true;
@@ -407,24 +446,17 @@ void write_value(detail::JsonWriter& writer, const Field<Request>& field, FieldV
 
 template <class Request>
 void write_level(detail::JsonWriter& writer, std::string_view prefix, const Request& request) {
-  const auto& fields = fields_of<Request>;
-  for (const Field<Request>& field : fields) {
-    if (field.parent() != prefix) continue;
+  const Level& level = level_of<Request>(prefix);
+  for (const std::size_t i : level.fields) {
+    const Field<Request>& field = fields_of<Request>[i];
     const FieldValue value = field.get(request);
     if (!value.present) continue;
     writer.key(field.key());
     write_value(writer, field, value, request);
   }
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const std::string_view container = container_below(prefix, fields[i].path);
-    if (container.empty()) continue;
-    const std::string path = prefix.empty() ? std::string(container) : std::string(prefix) + "." + std::string(container);
-    bool seen = false;
-    for (std::size_t j = 0; j < fields.size() && !seen; ++j) {
-      seen = fields[j].path == path || (j < i && container_below(prefix, fields[j].path) == container);
-    }
-    if (seen || !any_given_below(path, request)) continue;
-    writer.key(container);
+  for (const auto& [key, path] : level.containers) {
+    if (!any_given_below(path, request)) continue;
+    writer.key(key);
     writer.begin_object();
     write_level(writer, path, request);
     writer.end_object();
