@@ -285,7 +285,7 @@ std::string_view container_below(std::string_view prefix, std::string_view path)
 // with its path. Built once per schema, so that reading a request walks short lists.
 struct Level {
   std::string prefix;
-  std::vector<std::size_t> fields;
+  std::vector<std::pair<std::size_t, std::string_view>> fields;  // index, key
   std::vector<std::pair<std::string, std::string>> containers;  // key, path
 };
 
@@ -305,7 +305,7 @@ std::vector<Level> build_levels() {
   for (const std::string& prefix : prefixes) {
     Level level{prefix, {}, {}};
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (fields[i].parent() == prefix) level.fields.push_back(i);
+      if (fields[i].parent() == prefix) level.fields.emplace_back(i, fields[i].key());
       const std::string_view container = container_below(prefix, fields[i].path);
       if (container.empty()) continue;
       std::string path = prefix.empty() ? std::string(container) : prefix + "." + std::string(container);
@@ -331,8 +331,7 @@ template <class Request>
 bool read_level(ObjectReader& reader, std::string_view prefix, Request& request);
 
 template <class Request>
-bool read_field(ObjectReader& reader, const Field<Request>& field, Request& request) {
-  const std::string_view key = field.key();
+bool read_field(ObjectReader& reader, const Field<Request>& field, std::string_view key, Request& request) {
   switch (field.kind) {
     case FieldKind::boolean: {
       std::optional<bool> value;
@@ -384,8 +383,8 @@ bool read_field(ObjectReader& reader, const Field<Request>& field, Request& requ
 template <class Request>
 bool read_level(ObjectReader& reader, std::string_view prefix, Request& request) {
   const Level& level = level_of<Request>(prefix);
-  for (const std::size_t i : level.fields) {
-    if (!read_field(reader, fields_of<Request>[i], request)) return false;
+  for (const auto& [i, key] : level.fields) {
+    if (!read_field(reader, fields_of<Request>[i], key, request)) return false;
   }
   for (const auto& [key, path] : level.containers) {
     bool ok = true;
@@ -447,11 +446,11 @@ void write_value(detail::JsonWriter& writer, const Field<Request>& field, FieldV
 template <class Request>
 void write_level(detail::JsonWriter& writer, std::string_view prefix, const Request& request) {
   const Level& level = level_of<Request>(prefix);
-  for (const std::size_t i : level.fields) {
+  for (const auto& [i, key] : level.fields) {
     const Field<Request>& field = fields_of<Request>[i];
     const FieldValue value = field.get(request);
     if (!value.present) continue;
-    writer.key(field.key());
+    writer.key(key);
     write_value(writer, field, value, request);
   }
   for (const auto& [key, path] : level.containers) {
