@@ -1,5 +1,6 @@
 // Active Directory facts: names, lookups and userAccountControl (docs/rules.md, AD-1, AD-7).
 #include "wcfpolicy/ad.hpp"
+#include "wcfpolicy/spelling.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -37,21 +38,6 @@ bool name_matches(const Account& account, std::string_view name) noexcept {
     if (iequals(account.dns_host_name, name) || iequals(first_label(account.dns_host_name), name)) return true;
   }
   return false;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace

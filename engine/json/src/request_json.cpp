@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "json_reader.hpp"
+#include "wcfpolicy/spelling.hpp"
 #include "wcfpolicy/fields.hpp"
 #include "utf8.hpp"
 
@@ -17,23 +18,6 @@ namespace wcfpolicy {
 namespace detail {
 
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // `text` in double quotes, escaped as in JSON, with any byte that is not UTF-8 replaced.
 std::string json_quoted(std::string_view text) {
@@ -53,31 +37,7 @@ std::string quoted_excerpt(std::string_view text) {
 }  // namespace
 
 std::optional<std::string_view> closest(std::string_view word, std::span<const std::string_view> candidates) {
-  std::optional<std::string_view> best;
-  // The same name in another case ("http" for "HTTP") comes first.
-  for (std::string_view candidate : candidates) {
-    if (candidate.size() == word.size() && edit_distance(word, candidate) == 0) return candidate;
-  }
-  // A prefix of a longer name ("SeTcb" for "SeTcbPrivilege") is a likely abbreviation.
-  if (word.size() >= 3) {
-    for (std::string_view candidate : candidates) {
-      if (candidate.size() > word.size() && edit_distance(word, candidate.substr(0, word.size())) == 0) return candidate;
-    }
-  }
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (std::string_view candidate : candidates) {
-    // The distance is at least the difference in length: skip hopeless candidates, and so never
-    // spend time on a huge word.
-    const std::size_t length_difference =
-        word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
-    if (length_difference >= best_distance) continue;
-    const std::size_t d = edit_distance(word, candidate);
-    if (d < best_distance) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  return best;
+  return closest_name(word, candidates);
 }
 
 std::string describe_string(std::string_view text) { return "the string " + quoted_excerpt(text); }
