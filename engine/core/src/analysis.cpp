@@ -2,7 +2,7 @@
 #include "wcfpolicy/analysis.hpp"
 
 namespace wcfpolicy {
-namespace detail {
+namespace analysis_text {
 
 std::string outcome_text(ImpersonationOutcome outcome) { return std::string(name(outcome)); }
 std::string outcome_text(TokenLevel level) { return std::string(name(level)); }
@@ -25,7 +25,7 @@ bool same_outcome(const tables::Reach& a, const tables::Reach& b) {
   return a.cross_process == b.cross_process && a.cross_machine == b.cross_machine;
 }
 
-}  // namespace detail
+}  // namespace analysis_text
 
 namespace {
 
@@ -37,7 +37,7 @@ std::vector<TableCheck> analyze_rules_over_rows(const DecisionTable<Outcome, K, 
   for (TableCheck& check : checks) {
     if (check.check != "unique ids") continue;
     check.check = "one rule per id";
-    check.passed = tables::detail::ids_name_one_rule_each(table);
+    check.passed = tables::transport_checks::ids_name_one_rule_each(table);
     check.detail = check.passed ? "rows sharing an id are adjacent terms of one rule, with one outcome"
                                 : "rows sharing an id are apart or disagree on the outcome";
   }
@@ -52,7 +52,7 @@ std::vector<TableCheck> analyze_first_match(const DecisionTable<Outcome, K, N>& 
   TableCheck shadow{code, "no shadowed row (first match)", true, ""};
   std::array<bool, N> first{};
   std::size_t combinations = 0;
-  detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     ++combinations;
     const Match m = match(table, inputs);
     if (m.count >= 1) first[m.open[0]] = true;
@@ -85,13 +85,13 @@ std::vector<TableCheck> analyze_documented_tables() {
   add(analyze_first_match(tables::TT_REFUSAL));
   add(analyze_table(tables::TT_PROMOTION, Coverage::gaps_allowed));
   add(analyze_rules_over_rows(tables::TT_LEVEL, Coverage::gaps_allowed));
-  constexpr bool levels_whole = tables::detail::tt_levels_cover_every_call_not_refused();
+  constexpr bool levels_whole = tables::transport_checks::tt_levels_cover_every_call_not_refused();
   checks.push_back({"TT", "every call not refused gets a level", levels_whole,
                     "stages 2-3 over every scheme, NTLM, allow_ntlm, explicit_credentials, level and machine "
                     "(L None excepted: TW does not document it)"});
   add(analyze_table(tables::TT_REACH, Coverage::gaps_allowed));
   add(analyze_rules_over_rows(tables::BT, Coverage::gaps_allowed));
-  constexpr bool bt_whole = tables::detail::bt_answers_each_valid_combination_once();
+  constexpr bool bt_whole = tables::transport_checks::bt_answers_each_valid_combination_once();
   checks.push_back({"BT", "each mode a binding takes answered once", bt_whole,
                     "every binding family with every security mode it takes (9.1)"});
   add(analyze_table(tables::BT_CREDENTIAL, Coverage::gaps_allowed));

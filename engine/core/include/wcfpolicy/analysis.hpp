@@ -31,7 +31,7 @@ struct TableCheck {
 // documented gaps that the engine reports as "not covered" (BM).
 enum class Coverage : bool { every_combination, gaps_allowed };
 
-namespace detail {
+namespace analysis_text {
 
 std::string outcome_text(ImpersonationOutcome outcome);
 std::string outcome_text(TokenLevel level);
@@ -59,7 +59,7 @@ std::string combination_text(const std::array<Column, K>& columns, const std::ar
   return text;
 }
 
-}  // namespace detail
+}  // namespace analysis_text
 
 // analyze_table(table, coverage): the four checks of one table.
 template <class Outcome, std::size_t K, std::size_t N>
@@ -73,13 +73,13 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
   std::size_t combinations = 0;
   std::size_t gaps = 0;
   std::size_t redundant = 0;
-  detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     ++combinations;
     const Match m = match(table, inputs);
     if (m.count == 0) {
       if (gaps++ == 0 && coverage == Coverage::every_combination) {
         complete.passed = false;
-        complete.detail = "no row answers " + detail::combination_text(table.columns, inputs);
+        complete.detail = "no row answers " + analysis_text::combination_text(table.columns, inputs);
       }
     } else if (m.count == 1) {
       decides[static_cast<std::size_t>(m.row)] = true;
@@ -87,15 +87,15 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
       const auto& first = table.rows[m.open[0]];
       for (int i = 1; i < m.count && i < static_cast<int>(m.open.size()); ++i) {
         const auto& other = table.rows[m.open[static_cast<std::size_t>(i)]];
-        if (detail::same_outcome(first.out, other.out)) {
+        if (analysis_text::same_outcome(first.out, other.out)) {
           ++redundant;
           continue;
         }
         if (overlap.passed) {
           overlap.passed = false;
-          overlap.detail = std::string(first.id) + " (" + detail::outcome_text(first.out) + ") and " +
-                           std::string(other.id) + " (" + detail::outcome_text(other.out) +
-                           ") both answer " + detail::combination_text(table.columns, inputs);
+          overlap.detail = std::string(first.id) + " (" + analysis_text::outcome_text(first.out) + ") and " +
+                           std::string(other.id) + " (" + analysis_text::outcome_text(other.out) +
+                           ") both answer " + analysis_text::combination_text(table.columns, inputs);
         }
       }
     }

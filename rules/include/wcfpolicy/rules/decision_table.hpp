@@ -165,7 +165,7 @@ template <class Outcome, std::size_t K, std::size_t N>
 
 // ---- compile-time checks -------------------------------------------------------------------
 
-namespace detail {
+namespace combinations {
 
 // Calls visit(inputs) for every combination of the columns' domains.
 template <class Outcome, std::size_t K, std::size_t N, class Visit>
@@ -183,7 +183,7 @@ constexpr bool for_each_combination(const DecisionTable<Outcome, K, N>& table, V
   }
 }
 
-}  // namespace detail
+}  // namespace combinations
 
 // Row ids are unique within the table.
 template <class Outcome, std::size_t K, std::size_t N>
@@ -197,7 +197,7 @@ constexpr bool ids_are_unique(const DecisionTable<Outcome, K, N>& table) {
 // Every combination of the columns' domains is answered by exactly one row.
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool answers_each_combination_once(const DecisionTable<Outcome, K, N>& table) {
-  return detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  return combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     return match(table, inputs).count == 1;
   });
 }
@@ -205,7 +205,7 @@ constexpr bool answers_each_combination_once(const DecisionTable<Outcome, K, N>&
 // No combination is answered by two rows (for tables with documented gaps, such as BM).
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool answers_each_combination_at_most_once(const DecisionTable<Outcome, K, N>& table) {
-  return detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  return combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     return match(table, inputs).count <= 1;
   });
 }
@@ -214,7 +214,7 @@ constexpr bool answers_each_combination_at_most_once(const DecisionTable<Outcome
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool every_row_is_reachable(const DecisionTable<Outcome, K, N>& table) {
   std::array<bool, N> reached{};
-  detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     const Match m = match(table, inputs);
     if (m.count == 1) reached[static_cast<std::size_t>(m.row)] = true;
     return true;

@@ -599,7 +599,7 @@ inline constexpr std::array<TtRow, 19> TT_ROWS{{
 
 // ---- compile-time proofs -------------------------------------------------------------------
 
-namespace detail {
+namespace transport_checks {
 
 // Rows sharing an id are adjacent and agree on the outcome: one rule written as several terms.
 template <class Outcome, std::size_t K, std::size_t N>
@@ -638,7 +638,7 @@ consteval bool bt_answers_each_valid_combination_once() {
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool every_row_is_first_somewhere(const DecisionTable<Outcome, K, N>& table) {
   std::array<bool, N> first{};
-  wcfpolicy::detail::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
+  wcfpolicy::combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
     const Match m = match(table, inputs);
     if (m.count >= 1) first[m.open[0]] = true;
     return true;
@@ -678,20 +678,20 @@ consteval bool tt_levels_cover_every_call_not_refused() {
   return true;
 }
 
-}  // namespace detail
+}  // namespace transport_checks
 
-static_assert(detail::ids_name_one_rule_each(BT) && every_row_is_reachable(BT) &&
-              answers_each_combination_at_most_once(BT) && detail::bt_answers_each_valid_combination_once());
+static_assert(transport_checks::ids_name_one_rule_each(BT) && every_row_is_reachable(BT) &&
+              answers_each_combination_at_most_once(BT) && transport_checks::bt_answers_each_valid_combination_once());
 static_assert(ids_are_unique(BT_CREDENTIAL) && answers_each_combination_at_most_once(BT_CREDENTIAL) &&
               every_row_is_reachable(BT_CREDENTIAL));
 static_assert(ids_are_unique(TT_HOST) && answers_each_combination_at_most_once(TT_HOST) &&
               every_row_is_reachable(TT_HOST));
 static_assert(ids_are_unique(TT_MECHANISM) && answers_each_combination_once(TT_MECHANISM) &&
               every_row_is_reachable(TT_MECHANISM));
-static_assert(ids_are_unique(TT_REFUSAL) && detail::every_row_is_first_somewhere(TT_REFUSAL));
+static_assert(ids_are_unique(TT_REFUSAL) && transport_checks::every_row_is_first_somewhere(TT_REFUSAL));
 static_assert(ids_are_unique(TT_PROMOTION) && every_row_is_reachable(TT_PROMOTION));
-static_assert(detail::ids_name_one_rule_each(TT_LEVEL) && answers_each_combination_at_most_once(TT_LEVEL) &&
-              every_row_is_reachable(TT_LEVEL) && detail::tt_levels_cover_every_call_not_refused());
+static_assert(transport_checks::ids_name_one_rule_each(TT_LEVEL) && answers_each_combination_at_most_once(TT_LEVEL) &&
+              every_row_is_reachable(TT_LEVEL) && transport_checks::tt_levels_cover_every_call_not_refused());
 static_assert(ids_are_unique(TT_REACH) && every_row_is_reachable(TT_REACH));
 
 // TT_ROWS holds TT-1..TT-19 in 8.2's order.
