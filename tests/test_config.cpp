@@ -460,9 +460,12 @@ TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET def
   const std::string both =
       "<basicHttpBinding><binding name=\"b\"><security mode=\"%\"><transport clientCredentialType=\"Ntlm\"/>"
       "<message clientCredentialType=\"Certificate\"/></security></binding></basicHttpBinding>";
-  for (const auto& [mode, credential] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& row : std::vector<std::pair<std::string, std::string>>{
            {"Transport", "Ntlm"}, {"TransportCredentialOnly", "Ntlm"}, {"Message", "Certificate"},
            {"TransportWithMessageCredential", "Certificate"}, {"None", "None"}}) {
+    // (not a structured binding: clang 14 cannot capture one in CAPTURE's lambda)
+    const std::string& mode = row.first;
+    const std::string& credential = row.second;
     CAPTURE(mode);
     std::string bindings = both;
     bindings.replace(bindings.find('%'), 1, mode);

@@ -99,7 +99,8 @@ void add_json_commands(CLI::App& app, int& status) {
   add_max_request_bytes_option(*query, query_options->max_request_bytes, "request");
   query->footer(
       "A request is a JSON object whose \"question\" is impersonation, token_level, delegation_reach,\n"
-      "scenario, winrm_proxy or winrm_config, with that question's inputs as fields. A request that\n"
+      "scenario, winrm_proxy, winrm_config or chain, with that question's inputs as fields (policy-eval\n"
+      "fields QUESTION lists them; --ad gives chain requests their Active Directory facts). A request that\n"
       "cannot be answered prints \"policy-eval: error: ...\" (naming the field) and exits with 2.\n\n"
       "Example:\n"
       "  echo '{\"question\":\"impersonation\",\"impersonation_option\":\"Allowed\",\n"
