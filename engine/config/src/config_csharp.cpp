@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "config_detail.hpp"
+#include "wcfpolicy/spelling.hpp"
 #include "json_reader.hpp"
 
 namespace wcfpolicy::detail {
@@ -716,7 +717,7 @@ struct CSharpSources::Index {
         std::string message = fmt::format(
             "[OperationBehavior(Impersonation = {})] on {}.{}: not an ImpersonationOption", value, type.simple_name,
             method.name);
-        if (auto suggestion = closest(last, allowed)) message += fmt::format("; did you mean {}?", *suggestion);
+        if (auto suggestion = closest_name(last, allowed)) message += fmt::format("; did you mean {}?", *suggestion);
         fail(&type, &args[i], message + fmt::format(" (allowed: {})", allowed_list<ImpersonationOption>()));
       }
     }
@@ -754,7 +755,7 @@ struct CSharpSources::Index {
     for (const TypeDecl& type : types) {
       if (interfaces || !type.is_interface) names.push_back(type.full_name);
     }
-    const auto suggestion = closest(name, names);
+    const auto suggestion = closest_name(name, names);
     return suggestion ? fmt::format("; did you mean {}?", *suggestion) : std::string{};
   }
 };

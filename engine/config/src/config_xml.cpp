@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "config_detail.hpp"
+#include "wcfpolicy/spelling.hpp"
 #include "json_reader.hpp"
 
 namespace wcfpolicy::detail {
@@ -465,7 +466,7 @@ const Value* read_choice(const Document& doc, pugi::xml_node node, const char* n
   }
   const std::vector<std::string_view> allowed = names_of(values);
   std::string message = fmt::format("{}{}: not {}", tag(node, name, *text), context, what);
-  if (auto suggestion = closest(*text, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+  if (auto suggestion = closest_name(*text, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
   doc.fail(node, name, message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
 }
 
@@ -520,7 +521,7 @@ class NamedElements {
       if (!e.name.empty()) defined.push_back(e.name);
     }
     std::string message = fmt::format("{}: no {} \"{}\" is defined", tag(referrer, attribute_name, name), what_, name);
-    if (auto suggestion = closest(name, defined)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+    if (auto suggestion = closest_name(name, defined)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
     doc.fail(referrer, attribute_name, message + fmt::format(" (defined: {})", quoted_list(defined)));
   }
 
@@ -554,7 +555,7 @@ void check_attributes(const Document& doc, pugi::xml_node node, const ElementSch
     std::string message = fmt::format("<{} {}=\"{}\">{}: unrecognized attribute \"{}\"; .NET refuses to load this "
                                       "configuration",
                                       node.name(), name, a.value(), context, name);
-    if (auto suggestion = closest(name, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+    if (auto suggestion = closest_name(name, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
     doc.fail(node, a.name(), message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
   }
 }
@@ -569,7 +570,7 @@ void check_children(const Document& doc, pugi::xml_node node, std::span<const st
     const std::vector<std::string_view> names(allowed.begin(), allowed.end());
     std::string message = fmt::format("<{}> in <{}>: not {}; .NET refuses to load this configuration", name,
                                       node.name(), what);
-    if (auto suggestion = closest(name, names)) message += fmt::format("; did you mean <{}>?", *suggestion);
+    if (auto suggestion = closest_name(name, names)) message += fmt::format("; did you mean <{}>?", *suggestion);
     doc.fail(child, {}, message + fmt::format(" (allowed: {})", fmt::join(names, ", ")));
   }
 }
@@ -769,7 +770,7 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
         for (const SchemeValue& v : kAuthenticationSchemes) allowed.push_back(v.xml);
         std::string message = fmt::format("{}{}: \"{}\" is not an AuthenticationSchemes value",
                                           tag(transport, "authenticationScheme", *scheme_text), context, word);
-        if (auto suggestion = closest(word, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+        if (auto suggestion = closest_name(word, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
         doc.fail(transport, "authenticationScheme", message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
       }
       if (std::find(schemes.begin(), schemes.end(), &*found) == schemes.end()) schemes.push_back(&*found);
@@ -1184,7 +1185,7 @@ class Section {
     known.insert(known.end(), std::begin(kMexBindings), std::end(kMexBindings));
     if (std::find(known.begin(), known.end(), binding) == known.end()) {
       std::string message = fmt::format("{}: not a WCF binding", tag(endpoint, "binding", binding));
-      if (auto suggestion = closest(binding, known)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+      if (auto suggestion = closest_name(binding, known)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
       doc_.fail(endpoint, "binding",
                 message + " (a binding of another assembly must be added in <extensions><bindingExtensions>)");
     }

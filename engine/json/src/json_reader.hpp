@@ -16,10 +16,6 @@
 
 namespace wcfpolicy::detail {
 
-// "did you mean": the closest candidate within a small edit distance, if any.
-[[nodiscard]] std::optional<std::string_view> closest(std::string_view word,
-                                                      std::span<const std::string_view> candidates);
-
 // What a JSON value is, in words ("the string \"x\"", "the number 3", "an array").
 [[nodiscard]] std::string describe_value(const JsonValue& value);
 [[nodiscard]] std::string describe_string(std::string_view text);

@@ -1,10 +1,6 @@
 // Requests from JSON (docs/contract.md, Requests): strict on unknown fields, types, enum values,
 // depth and duplicate keys; every error names the JSON path, the value and what is allowed.
-#include <fmt/format.h>
-
 #include <algorithm>
-#include <functional>
-#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -35,10 +31,6 @@ std::string quoted_excerpt(std::string_view text) {
 }
 
 }  // namespace
-
-std::optional<std::string_view> closest(std::string_view word, std::span<const std::string_view> candidates) {
-  return closest_name(word, candidates);
-}
 
 std::string describe_string(std::string_view text) { return "the string " + quoted_excerpt(text); }
 
@@ -105,7 +97,7 @@ std::string enum_value_problem(std::string_view given, std::span<const std::stri
   std::string problem = detail::quoted_excerpt(given) + (type_name == EnumNames<Binding>::type_name
                                                              ? " is not covered by the documented rules"
                                                              : " is not a valid " + std::string(type_name));
-  if (auto suggestion = detail::closest(given, allowed)) problem += "; did you mean " + detail::json_quoted(*suggestion) + "?";
+  if (auto suggestion = closest_name(given, allowed)) problem += "; did you mean " + detail::json_quoted(*suggestion) + "?";
   return problem + " (allowed: " + detail::joined(allowed) + ")";
 }
 
@@ -213,7 +205,7 @@ bool ObjectReader::finish() {
     std::vector<std::string_view> known(first, last);
     known.insert(known.end(), known_beyond_.begin(), known_beyond_.end());
     std::string problem = "unknown field";
-    if (auto suggestion = closest(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
+    if (auto suggestion = closest_name(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
     return fail(member.key(), problem + " (allowed here: " + joined(known) + ")");
   }
   return true;

@@ -1,5 +1,6 @@
 // The why-not search: minimal change sets over the finite input space of a question.
 #include "wcfpolicy/why_not.hpp"
+#include "wcfpolicy/spelling.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -103,7 +104,7 @@ std::optional<RequestError> check_goal(Question question, const Goal& goal, cons
                                         " answer gives here (allowed: " + list_of(f.values) + ")"};
   }
   std::string problem = goal.field + ": not a field of the " + std::string(name(question)) + " answer";
-  if (auto suggestion = detail::closest(goal.field, names)) problem += "; did you mean \"" + std::string(*suggestion) + "\"?";
+  if (auto suggestion = closest_name(goal.field, names)) problem += "; did you mean \"" + std::string(*suggestion) + "\"?";
   std::string allowed;
   for (auto n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
   return RequestError{goal.field, problem + " (allowed: " + allowed + ")"};
