@@ -107,16 +107,9 @@ wcfpolicy::Request build_typed(const GivenFlags& given) {
 }
 
 wcfpolicy::Request build_request(const GivenFlags& given) {
-  switch (given.command->question) {
-    case wcfpolicy::Question::impersonation: return build_typed<wcfpolicy::ImpersonationRequest>(given);
-    case wcfpolicy::Question::token_level: return build_typed<wcfpolicy::TokenLevelRequest>(given);
-    case wcfpolicy::Question::delegation_reach: return build_typed<wcfpolicy::DelegationReachRequest>(given);
-    case wcfpolicy::Question::scenario: return build_typed<wcfpolicy::ScenarioRequest>(given);
-    case wcfpolicy::Question::winrm_proxy: return build_typed<wcfpolicy::WinrmProxyRequest>(given);
-    case wcfpolicy::Question::winrm_config: return build_typed<wcfpolicy::WinrmConfigRequest>(given);
-    case wcfpolicy::Question::chain: break;  // no flag command asks a chain
-  }
-  return wcfpolicy::ImpersonationRequest{};
+  return wcfpolicy::with_request_type(given.command->question, [&given](auto type) -> wcfpolicy::Request {
+    return build_typed<typename decltype(type)::type>(given);
+  });
 }
 
 // Whether the flag for `path` sets `field` or a part of it: "service_privileges" covers

@@ -89,16 +89,8 @@ std::vector<FlagField> fields_as_flags() {
 }  // namespace
 
 std::vector<FlagField> flag_fields(Question question) {
-  switch (question) {
-    case Question::impersonation: return fields_as_flags<ImpersonationRequest>();
-    case Question::token_level: return fields_as_flags<TokenLevelRequest>();
-    case Question::delegation_reach: return fields_as_flags<DelegationReachRequest>();
-    case Question::scenario: return fields_as_flags<ScenarioRequest>();
-    case Question::winrm_proxy: return fields_as_flags<WinrmProxyRequest>();
-    case Question::winrm_config: return fields_as_flags<WinrmConfigRequest>();
-    case Question::chain: break;  // a chain is a file, not flags (`policy-eval chain`)
-  }
-  return {};
+  // A chain has no schema of flat fields (it is a file: `policy-eval chain`): no flags.
+  return with_request_type(question, [](auto type) { return fields_as_flags<typename decltype(type)::type>(); });
 }
 
 std::span<const FlagCommand> flag_commands() { return kFlagCommands; }

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "wcfpolicy/decide.hpp"
 
@@ -419,6 +420,25 @@ template <class Request>
       break;
   }
   return n;
+}
+
+// with_request_type(question, f): f(std::type_identity<R>{}) for R, the request type of `question`
+// (its alternative in Request, whose order is Question's: decide.hpp checks it), for code that
+// works on a question's schema: fields_of<R>.
+namespace fields_internal {
+template <class F, std::size_t... I>
+auto with_request_type(Question question, F& f, std::index_sequence<I...>) {
+  decltype(f(std::type_identity<std::variant_alternative_t<0, Request>>{})) result{};
+  ((static_cast<std::size_t>(question) == I
+        ? (void)(result = f(std::type_identity<std::variant_alternative_t<I, Request>>{}))
+        : void()),
+   ...);
+  return result;
+}
+}  // namespace fields_internal
+template <class F>
+auto with_request_type(Question question, F f) {
+  return fields_internal::with_request_type(question, f, std::make_index_sequence<std::variant_size_v<Request>>{});
 }
 
 // find_field<Request>(path): the field at `path`, or null.
