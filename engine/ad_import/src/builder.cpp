@@ -53,8 +53,6 @@ void append_unique(std::vector<std::string>& into, const std::vector<std::string
   }
 }
 
-const char* yes_no(bool b) { return b ? "true" : "false"; }
-
 }  // namespace
 
 std::uint32_t Builder::intern(std::string&& text) {
@@ -176,7 +174,8 @@ void Builder::merge_account(std::size_t index, Record&& record) {
       const std::string& winner = incoming_wins ? record.source : a.source;
       finding("import", Severity::warning,
               std::string("the sources disagree on ") + flag + " of " + name + ": " + a.source + " says " +
-                  yes_no(held) + ", " + record.source + " says " + yes_no(incoming) + "; " + winner +
+                  std::string(bool_name(held)) + ", " + record.source + " says " + std::string(bool_name(incoming)) +
+                  "; " + winner +
                   (incoming_wins || e.rank > record.rank ? " (LDIF) wins" : " (read first) is kept"),
               record.source);
     }

@@ -8,8 +8,8 @@ std::string outcome_text(ImpersonationOutcome outcome) { return std::string(name
 std::string outcome_text(TokenLevel level) { return std::string(name(level)); }
 std::string outcome_text(Mechanism mechanism) { return std::string(name(mechanism)); }
 std::string outcome_text(const tables::Reach& reach) {
-  return std::string("cross_process=") + (reach.cross_process ? "true" : "false") +
-         ", cross_machine=" + (reach.cross_machine ? "true" : "false");
+  return "cross_process=" + std::string(bool_name(reach.cross_process)) +
+         ", cross_machine=" + std::string(bool_name(reach.cross_machine));
 }
 std::string outcome_text(CredentialType credential) { return std::string(name(credential)); }
 std::string outcome_text(bool reachable) { return reachable ? "reachable" : "not reachable"; }

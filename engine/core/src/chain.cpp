@@ -127,8 +127,6 @@ std::string joined(const std::vector<std::string>& list) {
   return out.empty() ? "(empty)" : out;
 }
 
-constexpr std::string_view bool_text(bool value) noexcept { return value ? "true" : "false"; }
-
 // How an element takes its caller's identity, by the credential its binding asks for (CH-3).
 enum class Arrival : std::uint8_t { windows, ntlm_only, user_name, certificate, none };
 
@@ -190,7 +188,7 @@ class ChainEvaluator {
     if (s != nullptr) s->reads.push_back(ChainRead{std::move(field), std::move(value), std::move(source), defaulted});
   }
   void read_account_flag(ChainStep* s, const Element& e, std::string_view flag, bool value) {
-    if (e.account != nullptr) read(s, e.display + " " + std::string(flag), std::string(bool_text(value)), e.account->source);
+    if (e.account != nullptr) read(s, e.display + " " + std::string(flag), std::string(bool_name(value)), e.account->source);
   }
   void set_owner(ChainHopAnswer* hop) {
     owner_rules_ = hop != nullptr ? &hop->rules : nullptr;
@@ -459,7 +457,7 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     ChainStep* s = step(at, forwards && e.scenario.mechanism == Mechanism::cached_token_username ? "CH-12" : "CH-3",
                         to + " takes a user name and password; only a caller holding the client's password delivers it");
     read(s, "mechanism", std::string(name(e.scenario.mechanism)));
-    read(s, "forward_user_name_password", std::string(bool_text(forwards)), {},
+    read(s, "forward_user_name_password", std::string(bool_name(forwards)), {},
          !e.outbound->forward_user_name_password);
     if (e.scenario.mechanism == Mechanism::cached_token_username && forwards)
       return EdgeOutcome{true, Means::credential_reuse, Leg::user_name, {}};
@@ -724,18 +722,18 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
           (caller.decided && caller.scenario.token_level == TokenLevel::Delegation);
       std::string_view no;
       read(s, "inbound leg", std::string(name(hop.inbound)));
-      read(s, "caller holds the client's TGT", std::string(bool_text(caller_holds_tgt)));
+      read(s, "caller holds the client's TGT", std::string(bool_name(caller_holds_tgt)));
       const bool client_delegable = delegable(client, s, no);
       read_account_flag(s, hop, "enabled", hop.account->enabled);
       read_account_flag(s, hop, "TRUSTED_FOR_DELEGATION", hop.account->trusted_for_delegation);
       derived = hop.inbound == Leg::kerberos && caller_holds_tgt && client_delegable && hop.account->enabled &&
                 hop.account->trusted_for_delegation;
-      if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_text(*derived));
+      if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_name(*derived));
     } else if (*hop.mechanism == Mechanism::cached_token_username) {
       ChainStep* s = step(at, "AD-4", "");
       read_account_flag(s, client, "enabled", client.account->enabled);
       derived = client.account->enabled;
-      if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_text(*derived)) +
+      if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_name(*derived)) +
                                   " (the service logs on as the client with its password)";
     }
   }
@@ -743,8 +741,8 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
     if (given.scenario.delegation_capable && *given.scenario.delegation_capable != *derived) {
       finding("AD-6", Severity::warning,
               "hops[" + std::to_string(hop.hop) + "].scenario.delegation_capable says " +
-                  std::string(bool_text(*given.scenario.delegation_capable)) + ", but the Active Directory facts give " +
-                  std::string(bool_text(*derived)) + " (AD-4): the derived value is used.");
+                  std::string(bool_name(*given.scenario.delegation_capable)) + ", but the Active Directory facts give " +
+                  std::string(bool_name(*derived)) + " (AD-4): the derived value is used.");
     }
     scenario.delegation_capable = derived;
     out.delegation_capable = derived;

@@ -16,8 +16,6 @@ namespace {
 
 using namespace tables;
 
-constexpr std::string_view bool_name(bool value) noexcept { return value ? "true" : "false"; }
-
 // read(field, optional, default): the value a step used, marked when it is the WCF default.
 template <class E>
 constexpr Read read(std::string_view field, const std::optional<E>& given, E fallback) noexcept {

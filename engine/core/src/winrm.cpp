@@ -29,8 +29,6 @@ using tables::WR;
 constexpr const WinrmRule& wr(std::size_t number) noexcept { return WR[number - 1]; }
 constexpr const WinrmRule& wc(std::size_t number) noexcept { return WC[number - 1]; }
 
-constexpr std::string_view bool_name(bool value) noexcept { return value ? "true" : "false"; }
-
 // The names of E, comma-separated, as static text (for the "allowed" of an InputError).
 template <class E>
 struct JoinedNames {

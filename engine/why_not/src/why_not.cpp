@@ -39,7 +39,7 @@ std::string value_json(const Field<Request>& field, FieldValue value) {
   if (!value.present) return "null";
   switch (field.kind) {
     case FieldKind::boolean:
-      return value.bits != 0 ? "true" : "false";
+      return std::string(bool_name(value.bits != 0));
     case FieldKind::enumeration:
       return "\"" + std::string(field.values[value.bits]) + "\"";
     case FieldKind::enum_set: {

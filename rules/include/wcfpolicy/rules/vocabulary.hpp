@@ -294,6 +294,9 @@ template <class E>
   return std::nullopt;
 }
 
+// bool_name(value) is a boolean's one spelling, as JSON writes it.
+[[nodiscard]] constexpr std::string_view bool_name(bool value) noexcept { return value ? "true" : "false"; }
+
 // all_values<E> lists every enumerator in order, for loops over the input space.
 template <class E>
 inline constexpr auto all_values = [] {
