@@ -371,10 +371,10 @@ ProxyEvaluation evaluate_proxy(const WinrmProxyRequest& r, Explain explain) noex
   return {answer, e.missing_input()};
 }
 
-// The worst verdict any completion of the request's missing inputs gets: each missing input is
-// tried with every value its field schema lists (wcfpolicy/fields.hpp), one after the other.
-Verdict worst_completion(const WinrmProxyRequest& r, std::size_t depth) noexcept {
-  const ProxyEvaluation evaluation = evaluate_proxy(r, Explain::no);
+// The worst verdict any completion of the request's missing inputs gets, from the request's own
+// evaluation: each missing input is tried with every value its field schema lists
+// (wcfpolicy/fields.hpp), one after the other.
+Verdict worst_completion(const WinrmProxyRequest& r, const ProxyEvaluation& evaluation, std::size_t depth) noexcept {
   if (!evaluation.missing) return evaluation.answer.verdict;
   const Field<WinrmProxyRequest>* field = find_field<WinrmProxyRequest>(evaluation.missing->field);
   if (field == nullptr || depth == 0) return Verdict::deny;  // cannot tell: assume the worst
@@ -384,7 +384,7 @@ Verdict worst_completion(const WinrmProxyRequest& r, std::size_t depth) noexcept
   for (std::size_t i = 0; i < count && worst != Verdict::deny; ++i) {
     WinrmProxyRequest completed = r;
     field->set(completed, values[i]);
-    worst = std::max(worst, worst_completion(completed, depth - 1));
+    worst = std::max(worst, worst_completion(completed, evaluate_proxy(completed, Explain::no), depth - 1));
   }
   return worst;
 }
@@ -397,7 +397,7 @@ Verdict worst_completion(const WinrmProxyRequest& r, std::size_t depth) noexcept
 Result<WinrmProxyAnswer> decide_winrm_proxy(const WinrmProxyRequest& r, Explain explain) noexcept {
   ProxyEvaluation evaluation = evaluate_proxy(r, explain);
   if (evaluation.missing &&
-      worst_completion(r, fields_of<WinrmProxyRequest>.size()) > evaluation.answer.verdict) {
+      worst_completion(r, evaluation, fields_of<WinrmProxyRequest>.size()) > evaluation.answer.verdict) {
     return *evaluation.missing;
   }
   return evaluation.answer;
