@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -33,7 +33,9 @@ std::string error_of(const std::variant<Facts, ImportError>& result) {
   return {};
 }
 
-Facts import_text(const std::string& name, const std::string& text) { return facts_of(wcfpolicy::ad_import::import_ad_text(name, text)); }
+Facts import_text(const std::string& name, const std::string& text) {
+  return facts_of(wcfpolicy::ad_import::import_ad_text(name, text));
+}
 
 const wcfpolicy::ad::Account& account(const Facts& facts, const std::string& name) {
   const auto match = wcfpolicy::ad::find_account(facts, name);
@@ -84,15 +86,21 @@ std::string lower(std::string s) {
 // v5 files lack) left out; with `principals_only`, RBCD entries without their ACE type (SharpHound
 // reads every ACE as allow, AD-12).
 nlohmann::json normalized(nlohmann::json a, bool principals_only) {
-  const nlohmann::json defaults = {{"domain", "CONTOSO.LOCAL"}, {"enabled", true}, {"sensitive", false},
-                                   {"protected_users", false}, {"trusted_for_delegation", false},
-                                   {"trusted_to_auth_for_delegation", false}, {"spns", nlohmann::json::array()},
+  const nlohmann::json defaults = {{"domain", "CONTOSO.LOCAL"},
+                                   {"enabled", true},
+                                   {"sensitive", false},
+                                   {"protected_users", false},
+                                   {"trusted_for_delegation", false},
+                                   {"trusted_to_auth_for_delegation", false},
+                                   {"spns", nlohmann::json::array()},
                                    {"allowed_to_delegate_to", nlohmann::json::array()},
-                                   {"allowed_to_act", nlohmann::json::array()}, {"groups", nlohmann::json::array()},
+                                   {"allowed_to_act", nlohmann::json::array()},
+                                   {"groups", nlohmann::json::array()},
                                    {"dns_host_name", ""}};
   for (const auto& [key, value] : defaults.items())
     if (!a.contains(key)) a[key] = value;
-  if (!a.contains("kind")) a["kind"] = a["sam_account_name"].get<std::string>().ends_with("$") ? "computer" : "user";
+  if (!a.contains("kind"))
+    a["kind"] = a["sam_account_name"].get<std::string>().ends_with("$") ? "computer" : "user";
   a.erase("source");
   a.erase("user_account_control");
   a["sam_account_name"] = lower(a["sam_account_name"]);
@@ -120,35 +128,45 @@ nlohmann::json as_json(const Facts& facts) {
 
 }  // namespace
 
-TEST_CASE("ad import: the example estate gives the same facts from SharpHound v6, v5, the zip, LDIF and inline") {
+TEST_CASE(
+    "ad import: the example estate gives the same facts from SharpHound v6, v5, the zip, LDIF and inline") {
   const auto inline_facts = wcfpolicy::test::load_json("estate/ad/inline.json");
   const auto expected = accounts_of(inline_facts["accounts"], false);
   const auto expected_principals = accounts_of(inline_facts["accounts"], true);
   REQUIRE(expected.size() == 16);
-  const auto ldif = as_json(facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/contoso.ldif")})));
+  const auto ldif = as_json(
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/contoso.ldif")})));
   CHECK(accounts_of(ldif["accounts"], false) == expected);
-  CHECK(ldif["domains"] == nlohmann::json::parse(R"([{"name":"CONTOSO.LOCAL","sid":"S-1-5-21-3623811015-3361044348-30300820","dc_functional_level":7}])"));
+  CHECK(
+      ldif["domains"] ==
+      nlohmann::json::parse(
+          R"([{"name":"CONTOSO.LOCAL","sid":"S-1-5-21-3623811015-3361044348-30300820","dc_functional_level":7}])"));
   for (const char* path : {"estate/ad/sharphound", "estate/ad/sharphound-v5", "estate/ad/sharphound.zip"}) {
     CAPTURE(path);
-    const auto imported = as_json(facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path(path)})));
+    const auto imported =
+        as_json(facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path(path)})));
     CHECK(accounts_of(imported["accounts"], true) == expected_principals);
     CHECK(imported["domains"][0]["name"] == "CONTOSO.LOCAL");
     CHECK(imported["domains"][0]["dc_functional_level"] == 7);
   }
   // SharpHound with LDIF: LDIF's deny ACE replaces the collector's allow, and the caveats go.
-  const Facts both = facts_of(wcfpolicy::ad_import::import_ad(
-      {wcfpolicy::test::data_path("estate/ad/sharphound"), wcfpolicy::test::data_path("estate/ad/contoso.ldif")}));
+  const Facts both =
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/sharphound"),
+                                                wcfpolicy::test::data_path("estate/ad/contoso.ldif")}));
   CHECK(accounts_of(as_json(both)["accounts"], false) == expected);
   CHECK_FALSE(has_finding(both, "AD-12", ""));
   CHECK(account(both, "FILES01$").source == "contoso.ldif:193, computers.json#data[3]");
 }
 
 TEST_CASE("ad import: provenance names the element or the line of the dn") {
-  const Facts sh = facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/sharphound")}));
+  const Facts sh =
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/sharphound")}));
   CHECK(account(sh, "svc_app").source == "users.json#data[5]");
-  const Facts zip = facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/sharphound.zip")}));
+  const Facts zip =
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/sharphound.zip")}));
   CHECK(account(zip, "svc_app").source == "sharphound.zip!20260115093012_users.json#data[5]");
-  const Facts ldif = facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/contoso.ldif")}));
+  const Facts ldif =
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/contoso.ldif")}));
   CHECK(account(ldif, "svc_app").source == "contoso.ldif:97");
   CHECK(ldif.spn_mappings.size() == 53);  // the sPNMappings entry, folded over several lines
   CHECK(ldif.default_domain == "CONTOSO.LOCAL");
@@ -177,7 +195,9 @@ TEST_CASE("ad import: SharpHound delegation targets come from the raw SPNs, not 
   CHECK(account(facts, "svc_a").sam_account_name == "SVC_A");  // derived from the name (pitfall 7)
 }
 
-TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computers; dangling SIDs stay (pitfalls 3, 4, 8)") {
+TEST_CASE(
+    "ad import: AllowedToAct is read as allow with a warning, for computers; dangling SIDs stay (pitfalls 3, "
+    "4, 8)") {
   const std::string computers = sharphound("computers", 6, R"(
     {"ObjectIdentifier":"S-1-5-21-1-2-3-2001","IsDC":true,"Properties":{"name":"DB01.CORP.EXAMPLE","domain":"CORP.EXAMPLE",
       "unconstraineddelegation":true,"serviceprincipalnames":["HOST/db01.corp.example"]},
@@ -198,10 +218,12 @@ TEST_CASE("ad import: AllowedToAct is read as allow with a warning, for computer
   CHECK(db.allowed_to_act_unverified);
   CHECK(has_finding(facts, "AD-12", "read as an allow ACE"));
   CHECK(has_finding(facts, "AD-10", "S-1-5-21-1-2-3-12345"));
-  CHECK(account(facts, "TESTMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // a gMSA in computers.json (pitfall 5)
+  CHECK(account(facts, "TESTMSA$").kind ==
+        wcfpolicy::ad::AccountKind::gmsa);  // a gMSA in computers.json (pitfall 5)
   CHECK(wcfpolicy::ad::find_account(facts, "GONE$").account == nullptr);
   CHECK(has_finding(facts, "import", "deleted"));
-  CHECK(account(facts, "OLDMSA$").kind == wcfpolicy::ad::AccountKind::gmsa);  // no flag, but its container says so
+  CHECK(account(facts, "OLDMSA$").kind ==
+        wcfpolicy::ad::AccountKind::gmsa);  // no flag, but its container says so
   CHECK(facts.accounts.size() == 4);
 }
 
@@ -224,8 +246,10 @@ TEST_CASE("ad import: Protected Users transitively, and by the primary group (pi
   dir.write("20260101_groups.json", "\xEF\xBB\xBF" + groups);  // a byte order mark (pitfall 8)
   const Facts facts = facts_of(wcfpolicy::ad_import::import_ad({dir.path()}));
   const auto& carol = account(facts, "carol");
-  CHECK(carol.protected_users);  // carol -> FINANCE -> TIER0 -> Protected Users, with a cycle FINANCE <-> TIER0
-  CHECK(carol.groups == std::vector<std::string>{"FINANCE@CORP.EXAMPLE", "PROTECTED USERS@CORP.EXAMPLE", "TIER0@CORP.EXAMPLE"});
+  CHECK(
+      carol.protected_users);  // carol -> FINANCE -> TIER0 -> Protected Users, with a cycle FINANCE <-> TIER0
+  CHECK(carol.groups == std::vector<std::string>{"FINANCE@CORP.EXAMPLE", "PROTECTED USERS@CORP.EXAMPLE",
+                                                 "TIER0@CORP.EXAMPLE"});
   CHECK(account(facts, "erin").protected_users);  // by PrimaryGroupSID
   CHECK_FALSE(account(facts, "frank").protected_users);
   CHECK(account(facts, "frank").sensitive);  // `sensitive` is NOT_DELEGATED only
@@ -233,46 +257,60 @@ TEST_CASE("ad import: Protected Users transitively, and by the primary group (pi
 }
 
 TEST_CASE("ad import: meta before or after data, and files not named by their type") {
-  const std::string element = R"({"ObjectIdentifier":"S-1-5-21-1-2-3-1001","Properties":{"name":"ALICE@CORP.EXAMPLE"}})";
-  const Facts first = import_text("export.json", R"({"meta":{"type":"users","version":6,"count":1},"data":[)" + element + "]}");
+  const std::string element =
+      R"({"ObjectIdentifier":"S-1-5-21-1-2-3-1001","Properties":{"name":"ALICE@CORP.EXAMPLE"}})";
+  const Facts first = import_text(
+      "export.json", R"({"meta":{"type":"users","version":6,"count":1},"data":[)" + element + "]}");
   CHECK(account(first, "alice").domain == "CORP.EXAMPLE");
-  const Facts last = import_text("export.json", R"({"data":[)" + element + R"(],"meta":{"type":"users","version":6,"count":1}})");
+  const Facts last = import_text(
+      "export.json", R"({"data":[)" + element + R"(],"meta":{"type":"users","version":6,"count":1}})");
   CHECK(account(last, "alice").source == "export.json#data[0]");
-  const Facts skipped = import_text("gpos.json", R"({"data":[{"x":1}],"meta":{"type":"gpos","version":6,"count":1}})");
+  const Facts skipped =
+      import_text("gpos.json", R"({"data":[{"x":1}],"meta":{"type":"gpos","version":6,"count":1}})");
   CHECK(skipped.accounts.empty());
   CHECK(has_finding(skipped, "import", "\"gpos\" skipped"));
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("users.json", R"({"data":[],"meta":{"type":"computers","version":6}})"))
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text(
+                     "users.json", R"({"data":[],"meta":{"type":"computers","version":6}})"))
             .find("the file's name says otherwise") != std::string::npos);
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("users.json", R"({"data":[],"meta":{"type":"users","version":4}})")) ==
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text(
+            "users.json", R"({"data":[],"meta":{"type":"users","version":4}})")) ==
         "users.json:1:19: meta.version 4: SharpHound files of version 5 and 6 are read");
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("users.json", R"({"data":[]})")).find("no `meta` object") != std::string::npos);
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("users.json", R"({"data":[]})"))
+            .find("no `meta` object") != std::string::npos);
 }
 
 // ---- bad JSON ----------------------------------------------------------------------------------
 
 TEST_CASE("ad import: truncated, malformed and hostile SharpHound files name the file and the position") {
-  const auto error = [](const std::string& text) { return error_of(wcfpolicy::ad_import::import_ad_text("users.json", text)); };
-  CHECK(error("{\"data\":[{\"ObjectIdentifier\":\"S-1-5") == "users.json:1:36: the file ends inside a string (truncated?)");
+  const auto error = [](const std::string& text) {
+    return error_of(wcfpolicy::ad_import::import_ad_text("users.json", text));
+  };
+  CHECK(error("{\"data\":[{\"ObjectIdentifier\":\"S-1-5") ==
+        "users.json:1:36: the file ends inside a string (truncated?)");
   CHECK(error("{\"data\":[\n{\"ObjectIdentifier\": 12}],\"meta\":{\"type\":\"users\",\"version\":6}}") ==
         "users.json:2:22: data[0].ObjectIdentifier: expected a string");
   CHECK(error("{\"data\":[{\"a\":[}]}").find("users.json:1:16: expected a value") == 0);
   CHECK(error("{\"data\":[{\"a\":tru}]}").find("expected the literal true") != std::string::npos);
   CHECK(error("{\"data\":[{\"a\":01}]}").find("expected ',' or '}'") != std::string::npos);
   CHECK(error("{\"data\":[{\"a\":\"\\x\"}]}").find("an invalid escape") != std::string::npos);
-  CHECK(error("{\"data\":[],\"meta\":{\"type\":\"users\",\"version\":6}} x").find("text after the end") != std::string::npos);
+  CHECK(error("{\"data\":[],\"meta\":{\"type\":\"users\",\"version\":6}} x").find("text after the end") !=
+        std::string::npos);
   CHECK(error("[]").find("expected '{'") != std::string::npos);
   CHECK(error("").find("the file ends where") != std::string::npos);
   // Deep nesting stops at a limit, without recursion running away.
-  CHECK(error("{\"data\":[{\"a\":" + std::string(100000, '[')).find("nesting deeper than 128 levels") != std::string::npos);
+  CHECK(error("{\"data\":[{\"a\":" + std::string(100000, '[')).find("nesting deeper than 128 levels") !=
+        std::string::npos);
   // Invalid UTF-8 inside an element, found by simdjson.
   CHECK(error("{\"data\":[{\"ObjectIdentifier\":\"\xC3\x28\"}],\"meta\":{\"type\":\"users\",\"version\":6}}")
             .find("data[0]") != std::string::npos);
-  CHECK(error("{\"data\":[{\"Properties\":{\"enabled\":\"yes\"}}],\"meta\":{\"type\":\"users\",\"version\":6}}") ==
-        "users.json:1:35: data[0].Properties.enabled: expected true or false");
+  CHECK(error("{\"data\":[{\"Properties\":{\"enabled\":\"yes\"}}],\"meta\":{\"type\":\"users\",\"version\":6}"
+              "}") == "users.json:1:35: data[0].Properties.enabled: expected true or false");
   // A huge string is read whole (one element may be large), and an empty data array is fine.
   const std::string big(8 << 20, 'x');
-  const Facts facts = import_text("users.json", "{\"data\":[{\"ObjectIdentifier\":\"S-1-5-21-1-2-3-5\",\"Properties\":{\"name\":\"A@B.C\",\"description\":\"" +
-                                                  big + "\"}}],\"meta\":{\"type\":\"users\",\"version\":6,\"count\":1}}");
+  const Facts facts = import_text("users.json",
+                                  "{\"data\":[{\"ObjectIdentifier\":\"S-1-5-21-1-2-3-5\",\"Properties\":{"
+                                  "\"name\":\"A@B.C\",\"description\":\"" +
+                                      big + "\"}}],\"meta\":{\"type\":\"users\",\"version\":6,\"count\":1}}");
   CHECK(facts.accounts.size() == 1);
 }
 
@@ -289,11 +327,14 @@ std::string descriptor(const std::vector<std::tuple<int, int, std::uint32_t, std
   };
   std::string body;
   for (const auto& [type, flags, mask, rid] : aces) {
-    std::string sid = std::string{1, 5, 0, 0, 0, 0, 0, 5} + le(21, 4) + le(1, 4) + le(2, 4) + le(3, 4) + le(rid, 4);
+    std::string sid =
+        std::string{1, 5, 0, 0, 0, 0, 0, 5} + le(21, 4) + le(1, 4) + le(2, 4) + le(3, 4) + le(rid, 4);
     std::string ace = le(mask, 4) + sid;
-    body += static_cast<char>(type) + std::string(1, static_cast<char>(flags)) + le(static_cast<std::uint32_t>(4 + ace.size()), 2) + ace;
+    body += static_cast<char>(type) + std::string(1, static_cast<char>(flags)) +
+            le(static_cast<std::uint32_t>(4 + ace.size()), 2) + ace;
   }
-  std::string acl = std::string{4, 0} + le(static_cast<std::uint32_t>(8 + body.size()), 2) + le(static_cast<std::uint32_t>(aces.size()), 2) + le(0, 2) + body;
+  std::string acl = std::string{4, 0} + le(static_cast<std::uint32_t>(8 + body.size()), 2) +
+                    le(static_cast<std::uint32_t>(aces.size()), 2) + le(0, 2) + body;
   return std::string{1, 0} + le(0x8004, 2) + le(0, 4) + le(0, 4) + le(0, 4) + le(20, 4) + acl;
 }
 
@@ -328,26 +369,38 @@ std::string fold(const std::string& line) {
 }  // namespace
 
 TEST_CASE("ad import: LDIF as ldapsearch prints it, with an RBCD descriptor decoded in DACL order") {
-  const std::string sd = descriptor({{0x01, 0x00, 0xF01FF, 1111}, {0x00, 0x08, 0xF01FF, 1112}, {0x00, 0x00, 0, 1113},
+  const std::string sd = descriptor({{0x01, 0x00, 0xF01FF, 1111},
+                                     {0x00, 0x08, 0xF01FF, 1112},
+                                     {0x00, 0x00, 0, 1113},
                                      {0x00, 0x00, 0xF01FF, 1114}});
-  const std::string ldif = "# extended LDIF\n#\nversion: 1\n\n"
-                           "dn:\ndomainControllerFunctionality: 6\n\n"
-                           "# corp.example\ndn: DC=corp,DC=example\nobjectClass: domainDNS\nobjectSid:: " + sid_b64(0).substr(0, 0) +
-                           b64(std::string{1, 4, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0}) +
-                           "\nmsDS-Behavior-Version: 5\n\n"
-                           "# FS01, Servers\ndn: CN=FS01,OU=Servers,DC=corp,DC=example\nobjectClass: top\nobjectClass: computer\n"
-                           "objectClass: user\nsAMAccountName: FS01$\nuserAccountControl: 4096\nobjectSid:: " + sid_b64(2001) + "\n" +
-                           fold("msDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(sd)) + "\n"
-                           "servicePrincipalName: HOST/fs01.corp.example\ndNSHostName: fs01.corp.example\nprimaryGroupID: 515\n\n"
-                           "dn: CN=svc web,CN=Users,DC=corp,DC=example\nobjectClass: user\nsAMAccountName: svc_web\n"
-                           "objectSid:: " + sid_b64(1111) + "\nuserAccountControl: 66048\n"
-                           "memberOf: CN=Ops,CN=Users,DC=corp,DC=example\n\n"
-                           "dn: CN=Ops,CN=Users,DC=corp,DC=example\nobjectClass: group\nsAMAccountName: Ops\nobjectSid:: " + sid_b64(1112) + "\n"
-                           "memberOf: CN=Protected Users,CN=Users,DC=corp,DC=example\n\n"
-                           "dn: CN=Protected Users,CN=Users,DC=corp,DC=example\nobjectClass: group\nsAMAccountName: Protected Users\n"
-                           "objectSid:: " + sid_b64(525) + "\n\n"
-                           "# search reference\nref: ldap://DomainDnsZones.corp.example/DC=DomainDnsZones,DC=corp,DC=example\n\n"
-                           "# search result\nsearch: 2\nresult: 4 Size limit exceeded\n";
+  const std::string ldif =
+      "# extended LDIF\n#\nversion: 1\n\n"
+      "dn:\ndomainControllerFunctionality: 6\n\n"
+      "# corp.example\ndn: DC=corp,DC=example\nobjectClass: domainDNS\nobjectSid:: " +
+      sid_b64(0).substr(0, 0) +
+      b64(std::string{1, 4, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0}) +
+      "\nmsDS-Behavior-Version: 5\n\n"
+      "# FS01, Servers\ndn: CN=FS01,OU=Servers,DC=corp,DC=example\nobjectClass: top\nobjectClass: computer\n"
+      "objectClass: user\nsAMAccountName: FS01$\nuserAccountControl: 4096\nobjectSid:: " +
+      sid_b64(2001) + "\n" + fold("msDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(sd)) +
+      "\n"
+      "servicePrincipalName: HOST/fs01.corp.example\ndNSHostName: fs01.corp.example\nprimaryGroupID: 515\n\n"
+      "dn: CN=svc web,CN=Users,DC=corp,DC=example\nobjectClass: user\nsAMAccountName: svc_web\n"
+      "objectSid:: " +
+      sid_b64(1111) +
+      "\nuserAccountControl: 66048\n"
+      "memberOf: CN=Ops,CN=Users,DC=corp,DC=example\n\n"
+      "dn: CN=Ops,CN=Users,DC=corp,DC=example\nobjectClass: group\nsAMAccountName: Ops\nobjectSid:: " +
+      sid_b64(1112) +
+      "\n"
+      "memberOf: CN=Protected Users,CN=Users,DC=corp,DC=example\n\n"
+      "dn: CN=Protected Users,CN=Users,DC=corp,DC=example\nobjectClass: group\nsAMAccountName: Protected "
+      "Users\n"
+      "objectSid:: " +
+      sid_b64(525) +
+      "\n\n"
+      "# search reference\nref: ldap://DomainDnsZones.corp.example/DC=DomainDnsZones,DC=corp,DC=example\n\n"
+      "# search result\nsearch: 2\nresult: 4 Size limit exceeded\n";
   const Facts facts = import_text("dump.ldif", ldif);
   const auto& fs = account(facts, "fs01");
   REQUIRE(fs.allowed_to_act.size() == 3);  // the zero-mask ACE decides nothing and is left out
@@ -371,33 +424,46 @@ TEST_CASE("ad import: LDIF as ldapsearch prints it, with an RBCD descriptor deco
 }
 
 TEST_CASE("ad import: bad LDIF names the line") {
-  const auto error = [](const std::string& text) { return error_of(wcfpolicy::ad_import::import_ad_text("dump.ldif", text)); };
+  const auto error = [](const std::string& text) {
+    return error_of(wcfpolicy::ad_import::import_ad_text("dump.ldif", text));
+  };
   CHECK(error("dn: CN=a,DC=x\nobjectClass: user\nobjectSid:: AQUA!!!!\n") ==
         "dump.ldif:3:13: attribute objectsid: the base64 value is not valid base64");
-  CHECK(error("dn: CN=a,DC=x\nobjectClass: user\nobjectSid:: AQUAAAAAAAUVAAAA\n").find("dump.ldif:3:1: objectSid: the value is not a SID") == 0);
+  CHECK(error("dn: CN=a,DC=x\nobjectClass: user\nobjectSid:: AQUAAAAAAAUVAAAA\n")
+            .find("dump.ldif:3:1: objectSid: the value is not a SID") == 0);
   // A descriptor whose DACL offset points outside it.
   std::string sd = descriptor({{0, 0, 1, 1111}});
   sd[16] = static_cast<char>(0xF0);
-  CHECK(error("dn: CN=a,DC=x\nobjectClass: computer\nmsDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(sd) + "\n")
+  CHECK(error("dn: CN=a,DC=x\nobjectClass: computer\nmsDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(sd) +
+              "\n")
             .find("points outside the") != std::string::npos);
   std::string short_ace = descriptor({{0, 0, 1, 1111}});
   short_ace[22 + 8] = 100;  // the ACE's size runs past the ACL
-  CHECK(error("dn: CN=a,DC=x\nobjectClass: computer\nmsDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(short_ace) + "\n")
+  CHECK(error("dn: CN=a,DC=x\nobjectClass: computer\nmsDS-AllowedToActOnBehalfOfOtherIdentity:: " +
+              b64(short_ace) + "\n")
             .find("outside the ACL") != std::string::npos);
   CHECK(error("dn: CN=a,DC=x\nchangetype: modify\n").find("change record") != std::string::npos);
-  CHECK(error(" continued\n") == "dump.ldif:1:1: a continuation line (starting with a space) with no line before it");
-  CHECK(error("dn: CN=a,DC=x\nno colon here\n") == "dump.ldif:2:1: expected \"attribute: value\", found no ':'");
-  CHECK(error("dn: CN=a,DC=x\nobjectClass: user\nuserAccountControl: lots\n").find("dump.ldif:3:1: useraccountcontrol: expected an integer") == 0);
+  CHECK(error(" continued\n") ==
+        "dump.ldif:1:1: a continuation line (starting with a space) with no line before it");
+  CHECK(error("dn: CN=a,DC=x\nno colon here\n") ==
+        "dump.ldif:2:1: expected \"attribute: value\", found no ':'");
+  CHECK(error("dn: CN=a,DC=x\nobjectClass: user\nuserAccountControl: lots\n")
+            .find("dump.ldif:3:1: useraccountcontrol: expected an integer") == 0);
   CHECK(error("objectClass: user\n\n").find("an entry must start with dn:") != std::string::npos);
   CHECK(error("version: 2\n").find("LDIF version 2") != std::string::npos);
 }
 
 TEST_CASE("ad import: LDIF wins over SharpHound, with a warning") {
   TempDir dir;
-  dir.write("users.json", sharphound("users", 6, R"({"ObjectIdentifier":"S-1-5-21-1-2-3-1111","Properties":{"name":"SVC_WEB@CORP.EXAMPLE",
+  dir.write(
+      "users.json",
+      sharphound("users", 6,
+                 R"({"ObjectIdentifier":"S-1-5-21-1-2-3-1111","Properties":{"name":"SVC_WEB@CORP.EXAMPLE",
       "domain":"CORP.EXAMPLE","samaccountname":"svc_web","enabled":true,"sensitive":false}})"));
-  dir.write("dump.ldif", "dn: CN=svc web,CN=Users,DC=corp,DC=example\nobjectClass: user\nsAMAccountName: svc_web\n"
-                         "objectSid:: " + sid_b64(1111) + "\nuserAccountControl: 514\n");
+  dir.write("dump.ldif",
+            "dn: CN=svc web,CN=Users,DC=corp,DC=example\nobjectClass: user\nsAMAccountName: svc_web\n"
+            "objectSid:: " +
+                sid_b64(1111) + "\nuserAccountControl: 514\n");
   const Facts facts = facts_of(wcfpolicy::ad_import::import_ad({dir.path()}));
   REQUIRE(facts.accounts.size() == 1);
   CHECK_FALSE(facts.accounts[0].enabled);
@@ -424,9 +490,12 @@ TEST_CASE("ad import: zips, directories and unreadable paths") {
   std::string bad = zip;
   bad[200] = static_cast<char>(bad[200] ^ 0x5A);
   bad[201] = static_cast<char>(bad[201] ^ 0x5A);
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("bh.zip", bad)).find("bh.zip!20260115093012_computers.json") == 0);
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("bh.zip", "PK\x03\x04 not really")).find("not a readable zip") != std::string::npos);
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("bh.zip", bad))
+            .find("bh.zip!20260115093012_computers.json") == 0);
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("bh.zip", "PK\x03\x04 not really"))
+            .find("not a readable zip") != std::string::npos);
   CHECK(error_of(wcfpolicy::ad_import::import_ad({"/nonexistent/users.json"})) ==
         "/nonexistent/users.json: cannot open: No such file or directory");
-  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("notes.txt", "hello")).find("not SharpHound JSON") != std::string::npos);
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("notes.txt", "hello")).find("not SharpHound JSON") !=
+        std::string::npos);
 }

@@ -36,7 +36,8 @@ TEST_CASE("a table with a missing row is reported incomplete, with the combinati
   const auto checks = analyze_table(broken, Coverage::every_combination);
   const auto& complete = find_check(checks, "complete");
   CHECK_FALSE(complete.passed);
-  CHECK(complete.detail.find("allowed_impersonation_level=Delegation, se_impersonate_privilege=false") != std::string::npos);
+  CHECK(complete.detail.find("allowed_impersonation_level=Delegation, se_impersonate_privilege=false") !=
+        std::string::npos);
   // TW-8 is now TW-5 again: the same answer, so no conflict, but neither row decides alone.
   CHECK(find_check(checks, "no conflicting overlap").passed);
   CHECK_FALSE(find_check(checks, "no shadowed row").passed);

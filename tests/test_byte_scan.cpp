@@ -12,7 +12,7 @@ TEST_CASE("find_special_byte finds the first byte a JSON string cannot carry as 
     std::string s(rng() % 40, 'a');
     for (auto& c : s) {
       const auto r = rng() % 100;
-      c = r < 90 ? static_cast<char>('a' + rng() % 26)
+      c = r < 90   ? static_cast<char>('a' + rng() % 26)
           : r < 93 ? '"'
           : r < 95 ? '\\'
           : r < 97 ? static_cast<char>(rng() % 32)

@@ -37,11 +37,12 @@ ad::Account user(const std::string& name, int rid) {
 ad::Facts estate() {
   ad::Facts f;
   f.default_domain = "CONTOSO.LOCAL";
-  f.accounts = {computer("web01", 1201), computer("app01", 1202), computer("sql01", 1203),
+  f.accounts = {computer("web01", 1201),   computer("app01", 1202), computer("sql01", 1203),
                 computer("files01", 1204), computer("rpt01", 1205), computer("legacy01", 1206)};
   f.accounts[3].allowed_to_act = {{"svc_web@CONTOSO.LOCAL", ad::AceType::deny, false},
                                   {"svc_report@CONTOSO.LOCAL", ad::AceType::allow, false}};
-  ad::Account alice = user("alice", 1101), bob = user("bob", 1102), carol = user("carol", 1103), dave = user("dave", 1104);
+  ad::Account alice = user("alice", 1101), bob = user("bob", 1102), carol = user("carol", 1103),
+              dave = user("dave", 1104);
   bob.sensitive = true;
   carol.protected_users = true;
   dave.enabled = false;
@@ -117,9 +118,11 @@ TEST_CASE("chain: estate chain 1 reaches SQL by constrained delegation twice (CH
   CHECK(a.client_next.leg == Leg::kerberos);
   CHECK(a.hops[0].next->means == Means::constrained_kerberos);
   CHECK(a.hops[1].next->means == Means::constrained_kerberos);
-  CHECK(a.hops[0].rules == std::vector<std::string_view>{"CH-1", "AD-7", "BM-1", "IO-1", "AD-4", "TW-4", "CH-10", "AD-8", "AD-9"});
+  CHECK(a.hops[0].rules == std::vector<std::string_view>{"CH-1", "AD-7", "BM-1", "IO-1", "AD-4", "TW-4",
+                                                         "CH-10", "AD-8", "AD-9"});
   // CH-15: the transited services accumulate along the S4U2proxy hops.
-  CHECK(a.hops[1].transited_services == std::vector<std::string>{"svc_web@CONTOSO.LOCAL", "svc_app@CONTOSO.LOCAL"});
+  CHECK(a.hops[1].transited_services ==
+        std::vector<std::string>{"svc_web@CONTOSO.LOCAL", "svc_app@CONTOSO.LOCAL"});
   CHECK(has_finding(a.findings, "CH-15", Severity::info));
 }
 
@@ -127,14 +130,15 @@ TEST_CASE("CH-1: a hop's level is its caller's outbound level, not the client's"
   ChainRequest r = three_tier();
   r.hops[0].outbound.allowed_impersonation_level = TokenLevel::Identification;
   const ChainAnswer a = decided(r);
-  CHECK(a.hops[0].token_level == TokenLevel::Impersonation);  // from the client's outbound
+  CHECK(a.hops[0].token_level == TokenLevel::Impersonation);   // from the client's outbound
   CHECK(a.hops[1].token_level == TokenLevel::Identification);  // from web's outbound (TW-3)
   CHECK(has(a.hops[1].rules, "TW-3"));
   CHECK(block_rule(a) == "DR-1");  // CH-5
 }
 
 TEST_CASE("CH-2: backend and allowed_impersonation_level inside a hop's scenario are errors") {
-  nlohmann::json request = nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
+  nlohmann::json request =
+      nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
   request["hops"][1]["scenario"]["backend"] = "remote_machine";
   nlohmann::json answer = test::answer(request);
   CHECK(answer["request_error"]["field"] == "hops[1].scenario.backend");
@@ -329,11 +333,13 @@ TEST_CASE("AD-7: a target SPN held by another account blocks (the ticket cannot 
   CHECK(block_rule(a) == "AD-7");
   CHECK(has_finding(a.hops[1].findings, "AD-7", Severity::error));
   // The missing account is an error with "did you mean".
-  nlohmann::json request = nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
+  nlohmann::json request =
+      nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
   request["client"]["account"] = "alise";
   const nlohmann::json answer = test::answer(request);
   CHECK(answer["request_error"]["field"] == "client.account");
-  CHECK(answer["request_error"]["message"].get<std::string>().find("did you mean alice@CONTOSO.LOCAL") != std::string::npos);
+  CHECK(answer["request_error"]["message"].get<std::string>().find("did you mean alice@CONTOSO.LOCAL") !=
+        std::string::npos);
 }
 
 TEST_CASE("AD-8: the SPN must match msDS-AllowedToDelegateTo exactly in form (short name is not the FQDN)") {
@@ -369,7 +375,8 @@ TEST_CASE("AD-10 and AD-11: resource-based delegation, in DACL order, with forwa
   CHECK(decided(r).reaches_backend == true);
   // AD-11: a non-empty msDS-AllowedToDelegateTo without T2A4D makes the S4U2self ticket non-forwardable.
   for (ad::Account& account : r.ad->accounts)
-    if (account.sam_account_name == "svc_report") account.allowed_to_delegate_to = {"HTTP/elsewhere.contoso.local"};
+    if (account.sam_account_name == "svc_report")
+      account.allowed_to_delegate_to = {"HTTP/elsewhere.contoso.local"};
   CHECK(block_rule(decided(r)) == "AD-11");
 }
 
@@ -403,24 +410,27 @@ TEST_CASE("chain: --explain names the AD facts read with their provenance") {
   bool read_delegate_to = false;
   for (const ChainStep& step : a.steps)
     for (const ChainRead& read : step.reads)
-      read_delegate_to = read_delegate_to || (read.field == "svc_web@CONTOSO.LOCAL msDS-AllowedToDelegateTo" && read.source == "inline");
+      read_delegate_to =
+          read_delegate_to ||
+          (read.field == "svc_web@CONTOSO.LOCAL msDS-AllowedToDelegateTo" && read.source == "inline");
   CHECK(read_delegate_to);
 }
 
 TEST_CASE("chain: the estate's example answers are the library's answers") {
-  for (const char* name : {"1-alice-web-orders-sql", "2-alice-over-ntlm", "3-bob-sensitive", "4-carol-protected-users",
-                           "5-alice-reports-files", "6-alice-orders-legacy"}) {
+  for (const char* name : {"1-alice-web-orders-sql", "2-alice-over-ntlm", "3-bob-sensitive",
+                           "4-carol-protected-users", "5-alice-reports-files", "6-alice-orders-legacy"}) {
     CAPTURE(name);
-    const nlohmann::json request =
-        nlohmann::json::parse(test::read_file(test::data_path(std::string("estate/chains/") + name + ".json")));
-    const nlohmann::json expected =
-        nlohmann::json::parse(test::read_file(test::data_path(std::string("estate/chains/expected/") + name + ".json")));
+    const nlohmann::json request = nlohmann::json::parse(
+        test::read_file(test::data_path(std::string("estate/chains/") + name + ".json")));
+    const nlohmann::json expected = nlohmann::json::parse(
+        test::read_file(test::data_path(std::string("estate/chains/expected/") + name + ".json")));
     CHECK(test::answer(request) == expected);
   }
 }
 
 TEST_CASE("chain: inline ad is strict (user_account_control against the flags, kinds, paths)") {
-  nlohmann::json request = nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
+  nlohmann::json request =
+      nlohmann::json::parse(test::read_file(test::data_path("estate/chains/1-alice-web-orders-sql.json")));
   nlohmann::json& alice = request["ad"]["accounts"][7];
   REQUIRE(alice["sam_account_name"] == "alice");
   alice["user_account_control"] = 0x80200;  // NORMAL_ACCOUNT | TRUSTED_FOR_DELEGATION
@@ -439,5 +449,6 @@ TEST_CASE("chain: inline ad is strict (user_account_control against the flags, k
   request["ad"]["accounts"][3]["allowed_to_act"][0]["ace"] = "alow";
   answer = test::answer(request);
   CHECK(answer["request_error"]["field"] == "ad.accounts[3].allowed_to_act[0].ace");
-  CHECK(answer["request_error"]["message"].get<std::string>().find("did you mean \"allow\"") != std::string::npos);
+  CHECK(answer["request_error"]["message"].get<std::string>().find("did you mean \"allow\"") !=
+        std::string::npos);
 }

@@ -6,11 +6,11 @@
 
 #include <sys/wait.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <cstdlib>
-#include <sstream>
 #include <unistd.h>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
 
 #include "test_support.hpp"
 #include "wcfpolicy/config.hpp"
@@ -37,7 +37,8 @@ std::vector<Assumption> settings(const std::vector<std::string>& assignments) {
 // Reads `xml` with the given assumptions (and sources); fails the test on an error.
 std::vector<ConfigEndpoint> read_ok(const std::string& xml, const std::vector<std::string>& set = {},
                                     std::optional<std::vector<SourceFile>> sources = std::nullopt) {
-  ConfigInput input{.xml = xml, .file = "test.config", .assumptions = settings(set), .sources = std::move(sources)};
+  ConfigInput input{
+      .xml = xml, .file = "test.config", .assumptions = settings(set), .sources = std::move(sources)};
   auto read = read_wcf_config(input);
   if (auto* error = std::get_if<ConfigError>(&read)) FAIL(to_string(*error));
   return std::get<std::vector<ConfigEndpoint>>(read);
@@ -45,7 +46,8 @@ std::vector<ConfigEndpoint> read_ok(const std::string& xml, const std::vector<st
 
 std::string read_error(const std::string& xml, const std::vector<std::string>& set = {},
                        std::optional<std::vector<SourceFile>> sources = std::nullopt) {
-  ConfigInput input{.xml = xml, .file = "test.config", .assumptions = settings(set), .sources = std::move(sources)};
+  ConfigInput input{
+      .xml = xml, .file = "test.config", .assumptions = settings(set), .sources = std::move(sources)};
   auto read = read_wcf_config(input);
   const auto* error = std::get_if<ConfigError>(&read);
   REQUIRE_MESSAGE(error != nullptr, "expected an error");
@@ -61,8 +63,9 @@ json line_of(const ConfigEndpoint& e) {
 json request_of(const ConfigEndpoint& e) { return json::parse(e.request_json); }
 
 // A configuration with one service, `bindings` and `behaviors` as given, and `endpoints`.
-std::string config(const std::string& endpoints, const std::string& bindings = "", const std::string& behaviors = "",
-                   const std::string& service_attributes = "", const std::string& rest = "") {
+std::string config(const std::string& endpoints, const std::string& bindings = "",
+                   const std::string& behaviors = "", const std::string& service_attributes = "",
+                   const std::string& rest = "") {
   return "<configuration><system.serviceModel><bindings>" + bindings + "</bindings><behaviors>" + behaviors +
          "</behaviors><services><service name=\"Contoso.S\" " + service_attributes + ">" + endpoints +
          "</service></services>" + rest + "</system.serviceModel></configuration>";
@@ -91,7 +94,8 @@ struct Example {
 std::vector<Example> examples() {
   std::vector<Example> out;
   for (const json& e : load_json("config/examples.json")) {
-    Example x{e.at("name"), e.at("config"), std::nullopt, e.at("assume"), e.at("set"), e.at("expected"), e.at("scenarios")};
+    Example x{e.at("name"), e.at("config"),   std::nullopt,     e.at("assume"),
+              e.at("set"),  e.at("expected"), e.at("scenarios")};
     if (e.contains("source")) x.source = e.at("source").get<std::string>();
     out.push_back(std::move(x));
   }
@@ -256,19 +260,26 @@ TEST_CASE("config: the WCF defaults of docs/rules.md section 7 for a binding lef
     std::vector<std::string> defaulted;
   };
   const Row rows[] = {
-      {"netTcpBinding", {{"binding", "NetTcpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}},
+      {"netTcpBinding",
+       {{"binding", "NetTcpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}},
        {"security_mode", "client_credential_type"}},
       {"wsHttpBinding",
-       {{"binding", "WSHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "Windows"},
+       {{"binding", "WSHttpBinding"},
+        {"security_mode", "Message"},
+        {"client_credential_type", "Windows"},
         {"secure_conversation", {{"require_cancellation", true}}}},
        {"security_mode", "client_credential_type", "secure_conversation"}},
-      {"wsDualHttpBinding", {{"binding", "WSDualHttpBinding"}, {"security_mode", "Message"}, {"client_credential_type", "Windows"}},
+      {"wsDualHttpBinding",
+       {{"binding", "WSDualHttpBinding"},
+        {"security_mode", "Message"},
+        {"client_credential_type", "Windows"}},
        {"security_mode", "client_credential_type"}},
       {"basicHttpBinding",
        {{"binding", "BasicHttpBinding"}, {"security_mode", "None"}, {"client_credential_type", "None"}},
        {"security_mode", "client_credential_type"}},
       {"customBinding",
-       {{"binding", "CustomBinding"}, {"client_credential_type", "None"}},  // no <security>: nothing presented
+       {{"binding", "CustomBinding"},
+        {"client_credential_type", "None"}},  // no <security>: nothing presented
        {}},
   };
   for (const Row& row : rows) {
@@ -298,21 +309,34 @@ TEST_CASE("config: security modes and credential types map onto the rules' crede
     json request_fields;
   };
   const Row rows[] = {
-      {"basicHttpBinding", "<security mode=\"Message\"/>", {{"security_mode", "Message"}, {"client_credential_type", "UserName"}}},
-      {"basicHttpBinding", "<security mode=\"TransportWithMessageCredential\"><message clientCredentialType=\"Certificate\"/></security>",
+      {"basicHttpBinding",
+       "<security mode=\"Message\"/>",
+       {{"security_mode", "Message"}, {"client_credential_type", "UserName"}}},
+      {"basicHttpBinding",
+       "<security mode=\"TransportWithMessageCredential\"><message "
+       "clientCredentialType=\"Certificate\"/></security>",
        {{"security_mode", "TransportWithMessageCredential"}, {"client_credential_type", "Certificate"}}},
-      {"basicHttpBinding", "<security mode=\"TransportCredentialOnly\"><transport clientCredentialType=\"Windows\"/></security>",
+      {"basicHttpBinding",
+       "<security mode=\"TransportCredentialOnly\"><transport clientCredentialType=\"Windows\"/></security>",
        {{"security_mode", "TransportCredentialOnly"}, {"client_credential_type", "Windows"}}},
-      {"basicHttpBinding", "<security mode=\"Transport\"/>", {{"security_mode", "Transport"}, {"client_credential_type", "None"}}},
-      {"wsHttpBinding", "<security mode=\"Transport\"><transport clientCredentialType=\"Windows\"/></security>",
+      {"basicHttpBinding",
+       "<security mode=\"Transport\"/>",
+       {{"security_mode", "Transport"}, {"client_credential_type", "None"}}},
+      {"wsHttpBinding",
+       "<security mode=\"Transport\"><transport clientCredentialType=\"Windows\"/></security>",
        {{"client_credential_type", "Windows"}}},
-      {"wsHttpBinding", "<security mode=\"Message\"><message clientCredentialType=\"UserName\" establishSecurityContext=\"false\"/></security>",
+      {"wsHttpBinding",
+       "<security mode=\"Message\"><message clientCredentialType=\"UserName\" "
+       "establishSecurityContext=\"false\"/></security>",
        {{"client_credential_type", "UserName"}}},
       {"wsHttpBinding", "<security mode=\"None\"/>", {{"client_credential_type", "None"}}},
-      {"netTcpBinding", "<security mode=\"Transport\"><transport clientCredentialType=\"Certificate\"/></security>",
+      {"netTcpBinding",
+       "<security mode=\"Transport\"><transport clientCredentialType=\"Certificate\"/></security>",
        {{"client_credential_type", "Certificate"}}},
       {"netTcpBinding", "<security mode=\"Message\"/>", {{"client_credential_type", "Windows"}}},
-      {"netTcpBinding", "<security mode=\"TransportWithMessageCredential\"><message clientCredentialType=\"UserName\"/></security>",
+      {"netTcpBinding",
+       "<security mode=\"TransportWithMessageCredential\"><message "
+       "clientCredentialType=\"UserName\"/></security>",
        {{"client_credential_type", "UserName"}}},
       {"wsDualHttpBinding", "<security mode=\"None\"/>", {{"client_credential_type", "None"}}},
   };
@@ -336,23 +360,40 @@ TEST_CASE("config: customBinding security, secure conversation and its bootstrap
     const char* mechanism;
   };
   const Row rows[] = {
-      {"<security/>", {{"client_credential_type", "Windows"}, {"require_cancellation", true}}, "cached_token_windows"},
+      {"<security/>",
+       {{"client_credential_type", "Windows"}, {"require_cancellation", true}},
+       "cached_token_windows"},
       {"<security authenticationMode=\"SspiNegotiated\" requireSecurityContextCancellation=\"false\"/>",
-       {{"client_credential_type", "Windows"}, {"require_cancellation", false}}, "s4u"},
-      {"<security authenticationMode=\"Kerberos\"/>", {{"client_credential_type", "Windows"}}, "cached_token_windows"},
-      {"<security authenticationMode=\"UserNameForCertificate\"/>", {{"client_credential_type", "UserName"}}, "cached_token_username"},
-      {"<security authenticationMode=\"MutualCertificate\"/>", {{"client_credential_type", "Certificate"}}, "none"},
-      {"<security authenticationMode=\"AnonymousForCertificate\"/>", {{"client_credential_type", "None"}}, "none"},
-      {"<security authenticationMode=\"SecureConversation\"><secureConversationBootstrap authenticationMode=\"UserNameForSslNegotiated\"/></security>",
-       {{"client_credential_type", "UserName"}, {"require_cancellation", true}, {"secure_conversation", {{"require_cancellation", true}}}},
+       {{"client_credential_type", "Windows"}, {"require_cancellation", false}},
+       "s4u"},
+      {"<security authenticationMode=\"Kerberos\"/>",
+       {{"client_credential_type", "Windows"}},
+       "cached_token_windows"},
+      {"<security authenticationMode=\"UserNameForCertificate\"/>",
+       {{"client_credential_type", "UserName"}},
        "cached_token_username"},
-      {"<security authenticationMode=\"SecureConversation\" requireSecurityContextCancellation=\"False\"><secureConversationBootstrap/></security>",
-       {{"client_credential_type", "Windows"}, {"secure_conversation", {{"require_cancellation", false}}}}, "s4u"},
+      {"<security authenticationMode=\"MutualCertificate\"/>",
+       {{"client_credential_type", "Certificate"}},
+       "none"},
+      {"<security authenticationMode=\"AnonymousForCertificate\"/>",
+       {{"client_credential_type", "None"}},
+       "none"},
+      {"<security authenticationMode=\"SecureConversation\"><secureConversationBootstrap "
+       "authenticationMode=\"UserNameForSslNegotiated\"/></security>",
+       {{"client_credential_type", "UserName"},
+        {"require_cancellation", true},
+        {"secure_conversation", {{"require_cancellation", true}}}},
+       "cached_token_username"},
+      {"<security authenticationMode=\"SecureConversation\" "
+       "requireSecurityContextCancellation=\"False\"><secureConversationBootstrap/></security>",
+       {{"client_credential_type", "Windows"}, {"secure_conversation", {{"require_cancellation", false}}}},
+       "s4u"},
       {"<httpTransport authenticationScheme=\"Anonymous\"/>", {{"client_credential_type", "None"}}, "none"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.binding);
-    const std::string bindings = std::string("<customBinding><binding name=\"c\">") + row.binding + "</binding></customBinding>";
+    const std::string bindings =
+        std::string("<customBinding><binding name=\"c\">") + row.binding + "</binding></customBinding>";
     const auto endpoints = read_ok(config(endpoint("customBinding", "bindingConfiguration=\"c\""), bindings));
     REQUIRE(endpoints.size() == 1);
     const json request = request_of(endpoints[0]);
@@ -370,20 +411,26 @@ TEST_CASE("config: endpoints no request describes say why, instead of a guess") 
     const char* reason;  // a part of the reason
   };
   const Row rows[] = {
-      {"<endpoint address=\"mex\" binding=\"mexHttpBinding\" contract=\"IMetadataExchange\"/>", "", "", "metadata exchange"},
+      {"<endpoint address=\"mex\" binding=\"mexHttpBinding\" contract=\"IMetadataExchange\"/>", "", "",
+       "metadata exchange"},
       {"<endpoint kind=\"mexEndpoint\" address=\"mex\"/>", "", "", "kind=\"mexEndpoint\""},
-      {endpoint("myBinding"), "", "<extensions><bindingExtensions><add name=\"myBinding\" type=\"X, Y\"/></bindingExtensions></extensions>",
+      {endpoint("myBinding"), "",
+       "<extensions><bindingExtensions><add name=\"myBinding\" type=\"X, "
+       "Y\"/></bindingExtensions></extensions>",
        "myBinding is a binding added by <extensions>"},
       {endpoint("customBinding", "bindingConfiguration=\"c\""),
-       "<customBinding><binding name=\"c\"><security authenticationMode=\"SecureConversation\"><secureConversationBootstrap "
+       "<customBinding><binding name=\"c\"><security "
+       "authenticationMode=\"SecureConversation\"><secureConversationBootstrap "
        "authenticationMode=\"SecureConversation\"/></security><httpTransport/></binding></customBinding>",
        "", "bootstrapped by another"},
       {endpoint("customBinding", "bindingConfiguration=\"c\""),
-       "<customBinding><binding name=\"c\"><windowsStreamSecurity/><httpTransport/></binding></customBinding>", "",
-       "<windowsStreamSecurity> (customBinding \"c\") without <tcpTransport> or <namedPipeTransport>"},
+       "<customBinding><binding "
+       "name=\"c\"><windowsStreamSecurity/><httpTransport/></binding></customBinding>",
+       "", "<windowsStreamSecurity> (customBinding \"c\") without <tcpTransport> or <namedPipeTransport>"},
       {endpoint("customBinding", "bindingConfiguration=\"c\""),
-       "<customBinding><binding name=\"c\"><httpTransport authenticationScheme=\"Basic, Digest\"/></binding></customBinding>", "",
-       "no HTTP client credential type selects this set of schemes"},
+       "<customBinding><binding name=\"c\"><httpTransport authenticationScheme=\"Basic, "
+       "Digest\"/></binding></customBinding>",
+       "", "no HTTP client credential type selects this set of schemes"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.endpoints);
@@ -397,19 +444,24 @@ TEST_CASE("config: endpoints no request describes say why, instead of a guess") 
   }
   // The rules' own "not covered" (a CustomBinding with a certificate mapped to a Windows account:
   // no BM row) is a not-covered line too, with the request that led there.
-  const auto endpoints = read_ok(config(
-      endpoint("customBinding", "bindingConfiguration=\"c\""),
-      "<customBinding><binding name=\"c\"><security authenticationMode=\"MutualCertificate\"/><httpTransport/></binding></customBinding>",
-      "<serviceBehaviors><behavior><serviceCredentials><clientCertificate><authentication "
-      "mapClientCertificateToWindowsAccount=\"true\"/></clientCertificate></serviceCredentials></behavior></serviceBehaviors>"));
+  const auto endpoints =
+      read_ok(config(endpoint("customBinding", "bindingConfiguration=\"c\""),
+                     "<customBinding><binding name=\"c\"><security "
+                     "authenticationMode=\"MutualCertificate\"/><httpTransport/></binding></customBinding>",
+                     "<serviceBehaviors><behavior><serviceCredentials><clientCertificate><authentication "
+                     "mapClientCertificateToWindowsAccount=\"true\"/></clientCertificate></"
+                     "serviceCredentials></behavior></serviceBehaviors>"));
   std::string out;
   CHECK_FALSE(append_config_answer_json(out, endpoints[0]).has_value());
   const json line = json::parse(out);
   CHECK(line.contains("request"));
-  CHECK(line["not_covered"].get<std::string>().find("not covered by the documented rules") != std::string::npos);
+  CHECK(line["not_covered"].get<std::string>().find("not covered by the documented rules") !=
+        std::string::npos);
 }
 
-TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET defaults, security_mode always written") {
+TEST_CASE(
+    "config: every standard binding of docs/rules.md 9.1 with its .NET defaults, security_mode always "
+    "written") {
   struct Row {
     const char* element;
     const char* binding;
@@ -451,7 +503,8 @@ TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET def
     if (row.mode) CHECK(line_of(endpoints[0])["assumed"]["security_mode"] == "default");
   }
   // wsHttpBinding in Transport mode: the transport credential defaults to Windows (docs/rules.md section 7).
-  const std::string transport = "<wsHttpBinding><binding name=\"b\"><security mode=\"Transport\"/></binding></wsHttpBinding>";
+  const std::string transport =
+      "<wsHttpBinding><binding name=\"b\"><security mode=\"Transport\"/></binding></wsHttpBinding>";
   const auto ws = read_ok(config(endpoint("wsHttpBinding", "bindingConfiguration=\"b\""), transport));
   CHECK(request_of(ws[0])["security_mode"] == "Transport");
   CHECK(request_of(ws[0])["client_credential_type"] == "Windows");
@@ -460,9 +513,12 @@ TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET def
   const std::string both =
       "<basicHttpBinding><binding name=\"b\"><security mode=\"%\"><transport clientCredentialType=\"Ntlm\"/>"
       "<message clientCredentialType=\"Certificate\"/></security></binding></basicHttpBinding>";
-  for (const auto& row : std::vector<std::pair<std::string, std::string>>{
-           {"Transport", "Ntlm"}, {"TransportCredentialOnly", "Ntlm"}, {"Message", "Certificate"},
-           {"TransportWithMessageCredential", "Certificate"}, {"None", "None"}}) {
+  for (const auto& row :
+       std::vector<std::pair<std::string, std::string>>{{"Transport", "Ntlm"},
+                                                        {"TransportCredentialOnly", "Ntlm"},
+                                                        {"Message", "Certificate"},
+                                                        {"TransportWithMessageCredential", "Certificate"},
+                                                        {"None", "None"}}) {
     // (not a structured binding: clang 14 cannot capture one in CAPTURE's lambda)
     const std::string& mode = row.first;
     const std::string& credential = row.second;
@@ -474,11 +530,13 @@ TEST_CASE("config: every standard binding of docs/rules.md 9.1 with its .NET def
   }
   // Each binding takes its own modes only.
   CHECK(read_error(config(endpoint("basicHttpsBinding", "bindingConfiguration=\"b\""),
-                          "<basicHttpsBinding><binding name=\"b\"><security mode=\"None\"/></binding></basicHttpsBinding>"))
-            .find("not a security mode of basicHttpsBinding (allowed: Transport, TransportWithMessageCredential)") !=
-        std::string::npos);
+                          "<basicHttpsBinding><binding name=\"b\"><security "
+                          "mode=\"None\"/></binding></basicHttpsBinding>"))
+            .find("not a security mode of basicHttpsBinding (allowed: Transport, "
+                  "TransportWithMessageCredential)") != std::string::npos);
   CHECK(read_error(config(endpoint("netMsmqBinding", "bindingConfiguration=\"b\""),
-                          "<netMsmqBinding><binding name=\"b\"><security mode=\"Message\"><message clientCredentialType=\"Digest\"/>"
+                          "<netMsmqBinding><binding name=\"b\"><security mode=\"Message\"><message "
+                          "clientCredentialType=\"Digest\"/>"
                           "</security></binding></netMsmqBinding>"))
             .find("not a client credential type of <message>") != std::string::npos);
 }
@@ -490,25 +548,34 @@ TEST_CASE("config: a customBinding that authenticates at the transport reads as 
   };
   const Row rows[] = {
       {"<httpTransport authenticationScheme=\"Negotiate\"/>",
-       {{"binding", "BasicHttpBinding"}, {"security_mode", "TransportCredentialOnly"}, {"client_credential_type", "Windows"}}},
+       {{"binding", "BasicHttpBinding"},
+        {"security_mode", "TransportCredentialOnly"},
+        {"client_credential_type", "Windows"}}},
       {"<httpTransport authenticationScheme=\"Ntlm\"/>", {{"client_credential_type", "Ntlm"}}},
       {"<httpTransport authenticationScheme=\"Negotiate,Ntlm\"/>", {{"client_credential_type", "Windows"}}},
-      {"<httpTransport authenticationScheme=\"IntegratedWindowsAuthentication\"/>", {{"client_credential_type", "Windows"}}},
+      {"<httpTransport authenticationScheme=\"IntegratedWindowsAuthentication\"/>",
+       {{"client_credential_type", "Windows"}}},
       {"<httpsTransport authenticationScheme=\"Basic\"/>",
-       {{"binding", "BasicHttpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Basic"}}},
+       {{"binding", "BasicHttpBinding"},
+        {"security_mode", "Transport"},
+        {"client_credential_type", "Basic"}}},
       {"<httpsTransport requireClientCertificate=\"true\"/>",
        {{"security_mode", "Transport"}, {"client_credential_type", "Certificate"}}},
       {"<windowsStreamSecurity/><tcpTransport/>",
        {{"binding", "NetTcpBinding"}, {"security_mode", "Transport"}, {"client_credential_type", "Windows"}}},
       {"<sslStreamSecurity requireClientCertificate=\"true\"/><tcpTransport/>",
        {{"binding", "NetTcpBinding"}, {"client_credential_type", "Certificate"}}},
-      {"<windowsStreamSecurity/><namedPipeTransport/>", {{"binding", "NetNamedPipeBinding"}, {"security_mode", "Transport"}}},
-      {"<httpTransport authenticationScheme=\"Anonymous\"/>", {{"binding", "CustomBinding"}, {"client_credential_type", "None"}}},
-      {"<sslStreamSecurity/><tcpTransport/>", {{"binding", "CustomBinding"}, {"client_credential_type", "None"}}},
+      {"<windowsStreamSecurity/><namedPipeTransport/>",
+       {{"binding", "NetNamedPipeBinding"}, {"security_mode", "Transport"}}},
+      {"<httpTransport authenticationScheme=\"Anonymous\"/>",
+       {{"binding", "CustomBinding"}, {"client_credential_type", "None"}}},
+      {"<sslStreamSecurity/><tcpTransport/>",
+       {{"binding", "CustomBinding"}, {"client_credential_type", "None"}}},
   };
   for (const Row& row : rows) {
     CAPTURE(row.elements);
-    const std::string bindings = std::string("<customBinding><binding name=\"c\">") + row.elements + "</binding></customBinding>";
+    const std::string bindings =
+        std::string("<customBinding><binding name=\"c\">") + row.elements + "</binding></customBinding>";
     const auto endpoints = read_ok(config(endpoint("customBinding", "bindingConfiguration=\"c\""), bindings));
     REQUIRE(endpoints.size() == 1);
     REQUIRE_FALSE(endpoints[0].not_covered.has_value());
@@ -517,8 +584,10 @@ TEST_CASE("config: a customBinding that authenticates at the transport reads as 
     CHECK(line_of(endpoints[0])["endpoint"]["binding"] == "customBinding");  // the endpoint as written
   }
   CHECK(read_error(config(endpoint("customBinding", "bindingConfiguration=\"c\""),
-                          "<customBinding><binding name=\"c\"><httpTransport authenticationScheme=\"Negociate\"/></binding></customBinding>"))
-            .find("\"Negociate\" is not an AuthenticationSchemes value; did you mean \"Negotiate\"?") != std::string::npos);
+                          "<customBinding><binding name=\"c\"><httpTransport "
+                          "authenticationScheme=\"Negociate\"/></binding></customBinding>"))
+            .find("\"Negociate\" is not an AuthenticationSchemes value; did you mean \"Negotiate\"?") !=
+        std::string::npos);
 }
 
 TEST_CASE("config: IIS authentication gives host_authentication_schemes to InheritedFromHost (TT-6)") {
@@ -528,9 +597,10 @@ TEST_CASE("config: IIS authentication gives host_authentication_schemes to Inher
   const auto with_iis = [&](const std::string& authentication) {
     const std::string xml =
         "<configuration><system.serviceModel><bindings>" + bindings +
-        "</bindings><services><service name=\"S\">" + endpoint("basicHttpBinding", "bindingConfiguration=\"b\"") +
-        "</service></services></system.serviceModel><system.webServer><security><authentication>" + authentication +
-        "</authentication></security></system.webServer></configuration>";
+        "</bindings><services><service name=\"S\">" +
+        endpoint("basicHttpBinding", "bindingConfiguration=\"b\"") +
+        "</service></services></system.serviceModel><system.webServer><security><authentication>" +
+        authentication + "</authentication></security></system.webServer></configuration>";
     const auto endpoints = read_ok(xml);
     REQUIRE(endpoints.size() == 1);
     return request_of(endpoints[0]).value("host_authentication_schemes", json());
@@ -539,7 +609,8 @@ TEST_CASE("config: IIS authentication gives host_authentication_schemes to Inher
   CHECK(with_iis("<windowsAuthentication enabled=\"true\"/>") == json({"Anonymous", "Negotiate", "Ntlm"}));
   CHECK(with_iis("<anonymousAuthentication enabled=\"false\"/><windowsAuthentication enabled=\"true\"/>") ==
         json({"Negotiate", "Ntlm"}));
-  CHECK(with_iis("<anonymousAuthentication enabled=\"false\"/><windowsAuthentication enabled=\"true\"><providers><clear/>"
+  CHECK(with_iis("<anonymousAuthentication enabled=\"false\"/><windowsAuthentication "
+                 "enabled=\"true\"><providers><clear/>"
                  "<add value=\"NTLM\"/></providers></windowsAuthentication>") == json({"Ntlm"}));
   CHECK(with_iis("<anonymousAuthentication enabled=\"false\"/><basicAuthentication enabled=\"true\"/>"
                  "<digestAuthentication enabled=\"True\"/>") == json({"Basic", "Digest"}));
@@ -547,23 +618,25 @@ TEST_CASE("config: IIS authentication gives host_authentication_schemes to Inher
   const auto none = read_ok(config(endpoint("basicHttpBinding", "bindingConfiguration=\"b\""), bindings));
   CHECK_FALSE(request_of(none[0]).contains("host_authentication_schemes"));
   // A credential that is not InheritedFromHost does not read the host's schemes.
-  const std::string windows = "<configuration><system.serviceModel><services><service name=\"S\">" +
-                              endpoint("netTcpBinding") +
-                              "</service></services></system.serviceModel><system.webServer><security><authentication>"
-                              "<windowsAuthentication enabled=\"true\"/></authentication></security></system.webServer>"
-                              "</configuration>";
+  const std::string windows =
+      "<configuration><system.serviceModel><services><service name=\"S\">" + endpoint("netTcpBinding") +
+      "</service></services></system.serviceModel><system.webServer><security><authentication>"
+      "<windowsAuthentication enabled=\"true\"/></authentication></security></system.webServer>"
+      "</configuration>";
   CHECK_FALSE(request_of(read_ok(windows)[0]).contains("host_authentication_schemes"));
 }
 
 TEST_CASE("config: every <system.serviceModel> section, a <location> inheriting the top-level one") {
   const std::string xml =
       "<configuration>\n"
-      "<system.serviceModel><diagnostics/><bindings><netTcpBinding><binding name=\"k\"><security mode=\"Message\"/>"
+      "<system.serviceModel><diagnostics/><bindings><netTcpBinding><binding name=\"k\"><security "
+      "mode=\"Message\"/>"
       "</binding></netTcpBinding></bindings></system.serviceModel>\n"
       "<location path=\".\"><system.serviceModel><services><service name=\"A\">" +
       endpoint("netTcpBinding", "bindingConfiguration=\"k\"") +
       "</service></services></system.serviceModel></location>\n"
-      "<location path=\"admin\"><system.serviceModel><services><service name=\"B\">" + endpoint("wsHttpBinding") +
+      "<location path=\"admin\"><system.serviceModel><services><service name=\"B\">" +
+      endpoint("wsHttpBinding") +
       "</service></services></system.serviceModel></location>\n"
       "</configuration>";
   const auto endpoints = read_ok(xml);
@@ -573,10 +646,12 @@ TEST_CASE("config: every <system.serviceModel> section, a <location> inheriting 
   CHECK(endpoints[1].service == "B");
   CHECK(endpoints[1].location.line == 4);
   // A service defined in two sections is an error, as a name defined twice in one is.
-  CHECK(read_error("<configuration><system.serviceModel><services><service name=\"A\">" + endpoint("netTcpBinding") +
-                   "</service></services></system.serviceModel><location path=\".\"><system.serviceModel><services>"
-                   "<service name=\"A\">" + endpoint("netTcpBinding") +
-                   "</service></services></system.serviceModel></location></configuration>")
+  CHECK(read_error(
+            "<configuration><system.serviceModel><services><service name=\"A\">" + endpoint("netTcpBinding") +
+            "</service></services></system.serviceModel><location path=\".\"><system.serviceModel><services>"
+            "<service name=\"A\">" +
+            endpoint("netTcpBinding") +
+            "</service></services></system.serviceModel></location></configuration>")
             .find("the service is defined twice") != std::string::npos);
 }
 
@@ -586,13 +661,17 @@ TEST_CASE("config: client endpoints are listed with their binding's security and
       "<bindings><basicHttpBinding><binding name=\"d\"><security mode=\"TransportCredentialOnly\"><transport "
       "clientCredentialType=\"Digest\"/></security></binding></basicHttpBinding></bindings>\n"
       "<behaviors><endpointBehaviors>"
-      "<behavior name=\"delegate\"><clientCredentials><windows allowedImpersonationLevel=\"Delegation\" allowNtlm=\"false\"/>"
+      "<behavior name=\"delegate\"><clientCredentials><windows allowedImpersonationLevel=\"Delegation\" "
+      "allowNtlm=\"false\"/>"
       "<httpDigest impersonationLevel=\"Impersonation\"/></clientCredentials></behavior>"
       "</endpointBehaviors></behaviors>\n"
       "<client>\n"
-      "<endpoint name=\"orders\" address=\"net.tcp://orders/\" binding=\"netTcpBinding\" contract=\"IOrders\" "
-      "behaviorConfiguration=\"delegate\"><identity><servicePrincipalName value=\"host/orders.contoso.com\"/></identity></endpoint>\n"
-      "<endpoint name=\"quotes\" address=\"http://quotes/\" binding=\"basicHttpBinding\" bindingConfiguration=\"d\" "
+      "<endpoint name=\"orders\" address=\"net.tcp://orders/\" binding=\"netTcpBinding\" "
+      "contract=\"IOrders\" "
+      "behaviorConfiguration=\"delegate\"><identity><servicePrincipalName "
+      "value=\"host/orders.contoso.com\"/></identity></endpoint>\n"
+      "<endpoint name=\"quotes\" address=\"http://quotes/\" binding=\"basicHttpBinding\" "
+      "bindingConfiguration=\"d\" "
       "contract=\"IQuotes\" behaviorConfiguration=\"delegate\"/>\n"
       "<endpoint name=\"plain\" address=\"http://plain/\" binding=\"wsHttpBinding\" contract=\"IPlain\"/>\n"
       "</client></system.serviceModel></configuration>";
@@ -629,34 +708,40 @@ TEST_CASE("config: client endpoints are listed with their binding's security and
   CHECK(j.begin().key() == "kind");
   CHECK(j["kind"] == "client");
   CHECK(json(j["outbound"]) == json({{"binding", "WSHttpBinding"},
-                               {"security_mode", "Message"},
-                               {"client_credential_type", "Windows"},
-                               {"allowed_impersonation_level", "Identification"},
-                               {"allow_ntlm", true}}));
+                                     {"security_mode", "Message"},
+                                     {"client_credential_type", "Windows"},
+                                     {"allowed_impersonation_level", "Identification"},
+                                     {"allow_ntlm", true}}));
   CHECK(j["assumed"]["allowed_impersonation_level"] == "default");
   CHECK(j["identity"].is_null());
 }
 
-TEST_CASE("config: source locations of endpoints, bindings, behaviors, the deciding attributes, connection strings") {
+TEST_CASE(
+    "config: source locations of endpoints, bindings, behaviors, the deciding attributes, connection "
+    "strings") {
   const std::string xml =
-      "<configuration>\n"                                                                              // 1
-      "  <connectionStrings>\n"                                                                        // 2
-      "    <add name=\"Orders\" connectionString=\"Server=sql01;Integrated Security=SSPI\" />\n"        // 3
-      "  </connectionStrings>\n"                                                                       // 4
-      "  <system.serviceModel>\n"                                                                      // 5
-      "    <bindings><netTcpBinding>\n"                                                                // 6
-      "      <binding name=\"k\">\n"                                                                   // 7
-      "        <security mode=\"Transport\"><transport clientCredentialType=\"Certificate\"/></security>\n"  // 8
-      "      </binding></netTcpBinding></bindings>\n"                                                  // 9
-      "    <behaviors><serviceBehaviors><behavior name=\"b\">\n"                                       // 10
-      "      <serviceAuthorization impersonateCallerForAllOperations=\"true\"/>\n"                     // 11
-      "    </behavior></serviceBehaviors></behaviors>\n"                                               // 12
-      "    <services><service name=\"S\" behaviorConfiguration=\"b\">\n"                               // 13
-      "      <endpoint address=\"a\" binding=\"netTcpBinding\" bindingConfiguration=\"k\" contract=\"C\"/>\n"  // 14
+      "<configuration>\n"                                                                         // 1
+      "  <connectionStrings>\n"                                                                   // 2
+      "    <add name=\"Orders\" connectionString=\"Server=sql01;Integrated Security=SSPI\" />\n"  // 3
+      "  </connectionStrings>\n"                                                                  // 4
+      "  <system.serviceModel>\n"                                                                 // 5
+      "    <bindings><netTcpBinding>\n"                                                           // 6
+      "      <binding name=\"k\">\n"                                                              // 7
+      "        <security mode=\"Transport\"><transport "
+      "clientCredentialType=\"Certificate\"/></security>\n"                         // 8
+      "      </binding></netTcpBinding></bindings>\n"                               // 9
+      "    <behaviors><serviceBehaviors><behavior name=\"b\">\n"                    // 10
+      "      <serviceAuthorization impersonateCallerForAllOperations=\"true\"/>\n"  // 11
+      "    </behavior></serviceBehaviors></behaviors>\n"                            // 12
+      "    <services><service name=\"S\" behaviorConfiguration=\"b\">\n"            // 13
+      "      <endpoint address=\"a\" binding=\"netTcpBinding\" bindingConfiguration=\"k\" "
+      "contract=\"C\"/>\n"  // 14
       "    </service></services>\n"
       "  </system.serviceModel>\n"
       "</configuration>\n";
-  ConfigInput input{.xml = xml, .file = "web.config", .assumptions = settings({"impersonation_option=Required"}),
+  ConfigInput input{.xml = xml,
+                    .file = "web.config",
+                    .assumptions = settings({"impersonation_option=Required"}),
                     .sources = {}};
   auto read = read_config_file(input);
   REQUIRE(std::holds_alternative<ConfigFile>(read));
@@ -687,27 +772,40 @@ TEST_CASE("config: source locations of endpoints, bindings, behaviors, the decid
 TEST_CASE("config: what .NET refuses to load is refused, with the element's line and column") {
   // An attribute the configuration element does not declare.
   CHECK(read_error(config(endpoint("netTcpBinding", "bindingConfiguration=\"k\""),
-                          "<netTcpBinding><binding name=\"k\"><security mode=\"Transport\" mdoe=\"x\"/></binding></netTcpBinding>"))
-            .find("<security mdoe=\"x\"> (netTcpBinding \"k\"): unrecognized attribute \"mdoe\"; .NET refuses to load this "
+                          "<netTcpBinding><binding name=\"k\"><security mode=\"Transport\" "
+                          "mdoe=\"x\"/></binding></netTcpBinding>"))
+            .find("<security mdoe=\"x\"> (netTcpBinding \"k\"): unrecognized attribute \"mdoe\"; .NET "
+                  "refuses to load this "
                   "configuration; did you mean \"mode\"?") != std::string::npos);
   CHECK(read_error(config(endpoint("netTcpBinding"), "",
-                          "<serviceBehaviors><behavior><serviceAuthorization impersonateCaller=\"true\"/></behavior></serviceBehaviors>"))
+                          "<serviceBehaviors><behavior><serviceAuthorization "
+                          "impersonateCaller=\"true\"/></behavior></serviceBehaviors>"))
             .find("unrecognized attribute \"impersonateCaller\"") != std::string::npos);
-  CHECK(read_error(config(endpoint("netTcpBinding", "adress=\"x\""))).find("did you mean \"address\"") != std::string::npos);
+  CHECK(read_error(config(endpoint("netTcpBinding", "adress=\"x\""))).find("did you mean \"address\"") !=
+        std::string::npos);
   // Namespace declarations and lock attributes are taken by every element.
-  CHECK(read_ok(config(endpoint("netTcpBinding", "lockAttributes=\"address\" xmlns:x=\"urn:x\" x:note=\"y\""))).size() == 1);
+  CHECK(
+      read_ok(config(endpoint("netTcpBinding", "lockAttributes=\"address\" xmlns:x=\"urn:x\" x:note=\"y\"")))
+          .size() == 1);
   // Anything before the XML declaration, even a comment or a blank.
-  CHECK(read_error("<!-- c -->\n<?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding"))).rfind("test.config:2:1: <?xml", 0) == 0);
-  CHECK(read_error(" <?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding"))).rfind("test.config:1:2: <?xml", 0) == 0);
-  CHECK(read_ok("\xEF\xBB\xBF<?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding"))).size() == 1);  // a BOM is fine
+  CHECK(read_error("<!-- c -->\n<?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding")))
+            .rfind("test.config:2:1: <?xml", 0) == 0);
+  CHECK(read_error(" <?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding")))
+            .rfind("test.config:1:2: <?xml", 0) == 0);
+  CHECK(read_ok("\xEF\xBB\xBF<?xml version=\"1.0\"?>" + config(endpoint("netTcpBinding"))).size() ==
+        1);  // a BOM is fine
   // An element WCF does not know where it validates.
-  CHECK(read_error("<configuration><system.serviceModel><bindngs/>" + std::string("</system.serviceModel></configuration>"))
-            .find("<bindngs> in <system.serviceModel>: not a section of <system.serviceModel>; .NET refuses to load this "
+  CHECK(read_error("<configuration><system.serviceModel><bindngs/>" +
+                   std::string("</system.serviceModel></configuration>"))
+            .find("<bindngs> in <system.serviceModel>: not a section of <system.serviceModel>; .NET refuses "
+                  "to load this "
                   "configuration; did you mean <bindings>?") != std::string::npos);
-  CHECK(read_error(config("<endpont/>")).find("<endpont> in <service>: not an element of <service>") != std::string::npos);
+  CHECK(read_error(config("<endpont/>")).find("<endpont> in <service>: not an element of <service>") !=
+        std::string::npos);
   // Neither services nor clients: what is missing is named.
   CHECK(read_error("<configuration><system.serviceModel><services/></system.serviceModel></configuration>")
-            .find("no <service> in <system.serviceModel><services> and no <endpoint> in <client>") != std::string::npos);
+            .find("no <service> in <system.serviceModel><services> and no <endpoint> in <client>") !=
+        std::string::npos);
 }
 
 TEST_CASE("config: .NET 4 unnamed defaults apply only where nothing is named") {
@@ -715,10 +813,13 @@ TEST_CASE("config: .NET 4 unnamed defaults apply only where nothing is named") {
       "<netTcpBinding><binding><security mode=\"None\"/></binding>"
       "<binding name=\"secure\"><security mode=\"Transport\"/></binding></netTcpBinding>";
   const std::string behaviors =
-      "<serviceBehaviors><behavior><serviceAuthorization impersonateCallerForAllOperations=\"true\"/></behavior>"
-      "<behavior name=\"named\"><serviceCredentials><windowsAuthentication allowAnonymousLogons=\"true\"/></serviceCredentials></behavior>"
+      "<serviceBehaviors><behavior><serviceAuthorization "
+      "impersonateCallerForAllOperations=\"true\"/></behavior>"
+      "<behavior name=\"named\"><serviceCredentials><windowsAuthentication "
+      "allowAnonymousLogons=\"true\"/></serviceCredentials></behavior>"
       "</serviceBehaviors>";
-  const std::string two_endpoints = endpoint("netTcpBinding") + endpoint("netTcpBinding", "bindingConfiguration=\"secure\"");
+  const std::string two_endpoints =
+      endpoint("netTcpBinding") + endpoint("netTcpBinding", "bindingConfiguration=\"secure\"");
 
   const auto unnamed = read_ok(config(two_endpoints, bindings, behaviors), {"impersonation_option=Required"});
   CHECK(request_of(unnamed[0])["client_credential_type"] == "None");  // the unnamed <binding>
@@ -734,10 +835,12 @@ TEST_CASE("config: .NET 4 unnamed defaults apply only where nothing is named") {
 
 TEST_CASE("config: the client's level from a <client> endpoint of the same file, unless assumed") {
   const std::string rest =
-      "<client><endpoint name=\"c\" address=\"net.tcp://x/s\" binding=\"netTcpBinding\" contract=\"Contoso.IS\" "
+      "<client><endpoint name=\"c\" address=\"net.tcp://x/s\" binding=\"netTcpBinding\" "
+      "contract=\"Contoso.IS\" "
       "behaviorConfiguration=\"delegate\"/></client>";
   const std::string behaviors =
-      "<endpointBehaviors><behavior name=\"delegate\"><clientCredentials><windows allowedImpersonationLevel=\"Delegation\"/>"
+      "<endpointBehaviors><behavior name=\"delegate\"><clientCredentials><windows "
+      "allowedImpersonationLevel=\"Delegation\"/>"
       "</clientCredentials></behavior></endpointBehaviors>";
   const auto from_file = read_ok(config(endpoint("netTcpBinding"), "", behaviors, "", rest));
   CHECK(request_of(from_file[0])["allowed_impersonation_level"] == "Delegation");
@@ -750,19 +853,24 @@ TEST_CASE("config: the client's level from a <client> endpoint of the same file,
 
   // Two client endpoints for the contract that disagree: the file cannot say which client calls.
   const std::string two_clients =
-      "<client><endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IS\" behaviorConfiguration=\"delegate\"/>"
+      "<client><endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IS\" "
+      "behaviorConfiguration=\"delegate\"/>"
       "<endpoint address=\"b\" binding=\"netTcpBinding\" contract=\"Contoso.IS\"/></client>";
   CHECK(read_error(config(endpoint("netTcpBinding"), "", behaviors, "", two_clients))
-            .find("disagree on allowedImpersonationLevel (Delegation at line 1, Identification here)") != std::string::npos);
-  CHECK(read_ok(config(endpoint("netTcpBinding"), "", behaviors, "", two_clients), {"allowed_impersonation_level=None"})
+            .find("disagree on allowedImpersonationLevel (Delegation at line 1, Identification here)") !=
+        std::string::npos);
+  CHECK(read_ok(config(endpoint("netTcpBinding"), "", behaviors, "", two_clients),
+                {"allowed_impersonation_level=None"})
             .size() == 1);
 }
 
 TEST_CASE("config: IO-5 fails the host of every endpoint of the service (docs/rules.md section 6)") {
   const std::string behaviors =
-      "<serviceBehaviors><behavior><serviceAuthorization impersonateCallerForAllOperations=\"true\"/></behavior></serviceBehaviors>";
+      "<serviceBehaviors><behavior><serviceAuthorization "
+      "impersonateCallerForAllOperations=\"true\"/></behavior></serviceBehaviors>";
   const std::string endpoints =
-      endpoint("netTcpBinding") + "<endpoint address=\"mex\" binding=\"mexTcpBinding\" contract=\"IMetadataExchange\"/>";
+      endpoint("netTcpBinding") +
+      "<endpoint address=\"mex\" binding=\"mexTcpBinding\" contract=\"IMetadataExchange\"/>";
   // Without sources the operations take the default NotAllowed, which IO-5 refuses.
   const auto defaulted = read_ok(config(endpoints, "", behaviors));
   REQUIRE(defaulted.size() == 2);
@@ -785,8 +893,8 @@ TEST_CASE("config: IO-5 fails the host of every endpoint of the service (docs/ru
 
 TEST_CASE("config: --set and --assume are checked as a JSON request's fields are") {
   // The value is JSON where it parses as JSON, else a string.
-  const auto values = settings({"service_privileges=[\"SeTcbPrivilege\"]", "delegation_capable=true", "backend=same_machine",
-                                "impersonation_option=\"Allowed\""});
+  const auto values = settings({"service_privileges=[\"SeTcbPrivilege\"]", "delegation_capable=true",
+                                "backend=same_machine", "impersonation_option=\"Allowed\""});
   CHECK(values[0].value == "[\"SeTcbPrivilege\"]");
   CHECK(values[1].value == "true");
   CHECK(values[2].value == "\"same_machine\"");
@@ -800,20 +908,25 @@ TEST_CASE("config: --set and --assume are checked as a JSON request's fields are
     return std::get<RequestError>(parsed);
   };
   const json bad_enum = answer({{"question", "scenario"}, {"impersonation_option", "Requird"}});
-  CHECK(error_of("impersonation_option=Requird").message == bad_enum["request_error"]["message"].get<std::string>());
+  CHECK(error_of("impersonation_option=Requird").message ==
+        bad_enum["request_error"]["message"].get<std::string>());
   const json bad_type = answer({{"question", "scenario"}, {"delegation_capable", "yes"}});
-  CHECK(error_of("delegation_capable=yes").message == bad_type["request_error"]["message"].get<std::string>());
-  CHECK(error_of("impersonaton_option=Required").message.find("did you mean \"impersonation_option\"") != std::string::npos);
+  CHECK(error_of("delegation_capable=yes").message ==
+        bad_type["request_error"]["message"].get<std::string>());
+  CHECK(error_of("impersonaton_option=Required").message.find("did you mean \"impersonation_option\"") !=
+        std::string::npos);
   CHECK(error_of("service_privileges=[\"SeTcb\"]").field == "service_privileges[0]");
   CHECK(error_of("no equals sign").message.find("expected FIELD=VALUE") != std::string::npos);
   // What the file says cannot be assumed.
   const RequestError said = error_of("binding=NetTcpBinding");
   CHECK(said.message.find("the configuration file says this") != std::string::npos);
   CHECK(said.message.find("service_privileges") != std::string::npos);
-  CHECK(error_of("impersonate_caller_for_all_operations=true").field == "impersonate_caller_for_all_operations");
+  CHECK(error_of("impersonate_caller_for_all_operations=true").field ==
+        "impersonate_caller_for_all_operations");
 
   // A later --set of a field wins; --assume files come before.
-  const auto endpoints = read_ok(config(endpoint("netTcpBinding")), {"backend=same_machine", "backend=remote_machine"});
+  const auto endpoints =
+      read_ok(config(endpoint("netTcpBinding")), {"backend=same_machine", "backend=remote_machine"});
   CHECK(request_of(endpoints[0])["backend"] == "remote_machine");
 
   auto file = parse_assumption_file(R"({"backend": "same_machine", "delegation_capable": true})");
@@ -825,7 +938,8 @@ TEST_CASE("config: --set and --assume are checked as a JSON request's fields are
     REQUIRE(std::holds_alternative<RequestError>(parsed));
     return std::get<RequestError>(parsed).message;
   };
-  CHECK(file_error(R"({"backend": "none", "backend": "same_machine"})").find("duplicate key") != std::string::npos);
+  CHECK(file_error(R"({"backend": "none", "backend": "same_machine"})").find("duplicate key") !=
+        std::string::npos);
   CHECK(file_error("[1]").find("expected a JSON object") != std::string::npos);
   CHECK(file_error("{").find("malformed JSON") != std::string::npos);
   CHECK(file_error(R"({"question": "scenario"})").find("always scenario") != std::string::npos);
@@ -848,10 +962,12 @@ TEST_CASE("config: every scenario field the parser knows is either said by the f
     CAPTURE(field);
     auto parsed = parse_setting(field + "=null");
     const bool assumable = std::holds_alternative<Assumption>(parsed);
-    CHECK((assumable || std::get<RequestError>(parsed).message.find("the configuration file says this") != std::string::npos));
+    CHECK((assumable || std::get<RequestError>(parsed).message.find("the configuration file says this") !=
+                            std::string::npos));
   }
   // A derived request names its fields in the parser's (the contract's) order.
-  const auto endpoints = read_ok(config(endpoint("customBinding")), {"delegation_capable=true", "client_account=user"});
+  const auto endpoints =
+      read_ok(config(endpoint("customBinding")), {"delegation_capable=true", "client_account=user"});
   std::vector<std::string> order;
   const auto request = nlohmann::ordered_json::parse(endpoints[0].request_json);
   for (const auto& [field, value] : request.items()) {
@@ -880,11 +996,16 @@ TEST_CASE("config: an answer that needs an input the file cannot say is an error
 }
 
 TEST_CASE("config: structural errors name the element") {
-  CHECK(read_error(config("<endpoint contract=\"Contoso.IS\"/>")).find("the binding attribute is missing") != std::string::npos);
-  CHECK(read_error(config("<endpoint binding=\"netTcpBinding\"/>")).find("the contract attribute is missing") != std::string::npos);
-  CHECK(read_error(config(endpoint("netTcpBinding"), "<netTcpBinding><binding name=\"x\"/><binding name=\"x\"/></netTcpBinding>"))
+  CHECK(read_error(config("<endpoint contract=\"Contoso.IS\"/>")).find("the binding attribute is missing") !=
+        std::string::npos);
+  CHECK(
+      read_error(config("<endpoint binding=\"netTcpBinding\"/>")).find("the contract attribute is missing") !=
+      std::string::npos);
+  CHECK(read_error(config(endpoint("netTcpBinding"),
+                          "<netTcpBinding><binding name=\"x\"/><binding name=\"x\"/></netTcpBinding>"))
             .find("defined twice") != std::string::npos);
-  CHECK(read_error("<configuration><system.serviceModel><bindings configSource=\"bindings.config\"/></system.serviceModel></configuration>")
+  CHECK(read_error("<configuration><system.serviceModel><bindings "
+                   "configSource=\"bindings.config\"/></system.serviceModel></configuration>")
             .find("configSource") != std::string::npos);
   CHECK(read_error("").find("malformed XML") != std::string::npos);
   // A service without endpoints gets WCF's default endpoints, which the file does not show.
@@ -897,7 +1018,8 @@ TEST_CASE("config: structural errors name the element") {
 TEST_CASE("config: lines and columns count from 1, across CRLF and UTF-8") {
   const std::string xml =
       "<configuration>\r\n  <system.serviceModel>\r\n    <!-- é -->\r\n    <services><service name=\"S\">"
-      "<endpoint binding=\"netTcpBinding\" contract=\"C\" bindingConfiguration=\"é\"/></service></services>\r\n"
+      "<endpoint binding=\"netTcpBinding\" contract=\"C\" "
+      "bindingConfiguration=\"é\"/></service></services>\r\n"
       "  </system.serviceModel>\r\n</configuration>\r\n";
   CHECK(read_error(xml).rfind("test.config:4:80: <endpoint bindingConfiguration=\"é\">", 0) == 0);
 }
@@ -941,11 +1063,13 @@ namespace Contoso {
 
   // With ImpersonateCallerForAllOperations, B (no attribute) stops the host.
   const std::string behaviors =
-      "<serviceBehaviors><behavior><serviceAuthorization impersonateCallerForAllOperations=\"true\"/></behavior></serviceBehaviors>";
+      "<serviceBehaviors><behavior><serviceAuthorization "
+      "impersonateCallerForAllOperations=\"true\"/></behavior></serviceBehaviors>";
   const auto host = read_ok(config(endpoint("netTcpBinding"), "", behaviors), {}, sources);
   REQUIRE(host[0].host_open_error.has_value());
   CHECK(host[0].host_open_error->operation == "B");
-  CHECK(host[0].host_open_error->message.find("has no [OperationBehavior(Impersonation = ...)]") != std::string::npos);
+  CHECK(host[0].host_open_error->message.find("has no [OperationBehavior(Impersonation = ...)]") !=
+        std::string::npos);
 
   // Sources and an assumed option contradict each other.
   CHECK(read_error(config(endpoint("netTcpBinding")), {"impersonation_option=Required"}, sources)
@@ -955,19 +1079,23 @@ namespace Contoso {
             .find("declare no class Contoso.S") != std::string::npos);
   CHECK(read_error(config(endpoint("netTcpBinding")), {}, std::vector<SourceFile>{{"S.cs", service}})
             .find("declare no contract Contoso.IS") != std::string::npos);
-  const std::string typo = "namespace Contoso { class S : IRenamed {\n"
-                           "  [OperationBehavior(Impersonation = ImpersonationOption.Requried)] public void A() {} } }";
-  CHECK(read_error(config(endpoint("netTcpBinding")), {}, std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", typo}}) ==
+  const std::string typo =
+      "namespace Contoso { class S : IRenamed {\n"
+      "  [OperationBehavior(Impersonation = ImpersonationOption.Requried)] public void A() {} } }";
+  CHECK(read_error(config(endpoint("netTcpBinding")), {},
+                   std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", typo}}) ==
         "S.cs:2:22: [OperationBehavior(Impersonation = ImpersonationOption.Requried)] on S.A: not an "
         "ImpersonationOption; did you mean Required? (allowed: NotAllowed, Allowed, Required)");
   const std::string missing = "namespace Contoso { class S : IRenamed { public void A() {} } }";
-  CHECK(read_error(config(endpoint("netTcpBinding")), {}, std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", missing}})
+  CHECK(read_error(config(endpoint("netTcpBinding")), {},
+                   std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", missing}})
             .find("no method B in class Contoso.S") != std::string::npos);
 }
 
 TEST_CASE("config: C# conditional compilation gives no silent answer: the preprocessor symbol is named") {
   const std::string contract =
-      "namespace Contoso { [ServiceContract] public interface IOrders { [OperationContract] void PlaceOrder(); "
+      "namespace Contoso { [ServiceContract] public interface IOrders { [OperationContract] void "
+      "PlaceOrder(); "
       "[OperationContract] void GetOrder(); } }";
   const std::string service = R"cs(
 namespace Contoso {
@@ -985,16 +1113,18 @@ namespace Contoso {
   }
 }
 )cs";
-  const std::string xml = "<configuration><system.serviceModel><services><service name=\"Contoso.S\">"
-                          "<endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IOrders\"/>"
-                          "</service></services></system.serviceModel></configuration>";
+  const std::string xml =
+      "<configuration><system.serviceModel><services><service name=\"Contoso.S\">"
+      "<endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IOrders\"/>"
+      "</service></services></system.serviceModel></configuration>";
   const auto endpoints = read_ok(xml, {}, std::vector<SourceFile>{{"I.cs", contract}, {"S.cs", service}});
   REQUIRE(endpoints.size() == 2);
   CHECK(endpoints[0].operation == "PlaceOrder");
   REQUIRE(endpoints[0].not_covered.has_value());
   CHECK(*endpoints[0].not_covered ==
         "the ImpersonationOption of S.PlaceOrder depends on preprocessor symbol LEGACY: "
-        "[OperationBehavior(Impersonation = NotAllowed)] when LEGACY; [OperationBehavior(Impersonation = Required)] "
+        "[OperationBehavior(Impersonation = NotAllowed)] when LEGACY; [OperationBehavior(Impersonation = "
+        "Required)] "
         "when !(LEGACY); which branch is compiled is not in the sources");
   CHECK(line_of(endpoints[0])["not_covered"] == *endpoints[0].not_covered);
   // #region is not a condition: GetOrder is answered.
@@ -1015,14 +1145,16 @@ namespace Contoso {
 )cs";
   const auto conditional = read_ok(xml, {}, std::vector<SourceFile>{{"I.cs", contract}, {"S.cs", elif}});
   REQUIRE(conditional[0].not_covered.has_value());
-  CHECK(conditional[0].not_covered->find("depends on preprocessor symbol NET48: the method S.PlaceOrder is compiled when "
-                                         "NET48") != std::string::npos);
+  CHECK(conditional[0].not_covered->find(
+            "depends on preprocessor symbol NET48: the method S.PlaceOrder is compiled when "
+            "NET48") != std::string::npos);
   CHECK(request_of(conditional[1])["impersonation_option"] == "NotAllowed");
 }
 
 TEST_CASE("config: C# strings of every form are skipped, whatever they hold") {
   const std::string contract =
-      "namespace Contoso { [ServiceContract] public interface IOrders { [OperationContract] void PlaceOrder(); } }";
+      "namespace Contoso { [ServiceContract] public interface IOrders { [OperationContract] void "
+      "PlaceOrder(); } }";
   const std::vector<std::string> snippets{
       R"cs(string a = "x\"}{ [OperationBehavior(Impersonation = ImpersonationOption.NotAllowed)] void PlaceOrder()";)cs",
       R"cs(string b = @"C:\dir\ ""quoted"" }{ void PlaceOrder() {";)cs",
@@ -1040,9 +1172,10 @@ TEST_CASE("config: C# strings of every form are skipped, whatever they hold") {
     const std::string service = "namespace Contoso {\n  public class S : IOrders {\n    " + snippet +
                                 "\n    [OperationBehavior(Impersonation = ImpersonationOption.Required)]\n"
                                 "    public void PlaceOrder() { }\n  }\n}\n";
-    const std::string xml = "<configuration><system.serviceModel><services><service name=\"Contoso.S\">"
-                            "<endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IOrders\"/>"
-                            "</service></services></system.serviceModel></configuration>";
+    const std::string xml =
+        "<configuration><system.serviceModel><services><service name=\"Contoso.S\">"
+        "<endpoint address=\"a\" binding=\"netTcpBinding\" contract=\"Contoso.IOrders\"/>"
+        "</service></services></system.serviceModel></configuration>";
     const auto endpoints = read_ok(xml, {}, std::vector<SourceFile>{{"I.cs", contract}, {"S.cs", service}});
     REQUIRE(endpoints.size() == 1);
     CHECK(endpoints[0].operation == "PlaceOrder");
@@ -1054,10 +1187,12 @@ TEST_CASE("config: the inputs the fuzz targets found are read sanely (tests/fuzz
   const std::string root = std::string(WCFPOLICY_DATA_DIR) + "/../tests/fuzz/";
   const std::string config_xml =
       "<configuration><system.serviceModel><services><service name=\"Contoso.Orders.OrderService\">"
-      "<endpoint address=\"net.tcp://orders/\" binding=\"netTcpBinding\" contract=\"Contoso.Orders.IOrderService\"/>"
+      "<endpoint address=\"net.tcp://orders/\" binding=\"netTcpBinding\" "
+      "contract=\"Contoso.Orders.IOrderService\"/>"
       "</service></services></system.serviceModel></configuration>";
-  const std::string contract = "namespace Contoso.Orders { [ServiceContract] public interface IOrderService { "
-                               "[OperationContract] void PlaceOrder(string id); } }";
+  const std::string contract =
+      "namespace Contoso.Orders { [ServiceContract] public interface IOrderService { "
+      "[OperationContract] void PlaceOrder(string id); } }";
   std::size_t replayed = 0;
   for (const char* target : {"regressions-fuzz_csharp", "regressions-fuzz_config_xml"}) {
     std::error_code ec;
@@ -1165,8 +1300,9 @@ TEST_CASE("policy-eval config: the examples through the command line") {
       // The JSON reader takes the seed's bindings until the transport tables decide the others
       // (docs/rules.md BT); those requests are checked in the examples' scenarios.
       const std::string binding = request["binding"];
-      const bool seed = binding == "BasicHttpBinding" || binding == "WSHttpBinding" || binding == "WSDualHttpBinding" ||
-                        binding == "NetTcpBinding" || binding == "CustomBinding";
+      const bool seed = binding == "BasicHttpBinding" || binding == "WSHttpBinding" ||
+                        binding == "WSDualHttpBinding" || binding == "NetTcpBinding" ||
+                        binding == "CustomBinding";
       if (seed) CHECK_FALSE(answer(request).contains("request_error"));
     }
 
@@ -1201,18 +1337,22 @@ TEST_CASE("policy-eval config: errors go to stderr with exit status 2") {
     CHECK(run.out.empty());
     CHECK(run.err == "policy-eval: error: " + e["error"].get<std::string>() + "\n");
   }
-  const Run bad_set = policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--set", "backend=far_away"});
+  const Run bad_set =
+      policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--set", "backend=far_away"});
   CHECK(bad_set.status == 2);
-  CHECK(bad_set.err.rfind("policy-eval: error: --set backend=far_away: backend: \"far_away\" is not a valid", 0) == 0);
+  CHECK(bad_set.err.rfind("policy-eval: error: --set backend=far_away: backend: \"far_away\" is not a valid",
+                          0) == 0);
   // The token level is answered whether or not the operation impersonates, so a client that
   // allows Delegation needs delegation_capable (TW-6 or TW-7) on every line.
-  const Run answered = policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--json", "--set",
-                                                         "allowed_impersonation_level=Impersonation", "--set",
-                                                         "service_privileges=[\"SeImpersonatePrivilege\"]"});
+  const Run answered =
+      policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--json", "--set",
+                                        "allowed_impersonation_level=Impersonation", "--set",
+                                        "service_privileges=[\"SeImpersonatePrivilege\"]"});
   CHECK(answered.status == 0);
-  const Run needs_input = policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--json", "--set",
-                                                            "allowed_impersonation_level=Delegation", "--set",
-                                                            "service_privileges=[\"SeImpersonatePrivilege\"]"});
+  const Run needs_input =
+      policy_eval(data_path("config"), {"config", "intranet-nettcp/web.config", "--json", "--set",
+                                        "allowed_impersonation_level=Delegation", "--set",
+                                        "service_privileges=[\"SeImpersonatePrivilege\"]"});
   CHECK(needs_input.status == 2);  // every line is still printed
   CHECK(needs_input.err.empty());
   CHECK(json_lines(needs_input.out).size() == 2);

@@ -29,10 +29,10 @@ namespace wcfpolicy::test {
 namespace {
 
 struct Case {
-  std::string id;      // the documented row
-  std::string table;   // its table code
-  std::string rules;   // "exact" or "contains": how the row id must appear in the answer's rules
-  std::string rule;    // the id the answer's rules must name: the row id, unless the row says otherwise
+  std::string id;     // the documented row
+  std::string table;  // its table code
+  std::string rules;  // "exact" or "contains": how the row id must appear in the answer's rules
+  std::string rule;   // the id the answer's rules must name: the row id, unless the row says otherwise
   nlohmann::json request;
   nlohmann::json expect;
   nlohmann::json error;  // null, or the input error expected instead of an answer
@@ -74,9 +74,9 @@ std::vector<Case> expand_rows(bool transport) {
       }
       const std::string rules = table.value("rules", std::string("exact"));
       for (auto& request : requests) {
-        cases.push_back(Case{row["id"], table["table"], rules, row.value("rule", row["id"].get<std::string>()),
-                             std::move(request), row.value("expect", nlohmann::json()),
-                             row.value("error", nlohmann::json())});
+        cases.push_back(Case{row["id"], table["table"], rules,
+                             row.value("rule", row["id"].get<std::string>()), std::move(request),
+                             row.value("expect", nlohmann::json()), row.value("error", nlohmann::json())});
       }
     }
   }
@@ -129,7 +129,8 @@ void check_answer(const Case& c, const nlohmann::json& got) {
     // (docs/rules.md, BT). Every other row is named in `rules`.
     bool named = std::find(rules.begin(), rules.end(), c.rule) != rules.end();
     if (!named && got.contains("explanation")) {
-      for (const auto& step : got["explanation"]) named = named || (step["rule"] == c.rule && step["taken"] == true);
+      for (const auto& step : got["explanation"])
+        named = named || (step["rule"] == c.rule && step["taken"] == true);
     }
     CHECK(named);
   } else {
@@ -209,7 +210,8 @@ void check_through_batch(const std::vector<Case>& cases, const std::string& file
     std::ofstream out(input);
     for (const Case& c : cases) out << c.request.dump() << "\n";
   }
-  const std::string command = std::string(POLICY_EVAL) + " batch " + (explain ? "--explain " : "") + input.string();
+  const std::string command =
+      std::string(POLICY_EVAL) + " batch " + (explain ? "--explain " : "") + input.string();
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string output;

@@ -76,7 +76,8 @@ TEST_CASE("the request arena does not keep the memory of one huge request") {
   CHECK(std::holds_alternative<RequestError>(parsed));  // "note" is unknown
   CHECK(detail::request_document().capacity_bytes() <= detail::kKeptRequestArenaBytes);
   // A small request afterwards is read as before.
-  CHECK(std::holds_alternative<Request>(parse_request(R"({"question":"delegation_reach","token_level":"Delegation"})")));
+  CHECK(std::holds_alternative<Request>(
+      parse_request(R"({"question":"delegation_reach","token_level":"Delegation"})")));
 }
 
 TEST_CASE("every request written from its schema reads back to the same request") {
@@ -181,8 +182,8 @@ TEST_CASE("WinRM: an input is needed only while it can still make the verdict wo
       if (range.high == Verdict::allow) {
         std::string text;
         append_request_json(text, Request{request});
-        FAIL_CHECK("refused (" << answer.error().field << ") though every completion is "
-                               << name(range.low) << ": " << text);
+        FAIL_CHECK("refused (" << answer.error().field << ") though every completion is " << name(range.low)
+                               << ": " << text);
       }
     }
   }
@@ -190,7 +191,8 @@ TEST_CASE("WinRM: an input is needed only while it can still make the verdict wo
   CHECK(refused > 0);
 }
 
-TEST_CASE("WinRM 1.1 relying on Internet Explorer's settings needs no transport: the verdict is warn either way") {
+TEST_CASE(
+    "WinRM 1.1 relying on Internet Explorer's settings needs no transport: the verdict is warn either way") {
   std::string answer;
   const auto error = evaluate_json(
       R"({"question":"winrm_proxy","winrm_version":"1.1","auth_mechanism":"Kerberos","encryption_enforced":true,)"

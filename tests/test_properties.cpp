@@ -27,7 +27,9 @@ std::vector<std::optional<E>> optional_values() {
   return values;
 }
 
-std::vector<std::string_view> rules_of(const Trace& trace) { return {trace.rules.begin(), trace.rules.end()}; }
+std::vector<std::string_view> rules_of(const Trace& trace) {
+  return {trace.rules.begin(), trace.rules.end()};
+}
 
 constexpr std::array<PrivilegeSet, 4> kPrivilegeSets{0, kSeImpersonate, kSeTcb, kSeImpersonate | kSeTcb};
 
@@ -104,8 +106,10 @@ TEST_CASE("token level: every full combination is answered; n/a inputs never cha
 TEST_CASE("TU equals TW's Delegation rows") {
   for (bool se : {false, true}) {
     for (bool capable : {false, true}) {
-      const auto tu = decide_token_level({Mechanism::cached_token_username, std::nullopt, se, std::nullopt, capable});
-      const auto tw = decide_token_level({Mechanism::cached_token_windows, TokenLevel::Delegation, se, std::nullopt, capable});
+      const auto tu =
+          decide_token_level({Mechanism::cached_token_username, std::nullopt, se, std::nullopt, capable});
+      const auto tw = decide_token_level(
+          {Mechanism::cached_token_windows, TokenLevel::Delegation, se, std::nullopt, capable});
       REQUIRE(tu.has_value());
       REQUIRE(tw.has_value());
       CHECK(tu.value().token_level == tw.value().token_level);
@@ -115,13 +119,15 @@ TEST_CASE("TU equals TW's Delegation rows") {
 
 TEST_CASE("adding a privilege never lowers a token level") {
   for (auto mechanism : {Mechanism::cached_token_windows, Mechanism::cached_token_username, Mechanism::s4u}) {
-    for (auto allowed : {TokenLevel::Anonymous, TokenLevel::Identification, TokenLevel::Impersonation, TokenLevel::Delegation}) {
+    for (auto allowed : {TokenLevel::Anonymous, TokenLevel::Identification, TokenLevel::Impersonation,
+                         TokenLevel::Delegation}) {
       for (bool capable : {false, true}) {
         for (PrivilegeSet lower : kPrivilegeSets) {
           for (PrivilegeSet higher : kPrivilegeSets) {
             if ((lower & higher) != lower) continue;  // higher must hold every privilege of lower
             const auto level = [&](PrivilegeSet p) {
-              return decide_token_level({mechanism, allowed, (p & kSeImpersonate) != 0, (p & kSeTcb) != 0, capable})
+              return decide_token_level(
+                         {mechanism, allowed, (p & kSeImpersonate) != 0, (p & kSeTcb) != 0, capable})
                   .value()
                   .token_level;
             };
@@ -176,8 +182,10 @@ TEST_CASE("mechanism: every binding and credential combination is answered or re
                   const auto& a = result.value();
                   // The rules name the row that chose the mechanism (BM, or BT and TT on transport
                   // security); a mechanism of none is never a BM row's.
-                  const std::string_view first = a.trace.rules.empty() ? std::string_view{} : a.trace.rules[0];
-                  const bool chosen = first.starts_with("BM-") || first.starts_with("BT-") || first.starts_with("TT-");
+                  const std::string_view first =
+                      a.trace.rules.empty() ? std::string_view{} : a.trace.rules[0];
+                  const bool chosen =
+                      first.starts_with("BM-") || first.starts_with("BT-") || first.starts_with("TT-");
                   if (a.mechanism != Mechanism::none) CHECK(chosen);
                   if (a.mechanism == Mechanism::none) CHECK_FALSE(first.starts_with("BM-"));
                   continue;
@@ -189,9 +197,11 @@ TEST_CASE("mechanism: every binding and credential combination is answered or re
                 const bool gap = error.kind == ErrorKind::not_covered &&
                                  (error.field == "client_credential_type" || error.field == "security_mode" ||
                                   error.field == "binding");
-                const bool needs_cancel = error.kind == ErrorKind::missing && error.field == "require_cancellation" &&
+                const bool needs_cancel = error.kind == ErrorKind::missing &&
+                                          error.field == "require_cancellation" &&
                                           binding == Binding::CustomBinding && !cancel;
-                const bool needs_host = error.kind == ErrorKind::missing && error.field == "host_authentication_schemes" &&
+                const bool needs_host = error.kind == ErrorKind::missing &&
+                                        error.field == "host_authentication_schemes" &&
                                         credential == CredentialType::InheritedFromHost;
                 CHECK((gap || needs_cancel || needs_host));
               }
@@ -243,12 +253,15 @@ TEST_CASE("scenario invariants hold over the impersonation and token input space
                   }
                   ++count;
                   const auto& a = result.value();
-                  const bool io5 = option.value_or(ImpersonationOption::NotAllowed) == ImpersonationOption::NotAllowed &&
-                                   all.value_or(false);
+                  const bool io5 =
+                      option.value_or(ImpersonationOption::NotAllowed) == ImpersonationOption::NotAllowed &&
+                      all.value_or(false);
                   CHECK((a.status == ScenarioStatus::invalid_configuration) == io5);
                   CHECK((!a.impersonates || a.status == ScenarioStatus::ok));
-                  CHECK(a.token_level.has_value() == (a.status == ScenarioStatus::ok && a.mechanism != Mechanism::none));
-                  CHECK(a.backend_reachable.has_value() == (backend.value_or(Backend::none) != Backend::none));
+                  CHECK(a.token_level.has_value() ==
+                        (a.status == ScenarioStatus::ok && a.mechanism != Mechanism::none));
+                  CHECK(a.backend_reachable.has_value() ==
+                        (backend.value_or(Backend::none) != Backend::none));
                   CHECK((!a.backend_reachable.value_or(false) || a.impersonates));
                   // Every finding's rule is among the rules, and no rule is named twice.
                   const auto rules = rules_of(a.trace);
@@ -262,9 +275,9 @@ TEST_CASE("scenario invariants hold over the impersonation and token input space
                   CHECK_FALSE(a.trace.steps.overflowed());
                   // The scenario's token level is the token_level question's answer.
                   if (a.token_level) {
-                    const auto direct = decide_token_level({a.mechanism, allowed.value_or(TokenLevel::Identification),
-                                                            (privileges & kSeImpersonate) != 0,
-                                                            (privileges & kSeTcb) != 0, capable});
+                    const auto direct = decide_token_level(
+                        {a.mechanism, allowed.value_or(TokenLevel::Identification),
+                         (privileges & kSeImpersonate) != 0, (privileges & kSeTcb) != 0, capable});
                     REQUIRE(direct.has_value());
                     CHECK(direct.value().token_level == *a.token_level);
                   }

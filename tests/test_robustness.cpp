@@ -15,7 +15,9 @@ namespace {
 
 bool is_valid_utf8(std::string_view text) { return escape_invalid_utf8(text) == text; }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // The error for `text` (field and message empty when it was answered), after checking what every
 // outcome owes: the same result on a second try, valid UTF-8, and an error that writes as JSON.
@@ -51,23 +53,28 @@ std::string regressions_dir() { return std::string(WCFPOLICY_DATA_DIR) + "/../te
 
 TEST_CASE("escape_invalid_utf8 keeps UTF-8 and shows every other byte as \\xHH") {
   CHECK(escape_invalid_utf8("plain ASCII") == "plain ASCII");
-  CHECK(escape_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
-  CHECK(escape_invalid_utf8("a\xFF" "b") == "a\\xFFb");
-  CHECK(escape_invalid_utf8("\xC0\xAF") == "\\xC0\\xAF");                  // overlong "/"
-  CHECK(escape_invalid_utf8("\xED\xA0\x80") == "\\xED\\xA0\\x80");         // a surrogate
+  CHECK(escape_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") ==
+        "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+  CHECK(escape_invalid_utf8("a\xFF"
+                            "b") == "a\\xFFb");
+  CHECK(escape_invalid_utf8("\xC0\xAF") == "\\xC0\\xAF");                    // overlong "/"
+  CHECK(escape_invalid_utf8("\xED\xA0\x80") == "\\xED\\xA0\\x80");           // a surrogate
   CHECK(escape_invalid_utf8("\xF4\x90\x80\x80") == "\\xF4\\x90\\x80\\x80");  // above U+10FFFF
-  CHECK(escape_invalid_utf8("\xE2\x82") == "\\xE2\\x82");                  // cut short
-  CHECK(escape_invalid_utf8("\x80") == "\\x80");                           // a lone continuation byte
+  CHECK(escape_invalid_utf8("\xE2\x82") == "\\xE2\\x82");                    // cut short
+  CHECK(escape_invalid_utf8("\x80") == "\\x80");                             // a lone continuation byte
 }
 
 TEST_CASE("an error written as JSON is valid UTF-8 even when its text is not") {
   // The writer replaces each ill-formed subpart with one U+FFFD (as Unicode recommends).
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"a\xFF" "b", "a\xEF\xBF\xBD" "b"},
-      {"\xE2\x82", "\xEF\xBF\xBD"},                        // one character cut short: one U+FFFD
+      {"a\xFF"
+       "b",
+       "a\xEF\xBF\xBD"
+       "b"},
+      {"\xE2\x82", "\xEF\xBF\xBD"},  // one character cut short: one U+FFFD
       {"\xE2\x82(", "\xEF\xBF\xBD("},
-      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},            // C0 starts no sequence: one each
-      {"\xF0\x9F\x98\x80 ok", "\xF0\x9F\x98\x80 ok"},      // valid four-byte characters stay
+      {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},        // C0 starts no sequence: one each
+      {"\xF0\x9F\x98\x80 ok", "\xF0\x9F\x98\x80 ok"},  // valid four-byte characters stay
       {"tab\there \"quoted\" \\", "tab\there \"quoted\" \\"},
   };
   for (const auto& [raw, shown] : cases) {
@@ -83,13 +90,14 @@ TEST_CASE("an error written as JSON is valid UTF-8 even when its text is not") {
 }
 
 TEST_CASE("invalid UTF-8 in a request is refused with a valid UTF-8 message naming the field") {
-  const auto in_value = checked_error_for("{\"question\":\"impersonation\",\"impersonation_option\":\"Re\xFFquired\"}");
+  const auto in_value =
+      checked_error_for("{\"question\":\"impersonation\",\"impersonation_option\":\"Re\xFFquired\"}");
   CHECK(in_value.field == "impersonation_option");
   CHECK(contains(in_value.message, "UTF-8"));
   CHECK(contains(in_value.message, "\\xFF"));
 
-  const auto nested = checked_error_for(
-      "{\"question\":\"winrm_proxy\",\"proxy\":{\"settings_source\":\"winhttp\xC3\"}}");
+  const auto nested =
+      checked_error_for("{\"question\":\"winrm_proxy\",\"proxy\":{\"settings_source\":\"winhttp\xC3\"}}");
   CHECK(nested.field == "proxy.settings_source");
 
   const auto in_array = checked_error_for(
@@ -113,7 +121,8 @@ TEST_CASE("long values are quoted cut between characters, never inside one") {
         R"({"question":"impersonation","impersonate_caller_for_all_operations":")" + value + "\"}");
     CHECK(wrong_type.field == "impersonate_caller_for_all_operations");
     CHECK(contains(wrong_type.message, "...\""));
-    const auto bad_enum = checked_error_for(R"({"question":"impersonation","impersonation_option":")" + value + "\"}");
+    const auto bad_enum =
+        checked_error_for(R"({"question":"impersonation","impersonation_option":")" + value + "\"}");
     CHECK(bad_enum.field == "impersonation_option");
   }
 }
@@ -122,7 +131,8 @@ TEST_CASE("the limits of a request: depth, duplicate keys, booleans") {
   // 32 levels are read; one more is refused, naming the field it is in.
   const auto nested = [](int arrays) {
     return R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","secure_conversation":)" +
-           std::string(static_cast<std::size_t>(arrays), '[') + std::string(static_cast<std::size_t>(arrays), ']') + "}";
+           std::string(static_cast<std::size_t>(arrays), '[') +
+           std::string(static_cast<std::size_t>(arrays), ']') + "}";
   };
   const auto at_limit = checked_error_for(nested(31));
   CHECK(at_limit.field == "secure_conversation");
@@ -149,7 +159,8 @@ TEST_CASE("the limits of a request: depth, duplicate keys, booleans") {
 }
 
 TEST_CASE("a byte order mark and CRLF line ends are accepted silently") {
-  CHECK(checked_error_for("\xEF\xBB\xBF{\"question\":\"delegation_reach\",\r\n\"token_level\":\"Delegation\"}\r\n")
+  CHECK(checked_error_for(
+            "\xEF\xBB\xBF{\"question\":\"delegation_reach\",\r\n\"token_level\":\"Delegation\"}\r\n")
             .message.empty());
 }
 
@@ -162,7 +173,8 @@ TEST_CASE("large requests cost time in proportion to their size") {
   many_keys += "}";
   // A huge unknown key and a huge enum value: the "did you mean" search was quadratic in them.
   const std::string huge_key = R"({"question":"scenario",")" + std::string(1 << 20, 'b') + "\":1}";
-  const std::string huge_value = R"({"question":"delegation_reach","token_level":")" + std::string(1 << 20, 'D') + "\"}";
+  const std::string huge_value =
+      R"({"question":"delegation_reach","token_level":")" + std::string(1 << 20, 'D') + "\"}";
   for (const std::string* request : std::vector<const std::string*>{&many_keys, &huge_key, &huge_value}) {
     const auto start = Clock::now();
     CHECK_FALSE(checked_error_for(*request).message.empty());

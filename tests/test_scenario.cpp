@@ -39,14 +39,39 @@ TEST_CASE("BM rows choose the documented mechanism") {
     const char* mechanism;
   };
   const Row rows[] = {
-      {"BM-1", {{"binding", "WSDualHttpBinding"}, {"client_credential_type", "Windows"}}, "cached_token_windows"},
-      {"BM-2", {{"binding", "BasicHttpBinding"}, {"security_mode", "TransportWithMessageCredential"}, {"client_credential_type", "UserName"}}, "cached_token_username"},
-      {"BM-2", {{"binding", "NetTcpBinding"}, {"client_credential_type", "UserName"}}, "cached_token_username"},
-      {"BM-3", {{"binding", "CustomBinding"}, {"client_credential_type", "Windows"}, {"require_cancellation", true}, {"secure_conversation", {{"require_cancellation", true}}}}, "cached_token_windows"},
-      {"BM-4", {{"binding", "CustomBinding"}, {"client_credential_type", "UserName"}}, "cached_token_username"},
-      {"BM-5", {{"binding", "NetTcpBinding"}, {"client_credential_type", "Certificate"}, {"map_client_certificate_to_windows_account", true}}, "s4u"},
-      {"BM-6", {{"binding", "CustomBinding"}, {"client_credential_type", "Windows"}, {"require_cancellation", false}}, "s4u"},
-      {"BM-7", {{"binding", "CustomBinding"}, {"client_credential_type", "UserName"}, {"secure_conversation", {{"require_cancellation", false}}}}, "s4u"},
+      {"BM-1",
+       {{"binding", "WSDualHttpBinding"}, {"client_credential_type", "Windows"}},
+       "cached_token_windows"},
+      {"BM-2",
+       {{"binding", "BasicHttpBinding"},
+        {"security_mode", "TransportWithMessageCredential"},
+        {"client_credential_type", "UserName"}},
+       "cached_token_username"},
+      {"BM-2",
+       {{"binding", "NetTcpBinding"}, {"client_credential_type", "UserName"}},
+       "cached_token_username"},
+      {"BM-3",
+       {{"binding", "CustomBinding"},
+        {"client_credential_type", "Windows"},
+        {"require_cancellation", true},
+        {"secure_conversation", {{"require_cancellation", true}}}},
+       "cached_token_windows"},
+      {"BM-4",
+       {{"binding", "CustomBinding"}, {"client_credential_type", "UserName"}},
+       "cached_token_username"},
+      {"BM-5",
+       {{"binding", "NetTcpBinding"},
+        {"client_credential_type", "Certificate"},
+        {"map_client_certificate_to_windows_account", true}},
+       "s4u"},
+      {"BM-6",
+       {{"binding", "CustomBinding"}, {"client_credential_type", "Windows"}, {"require_cancellation", false}},
+       "s4u"},
+      {"BM-7",
+       {{"binding", "CustomBinding"},
+        {"client_credential_type", "UserName"},
+        {"secure_conversation", {{"require_cancellation", false}}}},
+       "s4u"},
   };
   for (const auto& row : rows) {
     CAPTURE(row.id);
@@ -82,7 +107,8 @@ TEST_CASE("WCF defaults: NotAllowed, not for all operations, Identification") {
 }
 
 TEST_CASE("IO-5 is an invalid configuration, not an error") {
-  const json a = scenario(with(kNetTcpWindows, {{"impersonate_caller_for_all_operations", true}, {"backend", "same_machine"}}));
+  const json a = scenario(
+      with(kNetTcpWindows, {{"impersonate_caller_for_all_operations", true}, {"backend", "same_machine"}}));
   CHECK(a["status"] == "invalid_configuration");
   CHECK(a["impersonates"] == false);
   CHECK(a["token_level"].is_null());
@@ -91,12 +117,13 @@ TEST_CASE("IO-5 is an invalid configuration, not an error") {
 }
 
 TEST_CASE("P-1: impersonating a caller with no Windows identity rejects the call") {
-  for (const json& credential : {json{{"client_credential_type", "None"}},
-                                 json{{"client_credential_type", "Certificate"}},
-                                 json{{"client_credential_type", "UserName"}, {"username_validation_mode", "MembershipProvider"}},
-                                 json{{"client_credential_type", "UserName"}, {"username_validation_mode", "Custom"}}}) {
+  for (const json& credential :
+       {json{{"client_credential_type", "None"}}, json{{"client_credential_type", "Certificate"}},
+        json{{"client_credential_type", "UserName"}, {"username_validation_mode", "MembershipProvider"}},
+        json{{"client_credential_type", "UserName"}, {"username_validation_mode", "Custom"}}}) {
     CAPTURE(credential.dump());
-    const json a = scenario(with({{"binding", "WSHttpBinding"}, {"impersonation_option", "Required"}}, credential));
+    const json a =
+        scenario(with({{"binding", "WSHttpBinding"}, {"impersonation_option", "Required"}}, credential));
     CHECK(a["status"] == "call_rejected");
     CHECK(a["mechanism"] == "none");
     CHECK(a["impersonates"] == false);
@@ -104,7 +131,9 @@ TEST_CASE("P-1: impersonating a caller with no Windows identity rejects the call
     CHECK(has_finding(a, "P-1", "error"));
   }
   // Imperative impersonation of such a caller throws inside the operation.
-  const json imperative = scenario({{"binding", "WSHttpBinding"}, {"client_credential_type", "None"}, {"imperative_impersonation", "reverted"}});
+  const json imperative = scenario({{"binding", "WSHttpBinding"},
+                                    {"client_credential_type", "None"},
+                                    {"imperative_impersonation", "reverted"}});
   CHECK(imperative["status"] == "call_rejected");
   CHECK(has_finding(imperative, "P-1", "error"));
   // Without impersonation the identity only flows as data: the call runs.
@@ -115,8 +144,10 @@ TEST_CASE("P-1: impersonating a caller with no Windows identity rejects the call
 }
 
 TEST_CASE("P-2: a system-account client on the same computer with stateful tokens") {
-  const json base = with(kNetTcpWindows, {{"impersonation_option", "Required"}, {"client_on_same_machine", true},
-                                          {"client_account", "NetworkService"}, {"stateful_security_context", true}});
+  const json base = with(kNetTcpWindows, {{"impersonation_option", "Required"},
+                                          {"client_on_same_machine", true},
+                                          {"client_account", "NetworkService"},
+                                          {"stateful_security_context", true}});
   const json a = scenario(base);
   CHECK(a["status"] == "call_rejected");
   CHECK(has_finding(a, "P-2", "error"));
@@ -126,8 +157,10 @@ TEST_CASE("P-2: a system-account client on the same computer with stateful token
 }
 
 TEST_CASE("P-3: Windows XP with a stateful token") {
-  const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Allowed"}, {"impersonate_caller_for_all_operations", true},
-                                                {"service_on_windows_xp", true}, {"stateful_security_context", true}}));
+  const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Allowed"},
+                                                {"impersonate_caller_for_all_operations", true},
+                                                {"service_on_windows_xp", true},
+                                                {"stateful_security_context", true}}));
   CHECK(a["status"] == "call_rejected");
   CHECK(has_finding(a, "P-3", "error"));
 }
@@ -136,7 +169,8 @@ TEST_CASE("P-4: Anonymous needs anonymous logons, whether or not the service imp
   const json rejected = scenario(with(kNetTcpWindows, {{"allowed_impersonation_level", "Anonymous"}}));
   CHECK(rejected["status"] == "call_rejected");
   CHECK(has_finding(rejected, "P-4", "error"));
-  const json allowed = scenario(with(kNetTcpWindows, {{"allowed_impersonation_level", "Anonymous"}, {"allow_anonymous_logons", true},
+  const json allowed = scenario(with(kNetTcpWindows, {{"allowed_impersonation_level", "Anonymous"},
+                                                      {"allow_anonymous_logons", true},
                                                       {"service_privileges", {"SeImpersonatePrivilege"}}}));
   CHECK(allowed["status"] == "ok");
   CHECK(allowed["token_level"] == "Impersonation");  // TW-1, as documented
@@ -147,19 +181,23 @@ TEST_CASE("P-5: Allowed without impersonating runs as the service") {
   const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Allowed"}}));
   CHECK(a["impersonates"] == false);
   CHECK(has_finding(a, "P-5", "warning"));
-  CHECK_FALSE(has_finding(scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"}})), "P-5", "warning"));
+  CHECK_FALSE(
+      has_finding(scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"}})), "P-5", "warning"));
 }
 
 TEST_CASE("P-6: imperative impersonation that is not reverted") {
-  CHECK(has_finding(scenario(with(kNetTcpWindows, {{"imperative_impersonation", "not_reverted"}})), "P-6", "warning"));
-  CHECK_FALSE(has_finding(scenario(with(kNetTcpWindows, {{"imperative_impersonation", "reverted"}})), "P-6", "warning"));
+  CHECK(has_finding(scenario(with(kNetTcpWindows, {{"imperative_impersonation", "not_reverted"}})), "P-6",
+                    "warning"));
+  CHECK_FALSE(has_finding(scenario(with(kNetTcpWindows, {{"imperative_impersonation", "reverted"}})), "P-6",
+                          "warning"));
 }
 
 TEST_CASE("P-7 and P-9 on delegation to another computer; DR limits the reach") {
-  const json impersonation_only = scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"},
-                                                                 {"allowed_impersonation_level", "Impersonation"},
-                                                                 {"service_privileges", {"SeImpersonatePrivilege"}},
-                                                                 {"backend", "remote_machine"}}));
+  const json impersonation_only =
+      scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"},
+                                     {"allowed_impersonation_level", "Impersonation"},
+                                     {"service_privileges", {"SeImpersonatePrivilege"}},
+                                     {"backend", "remote_machine"}}));
   CHECK(impersonation_only["token_level"] == "Impersonation");
   CHECK(impersonation_only["backend_reachable"] == false);
   CHECK(has_finding(impersonation_only, "DR-2", "warning"));
@@ -173,18 +211,24 @@ TEST_CASE("P-7 and P-9 on delegation to another computer; DR limits the reach") 
 }
 
 TEST_CASE("P-8: user name credentials reach the back-end by identity flow") {
-  const json a = scenario({{"binding", "WSHttpBinding"}, {"client_credential_type", "UserName"},
-                           {"impersonation_option", "Required"}, {"service_privileges", {"SeImpersonatePrivilege"}},
-                           {"delegation_capable", true}, {"backend", "remote_machine"}});
+  const json a = scenario({{"binding", "WSHttpBinding"},
+                           {"client_credential_type", "UserName"},
+                           {"impersonation_option", "Required"},
+                           {"service_privileges", {"SeImpersonatePrivilege"}},
+                           {"delegation_capable", true},
+                           {"backend", "remote_machine"}});
   CHECK(a["token_level"] == "Delegation");
   CHECK(a["backend_reachable"] == true);
   CHECK(has_finding(a, "P-8", "warning"));
 }
 
 TEST_CASE("P-10: the client's level caps the token") {
-  const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"}, {"allowed_impersonation_level", "Identification"},
-                                                {"service_privileges", {"SeImpersonatePrivilege", "SeTcbPrivilege"}},
-                                                {"delegation_capable", true}, {"backend", "same_machine"}}));
+  const json a =
+      scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"},
+                                     {"allowed_impersonation_level", "Identification"},
+                                     {"service_privileges", {"SeImpersonatePrivilege", "SeTcbPrivilege"}},
+                                     {"delegation_capable", true},
+                                     {"backend", "same_machine"}}));
   CHECK(a["token_level"] == "Identification");
   CHECK(a["backend_reachable"] == false);
   CHECK(has_finding(a, "P-10", "info"));
@@ -197,16 +241,19 @@ TEST_CASE("a not-impersonating operation does not reach the back-end as the clie
 }
 
 TEST_CASE("inputs the answer needs are asked for, with the rows they choose between") {
-  const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"}, {"allowed_impersonation_level", "Delegation"},
+  const json a = scenario(with(kNetTcpWindows, {{"impersonation_option", "Required"},
+                                                {"allowed_impersonation_level", "Delegation"},
                                                 {"service_privileges", {"SeImpersonatePrivilege"}}}));
   CHECK(a["request_error"]["field"] == "delegation_capable");
   CHECK(a["request_error"]["message"].get<std::string>().find("TW-6 and TW-7") != std::string::npos);
   const json custom = scenario({{"binding", "CustomBinding"}, {"client_credential_type", "Windows"}});
   CHECK(custom["request_error"]["field"] == "require_cancellation");
-  const json gap = scenario({{"binding", "CustomBinding"}, {"client_credential_type", "Certificate"},
+  const json gap = scenario({{"binding", "CustomBinding"},
+                             {"client_credential_type", "Certificate"},
                              {"map_client_certificate_to_windows_account", true}});
   CHECK(gap["request_error"]["field"] == "client_credential_type");
-  CHECK(gap["request_error"]["message"].get<std::string>().find("not covered by the documented rules") != std::string::npos);
+  CHECK(gap["request_error"]["message"].get<std::string>().find("not covered by the documented rules") !=
+        std::string::npos);
   CHECK(scenario({{"client_credential_type", "Windows"}})["request_error"]["field"] == "binding");
   CHECK(scenario({{"binding", "NetTcpBinding"}})["request_error"]["field"] == "client_credential_type");
 }

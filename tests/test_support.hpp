@@ -12,7 +12,9 @@
 
 namespace wcfpolicy::test {
 
-inline std::string data_path(const std::string& relative) { return std::string(WCFPOLICY_DATA_DIR) + "/" + relative; }
+inline std::string data_path(const std::string& relative) {
+  return std::string(WCFPOLICY_DATA_DIR) + "/" + relative;
+}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -21,7 +23,9 @@ inline std::string read_file(const std::string& path) {
   return text.str();
 }
 
-inline nlohmann::json load_json(const std::string& relative) { return nlohmann::json::parse(read_file(data_path(relative))); }
+inline nlohmann::json load_json(const std::string& relative) {
+  return nlohmann::json::parse(read_file(data_path(relative)));
+}
 
 // The library's answer to `request` as JSON, or {"request_error": {...}}.
 inline nlohmann::json answer(const nlohmann::json& request, bool explain = false) {

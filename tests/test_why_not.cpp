@@ -59,24 +59,29 @@ TEST_CASE("two changes are needed, and the sets found are minimal") {
   }
   bool found = false;
   for (const auto& set : report.sets) {
-    found = found || changes_text(set) == R"(allowed_impersonation_level="Delegation" service_privileges=["SeImpersonatePrivilege"])";
+    found = found ||
+            changes_text(set) ==
+                R"(allowed_impersonation_level="Delegation" service_privileges=["SeImpersonatePrivilege"])";
   }
   CHECK(found);
 }
 
 TEST_CASE("nothing can: the search says so") {
-  const auto impossible = search(R"({"question":"impersonation","impersonation_option":"Required"})", "outcome=invalid_configuration",
-                                 WhyNotOptions{1, 12});
+  const auto impossible = search(R"({"question":"impersonation","impersonation_option":"Required"})",
+                                 "outcome=invalid_configuration", WhyNotOptions{1, 12});
   CHECK_FALSE(impossible.already);
   CHECK(impossible.sets.empty());  // IO-5 needs two changes: NotAllowed and true
-  const auto two = search(R"({"question":"impersonation","impersonation_option":"Required"})", "outcome=invalid_configuration");
+  const auto two = search(R"({"question":"impersonation","impersonation_option":"Required"})",
+                          "outcome=invalid_configuration");
   REQUIRE(two.sets.size() == 1);
-  CHECK(changes_text(two.sets[0]) == R"(impersonation_option="NotAllowed" impersonate_caller_for_all_operations=true)");
+  CHECK(changes_text(two.sets[0]) ==
+        R"(impersonation_option="NotAllowed" impersonate_caller_for_all_operations=true)");
 }
 
 TEST_CASE("no input at all gives a token below Identification") {
-  const auto report = search(R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":true,"se_impersonate_privilege":true})",
-                             "token_level=Anonymous", WhyNotOptions{5, 12});
+  const auto report = search(
+      R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":true,"se_impersonate_privilege":true})",
+      "token_level=Anonymous", WhyNotOptions{5, 12});
   CHECK_FALSE(report.already);
   CHECK(report.sets.empty());
   CHECK(report.evaluated > 100);
@@ -96,7 +101,8 @@ TEST_CASE("goals are checked against the answer's fields and values") {
   CHECK(std::get<RequestError>(bad_field).message.find("did you mean \"token_level\"?") != std::string::npos);
   const auto bad_value = why_not(kNetTcp, {"status", "\"fine\""});
   REQUIRE(std::holds_alternative<RequestError>(bad_value));
-  CHECK(std::get<RequestError>(bad_value).message.find("allowed: ok, invalid_configuration, call_rejected") != std::string::npos);
+  CHECK(std::get<RequestError>(bad_value).message.find("allowed: ok, invalid_configuration, call_rejected") !=
+        std::string::npos);
   CHECK(std::holds_alternative<RequestError>(parse_goal("Delegation")));
   CHECK(std::get<Goal>(parse_goal("impersonates=true")).value_json == "true");
   CHECK(std::get<Goal>(parse_goal("token_level=Delegation")).value_json == "\"Delegation\"");

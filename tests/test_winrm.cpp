@@ -37,7 +37,9 @@ static_assert(Verdict::deny > Verdict::warn && Verdict::warn > Verdict::allow);
 
 // ---- helpers -------------------------------------------------------------------------------
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 std::vector<std::string> rules_of(const json& answer) {
   std::vector<std::string> rules;
@@ -61,8 +63,10 @@ const json* finding_of(const json& answer, const std::string& id) {
 std::string worst_of(const json& answer) {
   std::string worst = "allow";
   for (const auto& f : answer["findings"]) {
-    if (f["severity"] == "error") worst = "deny";
-    else if (f["severity"] == "warning" && worst == "allow") worst = "warn";
+    if (f["severity"] == "error")
+      worst = "deny";
+    else if (f["severity"] == "warning" && worst == "allow")
+      worst = "warn";
   }
   return worst;
 }
@@ -111,7 +115,7 @@ WinrmProxyRequest proxy_request(const json& request) {
 // ---- rows ----------------------------------------------------------------------------------
 
 struct Row {
-  std::string id;       // the rule the row is about
+  std::string id;  // the rule the row is about
   json request;
   std::string verdict;
   std::vector<std::string> present;  // rules the answer must name
@@ -121,11 +125,19 @@ struct Row {
 std::vector<Row> wr_rows() {
   return {
       {"WR-1", with(http_base(), "/proxy/requires_authentication", true), "deny", {"WR-1", "WR-2"}, {"WR-8"}},
-      {"WR-1", with(https_base(), "/proxy/requires_authentication", true), "allow", {"WR-2", "WR-9"}, {"WR-1"}},
+      {"WR-1",
+       with(https_base(), "/proxy/requires_authentication", true),
+       "allow",
+       {"WR-2", "WR-9"},
+       {"WR-1"}},
       {"WR-2", with(https_base(), "/proxy/requires_authentication", true), "allow", {"WR-2"}, {}},
       {"WR-2", with(https_base(), "/proxy/requires_authentication", false), "allow", {"WR-9"}, {"WR-2"}},
       {"WR-3", with(http_base(), "/encryption_enforced", false), "deny", {"WR-3"}, {"WR-4", "WR-8"}},
-      {"WR-3", with(with(http_base(), "/encryption_enforced", false), "/auth_mechanism", "Kerberos"), "deny", {"WR-3"}, {"WR-4"}},
+      {"WR-3",
+       with(with(http_base(), "/encryption_enforced", false), "/auth_mechanism", "Kerberos"),
+       "deny",
+       {"WR-3"},
+       {"WR-4"}},
       {"WR-3", with(https_base(), "/encryption_enforced", false), "allow", {"WR-9"}, {"WR-3"}},
       {"WR-4", with(http_base(), "/auth_mechanism", "Basic"), "deny", {"WR-4", "WR-3"}, {"WR-8"}},
       {"WR-4", with(http_base(), "/auth_mechanism", "Digest"), "deny", {"WR-4", "WR-3"}, {}},
@@ -134,17 +146,45 @@ std::vector<Row> wr_rows() {
       {"WR-5", with(http_base(), "/proxy/supports_http11", false), "deny", {"WR-5"}, {"WR-8"}},
       {"WR-5", with(https_base(), "/proxy/supports_http11", false), "allow", {"WR-9"}, {"WR-5"}},
       {"WR-6", with(http_base(), "/proxy/connection_based_auth", false), "deny", {"WR-6"}, {"WR-8"}},
-      {"WR-6", with(with(http_base(), "/proxy/connection_based_auth", false), "/auth_mechanism", "Kerberos"), "deny", {"WR-6"}, {}},
+      {"WR-6",
+       with(with(http_base(), "/proxy/connection_based_auth", false), "/auth_mechanism", "Kerberos"),
+       "deny",
+       {"WR-6"},
+       {}},
       // Basic does not authenticate in several legs: WR-6 does not apply (WR-4 denies it anyway).
-      {"WR-6", with(with(http_base(), "/proxy/connection_based_auth", false), "/auth_mechanism", "Basic"), "deny", {"WR-4"}, {"WR-6"}},
+      {"WR-6",
+       with(with(http_base(), "/proxy/connection_based_auth", false), "/auth_mechanism", "Basic"),
+       "deny",
+       {"WR-4"},
+       {"WR-6"}},
       {"WR-7", with(http_base(), "/proxy/connection_persistence", false), "deny", {"WR-7"}, {"WR-8"}},
       {"WR-8", http_base(), "warn", {"WR-8"}, {"WR-1", "WR-3", "WR-4", "WR-5", "WR-6", "WR-7", "WR-9"}},
       {"WR-9", https_base(), "allow", {"WR-9"}, {"WR-8", "WR-11"}},
-      {"WR-10", with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"), "warn", {"WR-10", "WR-9"}, {}},
-      {"WR-10", with(with(https_base(), "/winrm_version", "1.0"), "/proxy/settings_source", "internet_explorer"), "warn", {"WR-10"}, {}},
-      {"WR-10", with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "winhttp"), "allow", {"WR-9"}, {"WR-10"}},
-      {"WR-10", with(with(https_base(), "/winrm_version", "2.0"), "/proxy/settings_source", "internet_explorer"), "allow", {"WR-9"}, {"WR-10"}},
-      {"WR-10", with(with(http_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"), "warn", {"WR-10", "WR-8"}, {}},
+      {"WR-10",
+       with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"),
+       "warn",
+       {"WR-10", "WR-9"},
+       {}},
+      {"WR-10",
+       with(with(https_base(), "/winrm_version", "1.0"), "/proxy/settings_source", "internet_explorer"),
+       "warn",
+       {"WR-10"},
+       {}},
+      {"WR-10",
+       with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "winhttp"),
+       "allow",
+       {"WR-9"},
+       {"WR-10"}},
+      {"WR-10",
+       with(with(https_base(), "/winrm_version", "2.0"), "/proxy/settings_source", "internet_explorer"),
+       "allow",
+       {"WR-9"},
+       {"WR-10"}},
+      {"WR-10",
+       with(with(http_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"),
+       "warn",
+       {"WR-10", "WR-8"},
+       {}},
       {"WR-11", with(http_base(), "/proxy", nullptr), "allow", {"WR-11"}, {"WR-8", "WR-9"}},
       {"WR-11", without(https_base(), "/proxy"), "allow", {"WR-11"}, {"WR-9"}},
       {"WR-11", json{{"question", "winrm_proxy"}, {"transport", "HTTPS"}}, "allow", {"WR-11"}, {}},
@@ -158,34 +198,92 @@ struct Refusal {
   std::vector<std::string> names;
 };
 
-json session(json request, json options) { return with(std::move(request), "/proxy/session_options", std::move(options)); }
+json session(json request, json options) {
+  return with(std::move(request), "/proxy/session_options", std::move(options));
+}
 
 std::vector<Refusal> wc_rows() {
   const json ie = {{"access_type", "IEConfig"}};
   return {
-      {{"WC-1", session(http_base(), ie), "deny", {"WC-1", "WR-8"}, {}}, {"0x803381B1", "ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_HTTP"}},
+      {{"WC-1", session(http_base(), ie), "deny", {"WC-1", "WR-8"}, {}},
+       {"0x803381B1", "ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_HTTP"}},
       {{"WC-1", session(http_base(), {{"access_type", "None"}}), "warn", {"WR-8"}, {"WC-1"}}, {}},
       {{"WC-1", session(https_base(), ie), "allow", {"WR-9"}, {"WC-1"}}, {}},
-      {{"WC-2", session(with(https_base(), "/auth_mechanism", "Kerberos"), {{"access_type", "WinHttpConfig"}}), "deny", {"WC-2"}, {"WC-3"}},
+      {{"WC-2",
+        session(with(https_base(), "/auth_mechanism", "Kerberos"), {{"access_type", "WinHttpConfig"}}),
+        "deny",
+        {"WC-2"},
+        {"WC-3"}},
        {"0x803381B2", "ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_KERBEROS"}},
-      {{"WC-2", session(with(https_base(), "/auth_mechanism", "Kerberos"), json::object()), "allow", {"WR-9"}, {"WC-2"}}, {}},
-      {{"WC-3", session(with(https_base(), "/auth_mechanism", "CredSSP"), {{"access_type", "AutoDetect"}}), "deny", {"WC-3"}, {"WC-2"}},
+      {{"WC-2",
+        session(with(https_base(), "/auth_mechanism", "Kerberos"), json::object()),
+        "allow",
+        {"WR-9"},
+        {"WC-2"}},
+       {}},
+      {{"WC-3",
+        session(with(https_base(), "/auth_mechanism", "CredSSP"), {{"access_type", "AutoDetect"}}),
+        "deny",
+        {"WC-3"},
+        {"WC-2"}},
        {"0x803381B3", "ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_CREDSSP"}},
-      {{"WC-4", session(https_base(), {{"access_type", "IEConfig"}, {"authentication", {"Basic", "Digest"}}, {"credential", true}}), "deny", {"WC-4"}, {"WC-5"}},
+      {{"WC-4",
+        session(https_base(),
+                {{"access_type", "IEConfig"}, {"authentication", {"Basic", "Digest"}}, {"credential", true}}),
+        "deny",
+        {"WC-4"},
+        {"WC-5"}},
        {"0x803381B4", "ERROR_WSMAN_CLIENT_MULTIPLE_PROXY_AUTH_FLAGS"}},
-      {{"WC-4", session(https_base(), {{"access_type", "IEConfig"}, {"authentication", {"Digest"}}, {"credential", true}}), "allow", {"WR-9"}, {"WC-4"}}, {}},
-      {{"WC-5", session(https_base(), {{"access_type", "IEConfig"}, {"authentication", {"Kerberos"}}, {"credential", true}}), "deny", {"WC-5"}, {"WC-4"}},
+      {{"WC-4",
+        session(https_base(),
+                {{"access_type", "IEConfig"}, {"authentication", {"Digest"}}, {"credential", true}}),
+        "allow",
+        {"WR-9"},
+        {"WC-4"}},
+       {}},
+      {{"WC-5",
+        session(https_base(),
+                {{"access_type", "IEConfig"}, {"authentication", {"Kerberos"}}, {"credential", true}}),
+        "deny",
+        {"WC-5"},
+        {"WC-4"}},
        {"ProxyAmbiguousAuthentication"}},
-      {{"WC-5", session(https_base(), {{"authentication", {"NegotiateWithImplicitCredential"}}}), "deny", {"WC-5"}, {}}, {"ProxyAmbiguousAuthentication"}},
-      {{"WC-5", session(https_base(), {{"authentication", {"Default"}}}), "deny", {"WC-5"}, {}}, {"ProxyAmbiguousAuthentication"}},
-      {{"WC-6", session(https_base(), {{"credential", true}}), "deny", {"WC-6"}, {"WC-7"}}, {"ProxyCredentialWithoutAccess"}},
-      {{"WC-6", session(https_base(), {{"access_type", "None"}, {"credential", true}}), "deny", {"WC-6"}, {}}, {"ProxyCredentialWithoutAccess"}},
-      {{"WC-6", session(https_base(), {{"access_type", "None"}, {"credential", false}}), "allow", {"WR-9"}, {"WC-6"}}, {}},
-      {{"WC-7", session(https_base(), {{"access_type", "NoProxyServer"}, {"credential", true}}), "deny", {"WC-7", "WR-11"}, {"WC-6", "WR-9"}},
+      {{"WC-5",
+        session(https_base(), {{"authentication", {"NegotiateWithImplicitCredential"}}}),
+        "deny",
+        {"WC-5"},
+        {}},
+       {"ProxyAmbiguousAuthentication"}},
+      {{"WC-5", session(https_base(), {{"authentication", {"Default"}}}), "deny", {"WC-5"}, {}},
+       {"ProxyAmbiguousAuthentication"}},
+      {{"WC-6", session(https_base(), {{"credential", true}}), "deny", {"WC-6"}, {"WC-7"}},
+       {"ProxyCredentialWithoutAccess"}},
+      {{"WC-6", session(https_base(), {{"access_type", "None"}, {"credential", true}}), "deny", {"WC-6"}, {}},
+       {"ProxyCredentialWithoutAccess"}},
+      {{"WC-6",
+        session(https_base(), {{"access_type", "None"}, {"credential", false}}),
+        "allow",
+        {"WR-9"},
+        {"WC-6"}},
+       {}},
+      {{"WC-7",
+        session(https_base(), {{"access_type", "NoProxyServer"}, {"credential", true}}),
+        "deny",
+        {"WC-7", "WR-11"},
+        {"WC-6", "WR-9"}},
        {"0x8033819D", "ERROR_WSMAN_INVALID_OPTION_NO_PROXY_SERVER"}},
       // NoProxyServer without proxy authentication data: the connection goes straight to the server.
-      {{"WC-7", session(with(https_base(), "/proxy/supports_http11", false), {{"access_type", "NoProxyServer"}}), "allow", {"WR-11"}, {"WC-7", "WR-9"}}, {}},
-      {{"WC-8", with(with(http_base(), "/proxy", nullptr), "/auth_mechanism", "Certificate"), "deny", {"WC-8", "WR-11"}, {}},
+      {{"WC-7",
+        session(with(https_base(), "/proxy/supports_http11", false), {{"access_type", "NoProxyServer"}}),
+        "allow",
+        {"WR-11"},
+        {"WC-7", "WR-9"}},
+       {}},
+      {{"WC-8",
+        with(with(http_base(), "/proxy", nullptr), "/auth_mechanism", "Certificate"),
+        "deny",
+        {"WC-8", "WR-11"},
+        {}},
        {"0x803380D8", "ERROR_WSMAN_CANNOT_USE_CERTIFICATES_FOR_HTTP"}},
       {{"WC-8", with(http_base(), "/auth_mechanism", "Certificate"), "deny", {"WC-8", "WR-4", "WR-3"}, {}},
        {"0x803380D8", "ERROR_WSMAN_CANNOT_USE_CERTIFICATES_FOR_HTTP"}},
@@ -252,8 +350,11 @@ TEST_CASE("findings say what to change") {
     return f != nullptr ? (*f)["message"].get<std::string>() : std::string();
   };
   CHECK(contains(message(with(http_base(), "/proxy/requires_authentication", true), "WR-1"), "use HTTPS"));
-  CHECK(contains(message(with(http_base(), "/encryption_enforced", false), "WR-3"), "enforce encryption on the server"));
-  CHECK(contains(message(with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"), "WR-10"),
+  CHECK(contains(message(with(http_base(), "/encryption_enforced", false), "WR-3"),
+                 "enforce encryption on the server"));
+  CHECK(contains(message(with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source",
+                              "internet_explorer"),
+                         "WR-10"),
                  "netsh winhttp set proxy"));
   CHECK(contains(message(http_base(), "WR-8"), "use HTTPS"));
 }
@@ -262,10 +363,12 @@ TEST_CASE("findings say what to change") {
 
 TEST_CASE("the verdict is the worst finding: deny > warn > allow") {
   // warn (WR-10) with allow (WR-9): warn.
-  CHECK(answer(with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"))["verdict"] == "warn");
+  CHECK(answer(with(with(https_base(), "/winrm_version", "1.1"), "/proxy/settings_source",
+                    "internet_explorer"))["verdict"] == "warn");
   // warn (WR-8, WR-10) with deny (WC-1): deny.
-  const json mixed = session(with(with(http_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"),
-                             {{"access_type", "IEConfig"}});
+  const json mixed =
+      session(with(with(http_base(), "/winrm_version", "1.1"), "/proxy/settings_source", "internet_explorer"),
+              {{"access_type", "IEConfig"}});
   const json a = answer(mixed);
   CHECK(a["verdict"] == "deny");
   CHECK(has_rule(a, "WR-8"));
@@ -284,15 +387,19 @@ TEST_CASE("the whole input space of winrm_proxy") {
       for (const std::string_view auth : EnumNames<AuthMechanism>::names)
         for (bool enforced : {false, true})
           for (int proxy_bits = -1; proxy_bits < 32; ++proxy_bits) {
-            json request{{"question", "winrm_proxy"}, {"winrm_version", version}, {"transport", transport},
-                         {"auth_mechanism", auth}, {"encryption_enforced", enforced}};
+            json request{{"question", "winrm_proxy"},
+                         {"winrm_version", version},
+                         {"transport", transport},
+                         {"auth_mechanism", auth},
+                         {"encryption_enforced", enforced}};
             const bool proxied = proxy_bits >= 0;
             if (proxied) {
-              request["proxy"] = {{"requires_authentication", (proxy_bits & 1) != 0},
-                                  {"supports_http11", (proxy_bits & 2) != 0},
-                                  {"connection_based_auth", (proxy_bits & 4) != 0},
-                                  {"connection_persistence", (proxy_bits & 8) != 0},
-                                  {"settings_source", (proxy_bits & 16) != 0 ? "internet_explorer" : "winhttp"}};
+              request["proxy"] = {
+                  {"requires_authentication", (proxy_bits & 1) != 0},
+                  {"supports_http11", (proxy_bits & 2) != 0},
+                  {"connection_based_auth", (proxy_bits & 4) != 0},
+                  {"connection_persistence", (proxy_bits & 8) != 0},
+                  {"settings_source", (proxy_bits & 16) != 0 ? "internet_explorer" : "winhttp"}};
             }
             CAPTURE(request.dump());
             const json a = answer(request);
@@ -301,8 +408,10 @@ TEST_CASE("the whole input space of winrm_proxy") {
             CHECK(a["verdict"] == worst_of(a));
             for (const auto& f : a["findings"]) {
               const std::string id = f["rule"];
-              const auto& rules = id.starts_with("WR-") ? std::span<const WinrmRule>(tables::WR) : std::span<const WinrmRule>(tables::WC);
-              const auto rule = std::find_if(rules.begin(), rules.end(), [&](const WinrmRule& r) { return r.id == id; });
+              const auto& rules = id.starts_with("WR-") ? std::span<const WinrmRule>(tables::WR)
+                                                        : std::span<const WinrmRule>(tables::WC);
+              const auto rule =
+                  std::find_if(rules.begin(), rules.end(), [&](const WinrmRule& r) { return r.id == id; });
               REQUIRE(rule != rules.end());
               CHECK(f["severity"] == std::string(name(severity_of(rule->verdict))));
             }
@@ -333,9 +442,14 @@ TEST_CASE("the whole input space of winrm_proxy") {
 // An input the answer does not need may be left out; one it needs is an error that names it.
 // Rules are monotone, so an input left out either keeps the verdict or is named as missing.
 TEST_CASE("leaving out any one input: the same verdict, or an error naming that input") {
-  const std::vector<std::string> fields{"/winrm_version", "/transport", "/auth_mechanism", "/encryption_enforced",
-                                        "/proxy/requires_authentication", "/proxy/supports_http11",
-                                        "/proxy/connection_based_auth", "/proxy/connection_persistence",
+  const std::vector<std::string> fields{"/winrm_version",
+                                        "/transport",
+                                        "/auth_mechanism",
+                                        "/encryption_enforced",
+                                        "/proxy/requires_authentication",
+                                        "/proxy/supports_http11",
+                                        "/proxy/connection_based_auth",
+                                        "/proxy/connection_persistence",
                                         "/proxy/settings_source"};
   int errors = 0;
   int kept = 0;
@@ -343,8 +457,11 @@ TEST_CASE("leaving out any one input: the same verdict, or an error naming that 
     for (const char* transport : {"HTTP", "HTTPS"})
       for (const char* auth : {"Negotiate", "Basic", "Certificate"})
         for (int proxy_bits = 0; proxy_bits < 64; ++proxy_bits) {
-          json request{{"question", "winrm_proxy"}, {"winrm_version", version}, {"transport", transport},
-                       {"auth_mechanism", auth}, {"encryption_enforced", (proxy_bits & 32) != 0},
+          json request{{"question", "winrm_proxy"},
+                       {"winrm_version", version},
+                       {"transport", transport},
+                       {"auth_mechanism", auth},
+                       {"encryption_enforced", (proxy_bits & 32) != 0},
                        {"proxy",
                         {{"requires_authentication", (proxy_bits & 1) != 0},
                          {"supports_http11", (proxy_bits & 2) != 0},
@@ -376,31 +493,46 @@ TEST_CASE("leaving out any one input: the same verdict, or an error naming that 
 TEST_CASE("which inputs are needed when") {
   const auto error_field = [](const json& request) -> std::string {
     const json a = answer(request);
-    return a.contains("request_error") ? a["request_error"]["field"].get<std::string>() : std::string("(answered)");
+    return a.contains("request_error") ? a["request_error"]["field"].get<std::string>()
+                                       : std::string("(answered)");
   };
   // Without a proxy only the client's own refusal (WC-8) reads the transport and mechanism.
   CHECK(error_field(json{{"question", "winrm_proxy"}}) == "transport");
   CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTP"}}) == "auth_mechanism");
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTP"}, {"auth_mechanism", "Kerberos"}}) == "(answered)");
+  CHECK(
+      error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTP"}, {"auth_mechanism", "Kerberos"}}) ==
+      "(answered)");
   // Through a proxy, HTTPS needs neither the HTTP-only capabilities nor the mechanism...
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"winrm_version", "2.0"}, {"transport", "HTTPS"}, {"proxy", json::object()}}) == "(answered)");
+  CHECK(error_field(json{{"question", "winrm_proxy"},
+                         {"winrm_version", "2.0"},
+                         {"transport", "HTTPS"},
+                         {"proxy", json::object()}}) == "(answered)");
   // ... but WR-10 needs the version unless the settings come from WinHTTP, and the source with 1.1.
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTPS"}, {"proxy", json::object()}}) == "winrm_version");
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTPS"}, {"proxy", {{"settings_source", "winhttp"}}}}) == "(answered)");
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"winrm_version", "1.1"}, {"transport", "HTTPS"}, {"proxy", json::object()}}) == "proxy.settings_source");
-  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTP"}, {"proxy", json::object()}}) == "auth_mechanism");
+  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTPS"}, {"proxy", json::object()}}) ==
+        "winrm_version");
+  CHECK(error_field(json{{"question", "winrm_proxy"},
+                         {"transport", "HTTPS"},
+                         {"proxy", {{"settings_source", "winhttp"}}}}) == "(answered)");
+  CHECK(error_field(json{{"question", "winrm_proxy"},
+                         {"winrm_version", "1.1"},
+                         {"transport", "HTTPS"},
+                         {"proxy", json::object()}}) == "proxy.settings_source");
+  CHECK(error_field(json{{"question", "winrm_proxy"}, {"transport", "HTTP"}, {"proxy", json::object()}}) ==
+        "auth_mechanism");
   // HTTP through a proxy needs each capability...
-  for (const std::string field : {"encryption_enforced", "proxy/requires_authentication", "proxy/supports_http11",
-                                  "proxy/connection_based_auth", "proxy/connection_persistence"}) {
+  for (const std::string field :
+       {"encryption_enforced", "proxy/requires_authentication", "proxy/supports_http11",
+        "proxy/connection_based_auth", "proxy/connection_persistence"}) {
     std::string path = field;
     std::replace(path.begin(), path.end(), '/', '.');
     CHECK(error_field(without(http_base(), "/" + field)) == path);
   }
   // ... except what its mechanism makes n/a: Basic never encrypts (WR-4) nor authenticates in legs (WR-6).
-  CHECK(error_field(without(without(with(http_base(), "/auth_mechanism", "Basic"), "/encryption_enforced"), "/proxy/connection_based_auth")) ==
-        "(answered)");
+  CHECK(error_field(without(without(with(http_base(), "/auth_mechanism", "Basic"), "/encryption_enforced"),
+                            "/proxy/connection_based_auth")) == "(answered)");
   // Once a rule denies, inputs that only deny rules read may be left out.
-  const json denied = json{{"question", "winrm_proxy"}, {"transport", "HTTP"}, {"proxy", {{"requires_authentication", true}}}};
+  const json denied = json{
+      {"question", "winrm_proxy"}, {"transport", "HTTP"}, {"proxy", {{"requires_authentication", true}}}};
   const json a = answer(denied);
   CHECK(a["verdict"] == "deny");
   CHECK(rules_of(a) == std::vector<std::string>{"WR-1", "WR-2"});
@@ -465,7 +597,8 @@ TEST_CASE("the explanation names each rule checked and the inputs it read") {
         return read.field == "proxy.requires_authentication" && read.value == "true";
       }));
     }
-    if (step.rule == "WR-5") wr5_not_checked = !step.taken && std::string_view(step.text).starts_with("not checked");
+    if (step.rule == "WR-5")
+      wr5_not_checked = !step.taken && std::string_view(step.text).starts_with("not checked");
   }
   CHECK(wr1_taken);
   CHECK(wr5_not_checked);
@@ -477,7 +610,8 @@ TEST_CASE("WinRM versions are MAJOR.MINOR") {
   CHECK(parse_winrm_version("2.0") == WinrmVersion{2, 0});
   CHECK(parse_winrm_version("1.1") == WinrmVersion{1, 1});
   CHECK(parse_winrm_version("10.12") == WinrmVersion{10, 12});
-  for (const char* bad : {"", "2", "2.", ".0", "2.0.1", "v2.0", " 2.0", "2.0 ", "2,0", "-1.0", "12345.0", "2.x"}) {
+  for (const char* bad :
+       {"", "2", "2.", ".0", "2.0.1", "v2.0", " 2.0", "2.0 ", "2,0", "-1.0", "12345.0", "2.x"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_winrm_version(bad).has_value());
   }
@@ -512,20 +646,48 @@ struct ItemRow {
 };
 
 const std::vector<ItemRow> kItems{
-    {"WH-1", "/client/auth/basic", true, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowBasic", "18.10.89.1.1", "18.9.102.1.1", "WN10-CC-000330"}},
-    {"WH-2", "/client/allow_unencrypted", true, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowUnencryptedTraffic", "18.10.89.1.2", "WN10-CC-000335"}},
-    {"WH-3", "/client/auth/digest", true, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowDigest", "18.10.89.1.3", "WN10-CC-000360"}},
-    {"WH-4", "/service/auth/basic", true, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowBasic", "18.10.89.2.1", "WN10-CC-000345"}},
-    {"WH-5", "/service/allow_auto_config", true, "warning",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowAutoConfig", "18.10.89.2.2", "Level 2"}},
-    {"WH-6", "/service/allow_unencrypted", true, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowUnencryptedTraffic", "18.10.89.2.3", "WN10-CC-000350"}},
-    {"WH-7", "/service/disable_run_as", false, "error",
-     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\DisableRunAs", "18.10.89.2.4", "WN10-CC-000355"}},
+    {"WH-1",
+     "/client/auth/basic",
+     true,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowBasic", "18.10.89.1.1",
+      "18.9.102.1.1", "WN10-CC-000330"}},
+    {"WH-2",
+     "/client/allow_unencrypted",
+     true,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowUnencryptedTraffic", "18.10.89.1.2",
+      "WN10-CC-000335"}},
+    {"WH-3",
+     "/client/auth/digest",
+     true,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowDigest", "18.10.89.1.3",
+      "WN10-CC-000360"}},
+    {"WH-4",
+     "/service/auth/basic",
+     true,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowBasic", "18.10.89.2.1",
+      "WN10-CC-000345"}},
+    {"WH-5",
+     "/service/allow_auto_config",
+     true,
+     "warning",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowAutoConfig", "18.10.89.2.2",
+      "Level 2"}},
+    {"WH-6",
+     "/service/allow_unencrypted",
+     true,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowUnencryptedTraffic", "18.10.89.2.3",
+      "WN10-CC-000350"}},
+    {"WH-7",
+     "/service/disable_run_as",
+     false,
+     "error",
+     {"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\DisableRunAs", "18.10.89.2.4",
+      "WN10-CC-000355"}},
 };
 
 // Every item's setting given, at the value that passes.
@@ -591,8 +753,9 @@ TEST_CASE("winrm_config: each hardening item") {
 
 TEST_CASE("winrm_config: settings no item reads change nothing; the decision function agrees") {
   const json base = answer(hardened());
-  for (const char* pointer : {"/client/auth/kerberos", "/client/auth/negotiate", "/client/auth/credssp", "/client/auth/certificate",
-                              "/service/auth/kerberos", "/service/auth/negotiate", "/service/auth/credssp", "/service/auth/certificate"}) {
+  for (const char* pointer : {"/client/auth/kerberos", "/client/auth/negotiate", "/client/auth/credssp",
+                              "/client/auth/certificate", "/service/auth/kerberos", "/service/auth/negotiate",
+                              "/service/auth/credssp", "/service/auth/certificate"}) {
     for (bool value : {false, true}) {
       CAPTURE(pointer);
       CHECK(answer(with(hardened(), pointer, value)) == base);
@@ -626,31 +789,56 @@ TEST_CASE("bad input for every WinRM field names the field, the value and what i
   const json p = {{"question", "winrm_proxy"}};
   const json c = {{"question", "winrm_config"}};
   const std::vector<Bad> cases{
-      {with(p, "/winrm_version", "2"), "winrm_version", {"the string \"2\" is not a WinRM version", "\"2.0\""}},
+      {with(p, "/winrm_version", "2"),
+       "winrm_version",
+       {"the string \"2\" is not a WinRM version", "\"2.0\""}},
       {with(p, "/winrm_version", "2.0.1"), "winrm_version", {"\"2.0.1\"", "MAJOR.MINOR"}},
       {with(p, "/winrm_version", 2.0), "winrm_version", {"expected a string", "the number 2.0"}},
       {with(p, "/transport", "https"), "transport", {"did you mean \"HTTPS\"?", "HTTP, HTTPS"}},
-      {with(p, "/auth_mechanism", "NTLM"), "auth_mechanism", {"\"NTLM\"", "Negotiate, Kerberos, CredSSP, Basic, Digest, Certificate"}},
-      {with(p, "/encryption_enforced", "yes"), "encryption_enforced", {"expected a boolean", "the string \"yes\""}},
+      {with(p, "/auth_mechanism", "NTLM"),
+       "auth_mechanism",
+       {"\"NTLM\"", "Negotiate, Kerberos, CredSSP, Basic, Digest, Certificate"}},
+      {with(p, "/encryption_enforced", "yes"),
+       "encryption_enforced",
+       {"expected a boolean", "the string \"yes\""}},
       {with(p, "/proxy", true), "proxy", {"expected an object, got true"}},
       {with(p, "/proxy", json::array()), "proxy", {"expected an object, got an array"}},
-      {with(p, "/proxy/requires_authentication", 1), "proxy.requires_authentication", {"expected a boolean", "the number 1"}},
+      {with(p, "/proxy/requires_authentication", 1),
+       "proxy.requires_authentication",
+       {"expected a boolean", "the number 1"}},
       {with(p, "/proxy/supports_http11", "true"), "proxy.supports_http11", {"expected a boolean"}},
       {with(p, "/proxy/connection_based_auth", "no"), "proxy.connection_based_auth", {"expected a boolean"}},
       {with(p, "/proxy/connection_persistence", 0), "proxy.connection_persistence", {"expected a boolean"}},
-      {with(p, "/proxy/settings_source", "ie"), "proxy.settings_source", {"\"ie\"", "winhttp, internet_explorer"}},
-      {with(p, "/proxy/supports_http_11", true), "proxy.supports_http_11", {"unknown field", "did you mean \"proxy.supports_http11\"?"}},
+      {with(p, "/proxy/settings_source", "ie"),
+       "proxy.settings_source",
+       {"\"ie\"", "winhttp, internet_explorer"}},
+      {with(p, "/proxy/supports_http_11", true),
+       "proxy.supports_http_11",
+       {"unknown field", "did you mean \"proxy.supports_http11\"?"}},
       {with(p, "/proxy/session_options", "IEConfig"), "proxy.session_options", {"expected an object"}},
-      {with(p, "/proxy/session_options/access_type", "ieconfig"), "proxy.session_options.access_type",
+      {with(p, "/proxy/session_options/access_type", "ieconfig"),
+       "proxy.session_options.access_type",
        {"did you mean \"IEConfig\"?", "None, IEConfig, WinHttpConfig, AutoDetect, NoProxyServer"}},
-      {with(p, "/proxy/session_options/authentication", "Basic"), "proxy.session_options.authentication", {"expected an array"}},
-      {with(p, "/proxy/session_options/authentication", json::array()), "proxy.session_options.authentication", {"empty list", "Negotiate"}},
-      {with(p, "/proxy/session_options/authentication", {"Basic", "Basic"}), "proxy.session_options.authentication[1]", {"listed twice"}},
-      {with(p, "/proxy/session_options/authentication", {"NTLM"}), "proxy.session_options.authentication[0]",
+      {with(p, "/proxy/session_options/authentication", "Basic"),
+       "proxy.session_options.authentication",
+       {"expected an array"}},
+      {with(p, "/proxy/session_options/authentication", json::array()),
+       "proxy.session_options.authentication",
+       {"empty list", "Negotiate"}},
+      {with(p, "/proxy/session_options/authentication", {"Basic", "Basic"}),
+       "proxy.session_options.authentication[1]",
+       {"listed twice"}},
+      {with(p, "/proxy/session_options/authentication", {"NTLM"}),
+       "proxy.session_options.authentication[0]",
        {"\"NTLM\"", "Basic, Negotiate, Digest"}},
-      {with(p, "/proxy/session_options/authentication", {"Basic", 1}), "proxy.session_options.authentication[1]", {"the number 1"}},
-      {with(p, "/proxy/session_options/credential", "yes"), "proxy.session_options.credential", {"expected a boolean"}},
-      {with(p, "/proxy/session_options/credentials", true), "proxy.session_options.credentials",
+      {with(p, "/proxy/session_options/authentication", {"Basic", 1}),
+       "proxy.session_options.authentication[1]",
+       {"the number 1"}},
+      {with(p, "/proxy/session_options/credential", "yes"),
+       "proxy.session_options.credential",
+       {"expected a boolean"}},
+      {with(p, "/proxy/session_options/credentials", true),
+       "proxy.session_options.credentials",
        {"did you mean \"proxy.session_options.credential\"?"}},
       {with(p, "/prxy", json::object()), "prxy", {"did you mean \"proxy\"?"}},
       {with(c, "/client", true), "client", {"expected an object"}},
@@ -659,12 +847,18 @@ TEST_CASE("bad input for every WinRM field names the field, the value and what i
       {with(c, "/client/auth", json::array()), "client.auth", {"expected an object"}},
       {with(c, "/client/auth/basic", 0), "client.auth.basic", {"expected a boolean"}},
       {with(c, "/client/auth/Basic", false), "client.auth.Basic", {"did you mean \"client.auth.basic\"?"}},
-      {with(c, "/client/auth/credSSP", false), "client.auth.credSSP", {"did you mean \"client.auth.credssp\"?"}},
+      {with(c, "/client/auth/credSSP", false),
+       "client.auth.credSSP",
+       {"did you mean \"client.auth.credssp\"?"}},
       {with(c, "/client/disable_run_as", true), "client.disable_run_as", {"unknown field"}},
-      {with(c, "/service/auth/digest", false), "service.auth.digest", {"unknown field", "basic, kerberos, negotiate, credssp, certificate"}},
+      {with(c, "/service/auth/digest", false),
+       "service.auth.digest",
+       {"unknown field", "basic, kerberos, negotiate, credssp, certificate"}},
       {with(c, "/service/allow_auto_config", "no"), "service.allow_auto_config", {"expected a boolean"}},
       {with(c, "/service/disable_run_as", 1), "service.disable_run_as", {"expected a boolean"}},
-      {with(c, "/service/disable_runas", true), "service.disable_runas", {"did you mean \"service.disable_run_as\"?"}},
+      {with(c, "/service/disable_runas", true),
+       "service.disable_runas",
+       {"did you mean \"service.disable_run_as\"?"}},
       {with(c, "/service/auth/kerberos", "true"), "service.auth.kerberos", {"expected a boolean"}},
   };
   for (const Bad& bad : cases) {
@@ -720,9 +914,12 @@ TEST_CASE("every example in data/winrm, through the library") {
     for (const auto& r : rules_of(a)) rules_seen.insert(r);
   }
   // Every rule and refusal has an example that raises it.
-  for (const WinrmRule& rule : tables::WR) CHECK_MESSAGE(rules_seen.count(std::string(rule.id)) == 1, rule.id);
-  for (const WinrmRule& rule : tables::WC) CHECK_MESSAGE(rules_seen.count(std::string(rule.id)) == 1, rule.id);
-  for (const HardeningItem& item : tables::WH) CHECK_MESSAGE(rules_seen.count(std::string(item.id)) == 1, item.id);
+  for (const WinrmRule& rule : tables::WR)
+    CHECK_MESSAGE(rules_seen.count(std::string(rule.id)) == 1, rule.id);
+  for (const WinrmRule& rule : tables::WC)
+    CHECK_MESSAGE(rules_seen.count(std::string(rule.id)) == 1, rule.id);
+  for (const HardeningItem& item : tables::WH)
+    CHECK_MESSAGE(rules_seen.count(std::string(item.id)) == 1, item.id);
 }
 
 #ifdef POLICY_EVAL

@@ -4,9 +4,12 @@ set -euo pipefail
 
 # python3-jsonschema validates the SARIF reports against the SARIF 2.1.0 schema in the tests;
 # clang and libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) build the fuzz targets;
-# libsimdjson-dev and libzip-dev (found through pkg-config) read SharpHound files and zips.
+# libsimdjson-dev and libzip-dev (found through pkg-config) read SharpHound files and zips;
+# clang-format checks the house style; chromium renders the HTML scan report in the tests;
+# libbenchmark-dev (Google Benchmark) builds the benchmarks of tools/bench.sh.
 packages=(g++ cmake make nlohmann-json3-dev libfmt-dev libcli11-dev doctest-dev libpugixml-dev python3-jsonschema
-          clang libclang-rt-14-dev libsimdjson-dev libzip-dev pkg-config libgraphviz-dev graphviz)
+          clang libclang-rt-14-dev libsimdjson-dev libzip-dev pkg-config libgraphviz-dev graphviz
+          clang-format chromium libbenchmark-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
+tools/format.sh --check
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DWCFPOLICY_WERROR=ON
 cmake --build build -j2
 ctest --test-dir build --output-on-failure

@@ -13,7 +13,6 @@
 namespace cli_test {
 namespace {
 
-
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
@@ -46,7 +45,8 @@ Run run(const std::vector<std::string>& args, const RunOptions& options) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input.path().c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, options.stdout_closed ? closed_pipe[1] : out.fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, options.stdout_closed ? closed_pipe[1] : out.fd(),
+                                   STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err.fd(), STDERR_FILENO);
 
   std::vector<std::string> argv_text{POLICY_EVAL};

@@ -48,7 +48,11 @@ class TempFile {
 std::vector<std::string> lines_of(const std::string& text);
 
 // contains(text, part), starts_with(text, prefix): for checks on output.
-inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-inline bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+inline bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 }  // namespace cli_test

@@ -5,9 +5,9 @@
 // (tests/cli/schemas) when Python's jsonschema is installed.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -19,13 +19,13 @@
 
 #include "run_policy_eval.hpp"
 
-using cli_test::read_file;
 using cli_test::contains;
 using cli_test::lines_of;
+using cli_test::read_file;
 using cli_test::run;
-using cli_test::TempFile;
-using cli_test::starts_with;
 using cli_test::Run;
+using cli_test::starts_with;
+using cli_test::TempFile;
 using nlohmann::json;
 
 namespace {
@@ -51,7 +51,6 @@ const std::set<std::string> kFailingOnPurpose{
     "WinRM hardening of CONTOSO-MGMT01",
 };
 
-
 // The answers to the inventory's requests, from `batch`, to compare the reports with.
 std::vector<json> inventory_answers() {
   std::string requests;
@@ -76,7 +75,6 @@ const json kOrdersRequest = {{"question", "scenario"},
                              {"delegation_capable", true},
                              {"backend", "remote_machine"}};
 
-
 // A Python interpreter that has the jsonschema module (Debian: python3-jsonschema), or "".
 std::string python_with_jsonschema() {
   for (const std::string python : {"/usr/bin/python3", "python3"}) {
@@ -97,7 +95,8 @@ Validation validate_sarif(const std::string& python, const std::string& document
       "schema = json.load(open(sys.argv[1]))\n"
       "cls = jsonschema.validators.validator_for(schema)\n"
       "cls.check_schema(schema)\n"
-      "errors = list(cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(json.load(open(sys.argv[2]))))\n"
+      "errors = list(cls(schema, "
+      "format_checker=cls.FORMAT_CHECKER).iter_errors(json.load(open(sys.argv[2]))))\n"
       "for e in errors: print(list(e.absolute_path), e.message)\n"
       "sys.exit(1 if errors else 0)\n";
   const TempFile script(kScript);
@@ -146,7 +145,8 @@ TEST_CASE("audit reads the inventory's JSON array and its JSON Lines alike") {
   }
   const json from_lines = json::parse(run({"audit", "--format", "json", kInventory}).out);
   json from_array = json::parse(run({"audit", "--format", "json", kInventoryArray}).out);
-  for (json& record : from_array["records"]) CHECK_FALSE(record.contains("line"));  // a JSON array has no lines
+  for (json& record : from_array["records"])
+    CHECK_FALSE(record.contains("line"));  // a JSON array has no lines
   json without_lines = from_lines;
   for (json& record : without_lines["records"]) record.erase("line");
   CHECK(from_array == without_lines);
@@ -216,7 +216,8 @@ TEST_CASE("audit junit on the inventory: a test case per record, a failure per f
   const pugi::xml_node payroll = suite.find_child_by_attribute(
       "testcase", "name", "payroll-api: net.tcp with Windows credentials delegates to SQL on HR-SQL02");
   const pugi::xml_node failure = payroll.child("failure");
-  CHECK(std::string(failure.attribute("message").value()) == "2 fields differ: token_level, backend_reachable");
+  CHECK(std::string(failure.attribute("message").value()) ==
+        "2 fields differ: token_level, backend_reachable");
   CHECK(std::string(failure.child_value()) ==
         "token_level: expected \"Delegation\", got \"Impersonation\"\n"
         "backend_reachable: expected true, got false");
@@ -224,8 +225,8 @@ TEST_CASE("audit junit on the inventory: a test case per record, a failure per f
 
 TEST_CASE("audit junit escapes names and messages, and stays well-formed whatever they hold") {
   const std::string name = "a <b> & \"c\" 'd'\ttab\x01 control \xC3\xA9";
-  const std::string input =
-      record_line(name, {{"question", "delegation_reach"}, {"token_level", "Delegation"}}, {{"cross_machine", false}});
+  const std::string input = record_line(
+      name, {{"question", "delegation_reach"}, {"token_level", "Delegation"}}, {{"cross_machine", false}});
   const Run r = run({"audit", "--format", "junit", "-"}, {.input = input});
   CHECK(r.status == 1);
   pugi::xml_document document;
@@ -233,7 +234,8 @@ TEST_CASE("audit junit escapes names and messages, and stays well-formed whateve
   REQUIRE_MESSAGE(parsed, parsed.description());
   const pugi::xml_node testcase = document.child("testsuites").child("testsuite").child("testcase");
   // The control character cannot be in XML at all: it becomes U+FFFD; the rest round-trips.
-  CHECK(std::string(testcase.attribute("name").value()) == "a <b> & \"c\" 'd'\ttab\xEF\xBF\xBD control \xC3\xA9");
+  CHECK(std::string(testcase.attribute("name").value()) ==
+        "a <b> & \"c\" 'd'\ttab\xEF\xBF\xBD control \xC3\xA9");
   CHECK_FALSE(testcase.attribute("file"));  // standard input is no file
   CHECK(std::string(testcase.child("failure").child_value()) == "cross_machine: expected false, got true");
 }
@@ -305,11 +307,14 @@ TEST_CASE("audit sarif on the inventory: a result per mismatch and per warning o
 TEST_CASE("audit sarif is valid against the SARIF 2.1.0 schema") {
   const std::string python = python_with_jsonschema();
   if (python.empty()) {
-    MESSAGE("SARIF schema validation skipped: no Python with jsonschema (Debian: apt-get install python3-jsonschema)");
+    MESSAGE(
+        "SARIF schema validation skipped: no Python with jsonschema (Debian: apt-get install "
+        "python3-jsonschema)");
     return;
   }
-  const std::string error_record = record_line(
-      "request error", {{"question", "impersonation"}, {"impersonation_option", "Requird"}}, {{"outcome", "impersonates"}});
+  const std::string error_record =
+      record_line("request error", {{"question", "impersonation"}, {"impersonation_option", "Requird"}},
+                  {{"outcome", "impersonates"}});
   const std::vector<std::pair<std::string, Run>> logs{
       {"inventory", run({"audit", "--format", "sarif", kInventory})},
       {"inventory array, with coverage", run({"audit", "--format", "sarif", "--coverage", kInventoryArray})},
@@ -335,10 +340,12 @@ TEST_CASE("audit sarif is valid against the SARIF 2.1.0 schema") {
 
 TEST_CASE("audit: expect.rules must hold the answer's rules exactly, in order") {
   const json rules = {"BM-1", "IO-1", "TW-6", "DR-3", "P-7", "P-9"};
-  const std::string input = record_line("exact", kOrdersRequest, {{"rules", rules}}) +
-                            record_line("subset", kOrdersRequest, {{"rules", {"TW-6", "DR-3"}}}) +
-                            record_line("reordered", kOrdersRequest, {{"rules", {"IO-1", "BM-1", "TW-6", "DR-3", "P-7", "P-9"}}}) +
-                            record_line("one too many", kOrdersRequest, {{"rules", {"BM-1", "IO-1", "TW-6", "DR-3", "P-7", "P-9", "P-8"}}});
+  const std::string input =
+      record_line("exact", kOrdersRequest, {{"rules", rules}}) +
+      record_line("subset", kOrdersRequest, {{"rules", {"TW-6", "DR-3"}}}) +
+      record_line("reordered", kOrdersRequest, {{"rules", {"IO-1", "BM-1", "TW-6", "DR-3", "P-7", "P-9"}}}) +
+      record_line("one too many", kOrdersRequest,
+                  {{"rules", {"BM-1", "IO-1", "TW-6", "DR-3", "P-7", "P-9", "P-8"}}});
   const Run r = run({"audit", "-"}, {.input = input});
   CHECK(r.status == 1);
   const std::string got = R"(got ["BM-1","IO-1","TW-6","DR-3","P-7","P-9"])";
@@ -410,14 +417,16 @@ TEST_CASE("audit --coverage: every documented row reached or never reached, by t
   CHECK(text.status == 1);
   const std::vector<std::string> lines = lines_of(text.out);
   CHECK(lines.back() == "10 passed, 3 failed");
-  const std::string count_line = "coverage: " + std::to_string(reached) + " of " + std::to_string(documented) +
-                                 " documented rows reached";
+  const std::string count_line = "coverage: " + std::to_string(reached) + " of " +
+                                 std::to_string(documented) + " documented rows reached";
   const auto count_at = std::find(lines.begin(), lines.end(), count_line);
   REQUIRE(count_at != lines.end());
   CHECK(lines.end() - count_at == static_cast<std::ptrdiff_t>(tables.size()) + 2);
   CHECK(std::find(lines.begin(), lines.end(),
-                  "  TW: 3 of 8 reached (TW-4, TW-6, TW-7); never reached: TW-1, TW-2, TW-3, TW-5, TW-8") != lines.end());
-  CHECK(std::find(lines.begin(), lines.end(), "  TU: 1 of 3 reached (TU-2); never reached: TU-1, TU-3") != lines.end());
+                  "  TW: 3 of 8 reached (TW-4, TW-6, TW-7); never reached: TW-1, TW-2, TW-3, TW-5, TW-8") !=
+        lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "  TU: 1 of 3 reached (TU-2); never reached: TU-1, TU-3") !=
+        lines.end());
   CHECK(contains(text.out, "\n  WC: 0 of 8 reached; never reached: WC-1, WC-2,"));
 
   // sarif: in the run's properties; junit: the suite's system-out.
@@ -455,7 +464,8 @@ TEST_CASE("audit: a record whose request cannot be answered fails, in every form
   const pugi::xml_node suite = document.child("testsuites").child("testsuite");
   CHECK(suite.attribute("errors").as_int() == 1);
   CHECK(suite.attribute("failures").as_int() == 0);
-  const pugi::xml_node error = suite.find_child_by_attribute("testcase", "name", "typo in the option").child("error");
+  const pugi::xml_node error =
+      suite.find_child_by_attribute("testcase", "name", "typo in the option").child("error");
   REQUIRE(error);
   CHECK(contains(error.attribute("message").value(), "impersonation_option"));
   CHECK(contains(error.attribute("message").value(), "Required"));  // what is allowed
@@ -475,7 +485,8 @@ TEST_CASE("audit: a record whose request cannot be answered fails, in every form
 }
 
 TEST_CASE("audit: every format exits 0 when every record passes, and 2 on a bad format") {
-  const std::string input = record_line("orders-api", kOrdersRequest, {{"status", "ok"}, {"token_level", "Delegation"}});
+  const std::string input =
+      record_line("orders-api", kOrdersRequest, {{"status", "ok"}, {"token_level", "Delegation"}});
   for (const std::string format : {"text", "json", "junit", "sarif"}) {
     CAPTURE(format);
     const Run r = run({"audit", "--format", format, "-"}, {.input = input});

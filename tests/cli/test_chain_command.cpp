@@ -17,7 +17,7 @@ namespace {
 
 std::string estate(const std::string& path) { return std::string(CLI_DATA_DIR) + "/../estate/" + path; }
 
-const char* const kChains[] = {"1-alice-web-orders-sql", "2-alice-over-ntlm", "3-bob-sensitive",
+const char* const kChains[] = {"1-alice-web-orders-sql",  "2-alice-over-ntlm",     "3-bob-sensitive",
                                "4-carol-protected-users", "5-alice-reports-files", "6-alice-orders-legacy"};
 
 }  // namespace
@@ -27,9 +27,10 @@ TEST_CASE("chain --json: each estate chain's answer, whole, and byte-stable") {
     CAPTURE(name);
     const auto first = run({"chain", estate(std::string("chains/") + name + ".json"), "--json"});
     CHECK(first.status == 0);
-    CHECK(nlohmann::json::parse(first.out) ==
-          nlohmann::json::parse(cli_test::read_file(estate(std::string("chains/expected/") + name + ".json"))));
-    CHECK(run({"chain", estate(std::string("chains/") + name + ".json"), "--format", "json"}).out == first.out);
+    CHECK(nlohmann::json::parse(first.out) == nlohmann::json::parse(cli_test::read_file(
+                                                  estate(std::string("chains/expected/") + name + ".json"))));
+    CHECK(run({"chain", estate(std::string("chains/") + name + ".json"), "--format", "json"}).out ==
+          first.out);
   }
   // query answers the same request the same way (through evaluate_json).
   const auto query = run({"query", estate("chains/2-alice-over-ntlm.json")});
@@ -48,7 +49,8 @@ TEST_CASE("chain: text names each element and ends with the verdict") {
 
 TEST_CASE("chain --explain: the steps with the AD facts read and their provenance") {
   const auto text = run({"chain", estate("chains/2-alice-over-ntlm.json"), "--explain"});
-  CHECK(contains(text.out, "read svc_web@CONTOSO.LOCAL msDS-AllowedToDelegateTo = HTTP/app01.contoso.local (inline)"));
+  CHECK(contains(text.out,
+                 "read svc_web@CONTOSO.LOCAL msDS-AllowedToDelegateTo = HTTP/app01.contoso.local (inline)"));
   const auto json = run({"chain", estate("chains/2-alice-over-ntlm.json"), "--json", "--explain"});
   const auto answer = nlohmann::json::parse(json.out);
   REQUIRE(answer.contains("explanation"));
@@ -83,7 +85,8 @@ TEST_CASE("chain --format svg: XML, deterministic, with the blocked edge in red;
   CHECK(contains(svg.out, "blocked: AD&#45;9"));
   CHECK(run({"chain", estate("chains/2-alice-over-ntlm.json"), "--format", "svg"}).out == svg.out);
   cli_test::TempFile out("", ".svg");
-  CHECK(run({"chain", estate("chains/2-alice-over-ntlm.json"), "--format", "svg", "-o", out.path()}).status == 0);
+  CHECK(run({"chain", estate("chains/2-alice-over-ntlm.json"), "--format", "svg", "-o", out.path()}).status ==
+        0);
   CHECK(cli_test::read_file(out.path()) == svg.out);
 }
 
@@ -95,13 +98,15 @@ TEST_CASE("chain --format mermaid: flowchart LR with the means and the block") {
 }
 
 TEST_CASE("chain: bad input exits 2 naming the field; a blocked chain exits 0") {
-  const auto wrong = run({"chain", "-"}, {.input = R"({"question":"chain","client":{"account":"alice"},"hops":[)"
-                                                   R"({"name":"web","host":"web01","run_as":"svc_web","scenario":)"
-                                                   R"({"binding":"WSHttpBinding","client_credential_type":"Windows",)"
-                                                   R"("backend":"none"}}]})"});
+  const auto wrong =
+      run({"chain", "-"}, {.input = R"({"question":"chain","client":{"account":"alice"},"hops":[)"
+                                    R"({"name":"web","host":"web01","run_as":"svc_web","scenario":)"
+                                    R"({"binding":"WSHttpBinding","client_credential_type":"Windows",)"
+                                    R"("backend":"none"}}]})"});
   CHECK(wrong.status == 2);
   CHECK(contains(wrong.err, "hops[0].scenario.backend"));
-  const auto typo = run({"chain", "-"}, {.input = R"({"question":"chain","client":{"acount":"alice"},"hops":[]})"});
+  const auto typo =
+      run({"chain", "-"}, {.input = R"({"question":"chain","client":{"acount":"alice"},"hops":[]})"});
   CHECK(typo.status == 2);
   CHECK(contains(typo.err, "client.acount: unknown field; did you mean \"client.account\"?"));
   const auto format = run({"chain", estate("chains/1-alice-web-orders-sql.json"), "--format", "png"});
@@ -131,11 +136,13 @@ TEST_CASE("chain requests through batch and audit; drawings are chain's alone") 
 
 TEST_CASE("chain --ad: inline facts are used and --ad is not consulted (info finding)") {
   cli_test::TempFile facts("{}", ".json");
-  const auto answer = run({"chain", estate("chains/1-alice-web-orders-sql.json"), "--ad", facts.path(), "--json"});
+  const auto answer =
+      run({"chain", estate("chains/1-alice-web-orders-sql.json"), "--ad", facts.path(), "--json"});
   CHECK(answer.status == 0);
   const auto json = nlohmann::json::parse(answer.out);
   bool noted = false;
-  for (const auto& finding : json["findings"]) noted = noted || (finding["rule"] == "AD-5" && finding["severity"] == "info");
+  for (const auto& finding : json["findings"])
+    noted = noted || (finding["rule"] == "AD-5" && finding["severity"] == "info");
   CHECK(noted);
   CHECK(json["ad_sources"] == nlohmann::json::array({"inline"}));
 }

@@ -88,7 +88,8 @@ TEST_CASE("batch --ad: every chain of the estate in one run, from LDIF") {
   REQUIRE(batch.status == 0);
   const std::vector<std::string> answers = lines_of(batch.out);
   REQUIRE(answers.size() == expected.size());
-  for (std::size_t i = 0; i < answers.size(); ++i) CHECK(path_of(json::parse(answers[i])) == path_of(expected[i]));
+  for (std::size_t i = 0; i < answers.size(); ++i)
+    CHECK(path_of(json::parse(answers[i])) == path_of(expected[i]));
 }
 
 TEST_CASE("--ad: a malformed file is exit 2, naming the file and the position") {

@@ -73,7 +73,8 @@ TEST_CASE("config: service rows then client rows, each with its kind") {
   CHECK(contains(table.out, "servicePrincipalName=host/back.contoso.com"));
 }
 
-TEST_CASE("config: a file with clients only is read (exit 0); one with neither names what is missing (exit 2)") {
+TEST_CASE(
+    "config: a file with clients only is read (exit 0); one with neither names what is missing (exit 2)") {
   std::string clients_only = kServiceAndClient;
   const auto from = clients_only.find("    <services>");
   clients_only.erase(from, clients_only.find("    <client>") - from);
@@ -84,25 +85,32 @@ TEST_CASE("config: a file with clients only is read (exit 0); one with neither n
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["kind"] == "client");
 
-  const TempFile nothing("<configuration><system.serviceModel><diagnostics/></system.serviceModel></configuration>", ".config");
+  const TempFile nothing(
+      "<configuration><system.serviceModel><diagnostics/></system.serviceModel></configuration>", ".config");
   const Run none = run({"config", nothing.path()});
   CHECK(none.status == 2);
   CHECK(none.out.empty());
-  CHECK(contains(none.err, ":1:16: no <service> in <system.serviceModel><services> and no <endpoint> in <client>"));
+  CHECK(contains(none.err,
+                 ":1:16: no <service> in <system.serviceModel><services> and no <endpoint> in <client>"));
 }
 
-TEST_CASE("config: what .NET refuses is refused as file:line:column: message, from a file or standard input") {
+TEST_CASE(
+    "config: what .NET refuses is refused as file:line:column: message, from a file or standard input") {
   const std::string refused = "<!-- generated -->\n<?xml version=\"1.0\"?>\n<configuration/>\n";
   const Run from_stdin = run({"config", "-"}, RunOptions{refused, false});
   CHECK(from_stdin.status == 2);
-  CHECK(starts_with(from_stdin.err, "policy-eval: error: standard input:2:1: <?xml ...?>: the XML declaration must be the very first"));
+  CHECK(starts_with(
+      from_stdin.err,
+      "policy-eval: error: standard input:2:1: <?xml ...?>: the XML declaration must be the very first"));
   std::string typo = kServiceAndClient;
   typo.replace(typo.find("allowNtlm"), 9, "allowNTLM");
   const TempFile file(typo, ".config");
   const Run r = run({"config", file.path()});
   CHECK(r.status == 2);
-  CHECK(contains(r.err, ".config:7:78: <windows allowNTLM=\"false\"> (behavior \"delegate\"): unrecognized attribute "
-                        "\"allowNTLM\"; .NET refuses to load this configuration; did you mean \"allowNtlm\"?"));
+  CHECK(
+      contains(r.err,
+               ".config:7:78: <windows allowNTLM=\"false\"> (behavior \"delegate\"): unrecognized attribute "
+               "\"allowNTLM\"; .NET refuses to load this configuration; did you mean \"allowNtlm\"?"));
 }
 
 }  // namespace cli_test

@@ -54,7 +54,8 @@ void append_blocks(const std::string& file, const std::string& text, std::vector
     const std::size_t body = close + 5;
     const std::string end_marker = "<!-- end " + kind + " -->\n";
     const std::size_t end = text.find(end_marker, body);
-    REQUIRE_MESSAGE(end != std::string::npos, file << ": a " << kind << " block is not closed by " << end_marker);
+    REQUIRE_MESSAGE(end != std::string::npos,
+                    file << ": a " << kind << " block is not closed by " << end_marker);
     blocks.push_back({file, kind, text.substr(colon + 2, close - colon - 2), text.substr(body, end - body)});
     at = end + end_marker.size();
   }
@@ -107,7 +108,8 @@ TEST_CASE("every generated block of docs/*.md is what its policy-eval command pr
     const std::vector<std::string> words = words_of(block.command);
     REQUIRE(!words.empty());
     const bool fields = words[0] == "fields";
-    CHECK_MESSAGE((fields || words[0] == "policy-eval"), "a marker names `policy-eval ...` or `fields QUESTION`");
+    CHECK_MESSAGE((fields || words[0] == "policy-eval"),
+                  "a marker names `policy-eval ...` or `fields QUESTION`");
     const cli_test::Run r = run(arguments_of(block.command));
     if (fields && r.status != 0) {
       // policy-eval has no `fields` command yet: the hand-written table stands until it has.
@@ -151,8 +153,8 @@ TEST_CASE("docs/rules.md prints every table the engine holds and anchors every r
     const std::string code = table["code"];
     CAPTURE(code);
     CHECK_MESSAGE(generated.count("policy-eval tables " + code + " --format markdown") == 1,
-                  "docs/rules.md needs a block <!-- generated: policy-eval tables " << code
-                                                                                   << " --format markdown -->");
+                  "docs/rules.md needs a block <!-- generated: policy-eval tables "
+                      << code << " --format markdown -->");
     for (const auto& row : table["rows"]) {
       const std::string id = row["id"];
       CAPTURE(id);
@@ -170,8 +172,8 @@ TEST_CASE("no source file or README cites files outside the repository or issue 
   // Assembled from pieces so that this file does not match its own patterns.
   const std::regex outside(std::string("SPEC") + "\\.md|CONTRACT\\.md|\\.\\./" + "shared");
   const std::regex issue(std::string("\\b[Ii]ssue") + " [0-9]{1,2}\\b|(^|[^&\\w])#[0-9]{1,3}\\b(?!;)");
-  const std::set<std::string> text_extensions{".cpp", ".hpp", ".h", ".txt", ".cmake", ".in", ".sh", ".py", ".md",
-                                              ".json", ".jsonl", ".config", ".cs", ".xml"};
+  const std::set<std::string> text_extensions{".cpp", ".hpp", ".h",    ".txt",   ".cmake",  ".in", ".sh",
+                                              ".py",  ".md",  ".json", ".jsonl", ".config", ".cs", ".xml"};
   std::vector<std::filesystem::path> files{kSourceDir / "README.md"};
   for (const char* folder : {"engine", "rules", "tools", "tests"}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(kSourceDir / folder)) {
@@ -189,7 +191,8 @@ TEST_CASE("no source file or README cites files outside the repository or issue 
     for (std::string line; std::getline(lines, line);) {
       ++number;
       if (std::regex_search(line, outside) || std::regex_search(line, issue)) {
-        const std::string where = std::filesystem::relative(path, kSourceDir).string() + ":" + std::to_string(number);
+        const std::string where =
+            std::filesystem::relative(path, kSourceDir).string() + ":" + std::to_string(number);
         FAIL_CHECK("cites outside the repository: " << where << ": " << line);
         ++offending;
       }

@@ -14,17 +14,16 @@
 
 #include "run_policy_eval.hpp"
 
-using cli_test::data;
-using cli_test::read_file;
 using cli_test::contains;
+using cli_test::data;
 using cli_test::lines_of;
+using cli_test::read_file;
 using cli_test::run;
-using cli_test::starts_with;
 using cli_test::Run;
+using cli_test::starts_with;
 using nlohmann::json;
 
 namespace {
-
 
 // Every documented row id of docs/rules.md: IO-1..IO-5, TW-1..TW-8, TU-1..3, TS-1..3, DR-1..3,
 // BM-1..7, P-1..P-10.
@@ -117,8 +116,9 @@ TEST_CASE("batch answers line by line, in order, with bad lines in place and exi
   CHECK(malformed["line"] == 4);
   CHECK(contains(malformed["error"]["message"], "malformed JSON"));
 
-  CHECK(lines[3] ==
-        R"({"question":"delegation_reach","cross_process":true,"cross_machine":true,"documented":true,"rules":["DR-3"]})");
+  CHECK(
+      lines[3] ==
+      R"({"question":"delegation_reach","cross_process":true,"cross_machine":true,"documented":true,"rules":["DR-3"]})");
 }
 
 TEST_CASE("batch reads standard input and exits 0 when every line is answered") {
@@ -271,10 +271,12 @@ struct FlagCase {
 
 const std::vector<FlagCase>& flag_cases() {
   static const std::vector<FlagCase> cases{
-      {{"impersonation", "--impersonation-option", "Allowed", "--impersonate-caller-for-all-operations", "true"},
+      {{"impersonation", "--impersonation-option", "Allowed", "--impersonate-caller-for-all-operations",
+        "true"},
        "query/impersonation.json",
        "impersonates (IO-3)\n"},
-      {{"impersonation", "--impersonation-option", "NotAllowed", "--impersonate-caller-for-all-operations", "true"},
+      {{"impersonation", "--impersonation-option", "NotAllowed", "--impersonate-caller-for-all-operations",
+        "true"},
        "query/impersonation_invalid.json",
        "invalid_configuration (IO-5)\nerror: exception=InvalidOperationException, message=",
        true},
@@ -284,7 +286,8 @@ const std::vector<FlagCase>& flag_cases() {
        "Impersonation (TW-7)\n"},
       {{"delegation-reach", "--token-level", "Impersonation"},
        "query/delegation_reach.json",
-       "delegates across processes: yes (DR-2)\ndelegates across machines: no (DR-2)\ndocumented in table DR: yes\n"},
+       "delegates across processes: yes (DR-2)\ndelegates across machines: no (DR-2)\ndocumented in table "
+       "DR: yes\n"},
       {{"scenario", "--binding", "CustomBinding", "--client-credential-type", "UserName",
         "--secure-conversation-require-cancellation", "false", "--impersonation-option", "Allowed",
         "--impersonate-caller-for-all-operations", "true", "--service-privileges",
@@ -292,9 +295,9 @@ const std::vector<FlagCase>& flag_cases() {
        "query/scenario_custom_binding.json",
        "status: ok\nmechanism: s4u (BM-7)\ntoken level: Impersonation (TS-1)\nimpersonates: yes (IO-3)\n"
        "back-end reachable: n/a\nfindings: none\n"},
-      {{"scenario", "--binding", "NetTcpBinding", "--client-credential-type", "Windows", "--impersonation-option",
-        "Required", "--allowed-impersonation-level", "Impersonation", "--service-privileges",
-        "SeImpersonatePrivilege", "--backend", "same_machine"},
+      {{"scenario", "--binding", "NetTcpBinding", "--client-credential-type", "Windows",
+        "--impersonation-option", "Required", "--allowed-impersonation-level", "Impersonation",
+        "--service-privileges", "SeImpersonatePrivilege", "--backend", "same_machine"},
        "query/scenario.json",
        "status: ok\nmechanism: cached_token_windows (BM-1)\ntoken level: Impersonation (TW-4)\n"
        "impersonates: yes (IO-1)\nback-end reachable: yes (DR-2)\nfindings: none\n"},
@@ -361,7 +364,8 @@ TEST_CASE("flag commands with --explain list the steps") {
   CHECK(r.out ==
         "impersonates (IO-3)\n"
         "explanation:\n"
-        "  1. IO-3: impersonation_option=Allowed, impersonate_caller_for_all_operations=true -> WCF impersonates "
+        "  1. IO-3: impersonation_option=Allowed, impersonate_caller_for_all_operations=true -> WCF "
+        "impersonates "
         "the caller for the operation\n");
 
   const Run scenario = run({"scenario", "--binding", "NetTcpBinding", "--client-credential-type", "Windows",
@@ -389,26 +393,41 @@ TEST_CASE("bad input is refused with exit status 2 and a message that names the 
   };
   const std::vector<Refusal> refusals{
       {"malformed JSON", {"query"}, R"({"question": "impersonation",)", "policy-eval: error: malformed JSON"},
-      {"unknown field", {"query"}, R"({"question": "scenario", "bindng": "NetTcpBinding"})",
+      {"unknown field",
+       {"query"},
+       R"({"question": "scenario", "bindng": "NetTcpBinding"})",
        R"(bindng: unknown field; did you mean "binding"?)"},
-      {"wrong type", {"query"}, R"({"question": "impersonation", "impersonate_caller_for_all_operations": "true"})",
+      {"wrong type",
+       {"query"},
+       R"({"question": "impersonation", "impersonate_caller_for_all_operations": "true"})",
        "impersonate_caller_for_all_operations: expected a boolean"},
-      {"unknown enum value", {"query"}, R"({"question": "impersonation", "impersonation_option": "Requird"})",
+      {"unknown enum value",
+       {"query"},
+       R"({"question": "impersonation", "impersonation_option": "Requird"})",
        R"(impersonation_option: "Requird" is not a valid ImpersonationOption; did you mean "Required"?)"},
-      {"nested field", {"query"},
+      {"nested field",
+       {"query"},
        R"({"question": "scenario", "binding": "CustomBinding", "client_credential_type": "Windows", "secure_conversation": {"require_cancelation": true}})",
        "secure_conversation.require_cancelation: unknown field"},
       {"empty input", {"query"}, "", "policy-eval: error: no request: the input is empty\n"},
       {"blank input", {"query"}, " \n\t\n", "policy-eval: error: no request: the input is empty\n"},
-      {"missing file", {"query", "/no/such/request.json"}, "",
+      {"missing file",
+       {"query", "/no/such/request.json"},
+       "",
        "cannot open /no/such/request.json: No such file or directory"},
       {"unknown command", {"frobnicate"}, "", R"(unknown command "frobnicate")"},
       {"no command", {}, "", "a command is required"},
-      {"bad flag value", {"impersonation", "--impersonate-caller-for-all-operations", "yes"}, "",
+      {"bad flag value",
+       {"impersonation", "--impersonate-caller-for-all-operations", "yes"},
+       "",
        R"(--impersonate-caller-for-all-operations: "yes" is not a boolean (allowed: true, false))"},
-      {"bad enum flag", {"impersonation", "--impersonation-option", "required"}, "",
+      {"bad enum flag",
+       {"impersonation", "--impersonation-option", "required"},
+       "",
        R"(impersonation_option: "required" is not a valid ImpersonationOption; did you mean "Required"?)"},
-      {"missing input the answer needs", {"token-level", "--mechanism", "s4u"}, "",
+      {"missing input the answer needs",
+       {"token-level", "--mechanism", "s4u"},
+       "",
        "se_tcb_privilege: missing, and the answer depends on it"},
       {"unknown flag", {"impersonation", "--impersonation"}, "", "Run 'policy-eval impersonation --help'"},
       {"unknown format", {"tables", "--format", "yaml"}, "", "--format"},
@@ -435,9 +454,9 @@ TEST_CASE("--help and --version work on every command") {
   const Run top = run({"--version"});
   CHECK(top.status == 0);
   CHECK(std::regex_match(top.out, std::regex(R"(policy-eval \d+\.\d+\.\d+\n)")));
-  const std::vector<std::string> commands{"query",         "batch",       "audit",            "tables",
-                                          "impersonation", "token-level", "delegation-reach", "scenario",
-                                          "winrm-proxy",   "winrm-config"};
+  const std::vector<std::string> commands{
+      "query",    "batch",       "audit",       "tables", "impersonation", "token-level", "delegation-reach",
+      "scenario", "winrm-proxy", "winrm-config"};
   const Run help = run({"--help"});
   CHECK(help.status == 0);
   for (const std::string& command : commands) {

@@ -5,11 +5,11 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <csignal>
@@ -24,14 +24,14 @@
 
 #include "run_policy_eval.hpp"
 
-using cli_test::data;
-using cli_test::read_file;
 using cli_test::contains;
+using cli_test::data;
 using cli_test::lines_of;
+using cli_test::read_file;
 using cli_test::run;
-using cli_test::TempFile;
-using cli_test::starts_with;
 using cli_test::Run;
+using cli_test::starts_with;
+using cli_test::TempFile;
 using json = nlohmann::ordered_json;  // keeps the order of fields, so dump() gives the text back
 
 namespace {
@@ -40,7 +40,6 @@ constexpr const char* kBom = "\xEF\xBB\xBF";
 const std::string kRequest = R"({"question":"delegation_reach","token_level":"Delegation"})";
 const std::string kAnswer =
     R"({"question":"delegation_reach","cross_process":true,"cross_machine":true,"documented":true,"rules":["DR-3"]})";
-
 
 // nlohmann refuses to write a string that is not UTF-8.
 bool is_valid_utf8(const std::string& text) {
@@ -51,7 +50,6 @@ bool is_valid_utf8(const std::string& text) {
     return false;
   }
 }
-
 
 // batch's output, each line parsed (a line that is not JSON, or not UTF-8, fails the parse).
 struct BatchRun {
@@ -84,7 +82,8 @@ void check_refused(const Run& r) {
 
 std::string nested_request(int arrays) {
   return R"({"question":"scenario","binding":"NetTcpBinding","client_credential_type":"Windows","secure_conversation":)" +
-         std::string(static_cast<std::size_t>(arrays), '[') + std::string(static_cast<std::size_t>(arrays), ']') + "}";
+         std::string(static_cast<std::size_t>(arrays), '[') +
+         std::string(static_cast<std::size_t>(arrays), ']') + "}";
 }
 
 // A request of exactly `size` bytes (padded with spaces inside the object).
@@ -197,7 +196,8 @@ HeadRun read_one_line_and_leave(const std::vector<std::string>& argv, int in) {
   out.close_read();
   const auto closed = std::chrono::steady_clock::now();
   result.status = wait_at_most(pid, std::chrono::seconds(60));
-  result.after_close = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - closed);
+  result.after_close =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - closed);
   result.err = read_all(err.read);
   return result;
 }
@@ -224,15 +224,16 @@ TEST_CASE("query reads a request up to --max-request-bytes (default 1 MiB) and r
   check_refused(over_limit);
   CHECK(contains(over_limit.err, "larger than 100 bytes"));
 
-  const Run raised = run({"query", "--max-request-bytes", std::to_string(3 * mib)}, {.input = request_of_size(2 * mib)});
+  const Run raised =
+      run({"query", "--max-request-bytes", std::to_string(3 * mib)}, {.input = request_of_size(2 * mib)});
   CHECK(raised.status == 0);
 }
 
 TEST_CASE("batch answers a line up to --max-request-bytes and puts an error in place of a longer one") {
-  const std::string input = request_of_size(100) + "\n" +   // line 1: at the limit
-                            request_of_size(101) + "\n" +   // line 2: one byte over
-                            request_of_size(100) + "\r\n" + // line 3: the "\r" of CRLF does not count
-                            "\n" + kRequest;                // line 5, without a final newline
+  const std::string input = request_of_size(100) + "\n" +    // line 1: at the limit
+                            request_of_size(101) + "\n" +    // line 2: one byte over
+                            request_of_size(100) + "\r\n" +  // line 3: the "\r" of CRLF does not count
+                            "\n" + kRequest;                 // line 5, without a final newline
   const BatchRun r = batch(kBom + input, {"--max-request-bytes", "100"});  // nor does a byte order mark
   CHECK(r.run.status == 2);
   CHECK(r.run.err.empty());
@@ -246,7 +247,8 @@ TEST_CASE("batch answers a line up to --max-request-bytes and puts an error in p
 }
 
 TEST_CASE("batch: a line of megabytes is one error line, and the lines after it are still answered") {
-  const std::string huge = R"({"question":"delegation_reach","token_level":")" + std::string(3 << 20, 'D') + "\"}";
+  const std::string huge =
+      R"({"question":"delegation_reach","token_level":")" + std::string(3 << 20, 'D') + "\"}";
   const std::string input = kRequest + "\n" + huge + "\n" + kRequest + "\n" + huge + "\n" + kRequest;
   const BatchRun r = batch(input);
   CHECK(r.run.status == 2);
@@ -274,7 +276,8 @@ TEST_CASE("--max-request-bytes must be a positive number of bytes") {
 // ---- input limits: nesting, duplicate keys, invalid UTF-8, types; BOM and CRLF accepted ----------
 
 TEST_CASE("nesting deeper than 32 levels is refused, naming the field, in query and batch") {
-  const Run at_limit = run({"query"}, {.input = nested_request(31)});  // 32 levels: read, then refused for its type
+  const Run at_limit =
+      run({"query"}, {.input = nested_request(31)});  // 32 levels: read, then refused for its type
   check_refused(at_limit);
   CHECK(contains(at_limit.err, "secure_conversation: expected an object, got an array"));
 
@@ -287,7 +290,8 @@ TEST_CASE("nesting deeper than 32 levels is refused, naming the field, in query 
   check_refused(very_deep);
   CHECK(contains(very_deep.err, "nested deeper than 32 levels"));
 
-  const BatchRun r = batch(kRequest + "\n" + nested_request(32) + "\n" + nested_request(200000) + "\n" + kRequest);
+  const BatchRun r =
+      batch(kRequest + "\n" + nested_request(32) + "\n" + nested_request(200000) + "\n" + kRequest);
   CHECK(r.run.status == 2);
   REQUIRE(r.lines.size() == 4);
   for (const std::size_t line : {2, 3}) {
@@ -299,7 +303,8 @@ TEST_CASE("nesting deeper than 32 levels is refused, naming the field, in query 
 }
 
 TEST_CASE("a key named twice is refused, naming the field, in query and batch") {
-  const std::string top = R"({"question":"impersonation","impersonation_option":"Required","impersonation_option":"NotAllowed"})";
+  const std::string top =
+      R"({"question":"impersonation","impersonation_option":"Required","impersonation_option":"NotAllowed"})";
   const std::string nested =
       R"({"question":"winrm_proxy","winrm_version":"2.0","transport":"HTTP","auth_mechanism":"Kerberos","proxy":{"requires_authentication":true,"requires_authentication":false}})";
   const Run q = run({"query"}, {.input = top});
@@ -318,11 +323,12 @@ TEST_CASE("a key named twice is refused, naming the field, in query and batch") 
 TEST_CASE("invalid UTF-8 is refused with a message that is itself valid UTF-8, naming the field") {
   const std::vector<std::pair<std::string, std::string>> requests{
       {"{\"question\":\"impersonation\",\"impersonation_option\":\"Requ\xFFired\"}", "impersonation_option"},
-      {"{\"question\":\"scenario\",\"binding\":\"NetTcp\xC0\xAF\"}", "binding"},      // overlong
-      {"{\"question\":\"scenario\",\"binding\":\"\xED\xA0\x80\"}", "binding"},        // a surrogate
-      {"{\"question\":\"scenario\",\"service_privileges\":[\"\xE2\x82\"]}", "service_privileges[0]"},  // cut short
-      {"{\"question\":\"scenario\",\"bind\xFEing\":1}", ""},                          // in a key
-      {"\xFF\xFE{\"question\":\"scenario\"}", ""},                                    // outside any string
+      {"{\"question\":\"scenario\",\"binding\":\"NetTcp\xC0\xAF\"}", "binding"},  // overlong
+      {"{\"question\":\"scenario\",\"binding\":\"\xED\xA0\x80\"}", "binding"},    // a surrogate
+      {"{\"question\":\"scenario\",\"service_privileges\":[\"\xE2\x82\"]}",
+       "service_privileges[0]"},                              // cut short
+      {"{\"question\":\"scenario\",\"bind\xFEing\":1}", ""},  // in a key
+      {"\xFF\xFE{\"question\":\"scenario\"}", ""},            // outside any string
   };
   std::string input;
   for (const auto& entry : requests) {
@@ -349,8 +355,9 @@ TEST_CASE("numbers and strings where booleans are expected are refused, naming t
   std::string input;
   const std::vector<std::string> values{"1", "0", "\"true\"", "\"false\"", "null"};
   for (const std::string& value : values) {
-    input += R"({"question":"token_level","mechanism":"s4u","allowed_impersonation_level":"Delegation","se_tcb_privilege":)" +
-             value + R"(,"delegation_capable":true})" + "\n";
+    input +=
+        R"({"question":"token_level","mechanism":"s4u","allowed_impersonation_level":"Delegation","se_tcb_privilege":)" +
+        value + R"(,"delegation_capable":true})" + "\n";
   }
   const BatchRun r = batch(input);
   REQUIRE(r.lines.size() == values.size());
@@ -358,18 +365,27 @@ TEST_CASE("numbers and strings where booleans are expected are refused, naming t
     CAPTURE(values[i]);
     const json error = batch_error(r.lines[i], i + 1);
     CHECK(error["field"] == "se_tcb_privilege");
-    CHECK(contains(error["message"], "expected a boolean (true or false), got " + std::string(i < 2 ? "the number " : "the string ")));
+    CHECK(contains(error["message"], "expected a boolean (true or false), got " +
+                                         std::string(i < 2 ? "the number " : "the string ")));
   }
   // null is "not given", and the answer needs it
   CHECK(batch_error(r.lines.back(), values.size())["field"] == "se_tcb_privilege");
 
-  const Run q = run({"query"}, {.input = R"({"question":"impersonation","impersonation_option":"Allowed","impersonate_caller_for_all_operations":"yes"})"});
+  const Run q = run(
+      {"query"},
+      {.input =
+           R"({"question":"impersonation","impersonation_option":"Allowed","impersonate_caller_for_all_operations":"yes"})"});
   check_refused(q);
-  CHECK(contains(q.err, R"(impersonate_caller_for_all_operations: expected a boolean (true or false), got the string "yes")"));
+  CHECK(contains(
+      q.err,
+      R"(impersonate_caller_for_all_operations: expected a boolean (true or false), got the string "yes")"));
 }
 
 TEST_CASE("a byte order mark and CRLF line ends are accepted silently by query and batch") {
-  const Run q = run({"query"}, {.input = std::string(kBom) + "{\r\n  \"question\": \"delegation_reach\",\r\n  \"token_level\": \"Delegation\"\r\n}\r\n"});
+  const Run q = run(
+      {"query"},
+      {.input = std::string(kBom) +
+                "{\r\n  \"question\": \"delegation_reach\",\r\n  \"token_level\": \"Delegation\"\r\n}\r\n"});
   CHECK(q.status == 0);
   CHECK(q.err.empty());
   CHECK(q.out == kAnswer + "\n");
@@ -386,19 +402,25 @@ TEST_CASE("a byte order mark and CRLF line ends are accepted silently by query a
 TEST_CASE("audit refuses a record with a key named twice, naming the line (or record) and the field") {
   const std::string good = record("good", kRequest, R"({"documented":true})");
   const std::string in_request = record(
-      "twice", R"({"question":"impersonation","impersonation_option":"Required","impersonation_option":"NotAllowed"})",
+      "twice",
+      R"({"question":"impersonation","impersonation_option":"Required","impersonation_option":"NotAllowed"})",
       R"({"outcome":"impersonates"})");
   const TempFile lines(good + "\n\n" + in_request + "\n");
   const Run r = run({"audit", lines.path()});
   check_refused(r);
-  CHECK(contains(r.err, lines.path() + ": line 3: request.impersonation_option: duplicate key \"impersonation_option\""));
+  CHECK(contains(
+      r.err,
+      lines.path() + ": line 3: request.impersonation_option: duplicate key \"impersonation_option\""));
 
-  const TempFile in_expect(good + "\n" + record("b", kRequest, R"({"documented":true,"documented":false})") + "\n");
+  const TempFile in_expect(good + "\n" + record("b", kRequest, R"({"documented":true,"documented":false})") +
+                           "\n");
   const Run e = run({"audit", in_expect.path()});
   check_refused(e);
   CHECK(contains(e.err, "line 2: expect.documented: duplicate key"));
 
-  const TempFile array("[" + good + ",\n" + R"({"name":"a","name":"b","request":)" + kRequest + R"(,"expect":{}})" + "]", ".json");
+  const TempFile array(
+      "[" + good + ",\n" + R"({"name":"a","name":"b","request":)" + kRequest + R"(,"expect":{}})" + "]",
+      ".json");
   const Run a = run({"audit", array.path()});
   check_refused(a);
   CHECK(contains(a.err, "record 2: name: duplicate key"));
@@ -427,10 +449,13 @@ TEST_CASE("audit: deep nesting, invalid UTF-8 and wrong types in records") {
   CHECK(contains(u.err, "line 2: malformed JSON"));
   CHECK(contains(u.err, "\\xE9"));
 
-  const TempFile types(record("bool", R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":1})") + "\n");
+  const TempFile types(
+      record("bool", R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":1})") + "\n");
   const Run t = run({"audit", types.path()});
   CHECK(t.status == 1);
-  CHECK(contains(t.out, "FAIL bool\n  request error: se_tcb_privilege: expected a boolean (true or false), got the number 1\n"));
+  CHECK(contains(t.out,
+                 "FAIL bool\n  request error: se_tcb_privilege: expected a boolean (true or false), got the "
+                 "number 1\n"));
   const json typed = json::parse(run({"audit", "--format", "json", types.path()}).out);
   CHECK(typed["records"][0]["line"] == 1);
   CHECK(typed["records"][0]["error"]["field"] == "se_tcb_privilege");
@@ -476,7 +501,8 @@ TEST_CASE("batch: one result per non-blank line, in order, whatever the lines") 
 }
 
 TEST_CASE("batch: a NUL byte or any other junk on a line is an error on that line only") {
-  const std::string input = kRequest + "\n" + std::string("{\"question\":") + '\0' + "}" + "\n" + "\x01\x02\x03" + "\n" + kRequest + "\n";
+  const std::string input = kRequest + "\n" + std::string("{\"question\":") + '\0' + "}" + "\n" +
+                            "\x01\x02\x03" + "\n" + kRequest + "\n";
   const BatchRun r = batch(input);
   REQUIRE(r.lines.size() == 4);
   batch_error(r.lines[1], 2);
@@ -516,7 +542,8 @@ TEST_CASE("batch | head -1 ends promptly, quietly and with a non-zero status") {
     const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     const auto start = std::chrono::steady_clock::now();
     const HeadRun r = read_one_line_and_leave(
-        {"/bin/bash", "-c", std::string("set -o pipefail; '") + POLICY_EVAL + "' batch '" + file.path() + "' | head -1"},
+        {"/bin/bash", "-c",
+         std::string("set -o pipefail; '") + POLICY_EVAL + "' batch '" + file.path() + "' | head -1"},
         null_in);
     ::close(null_in);
     CHECK(r.line == kAnswer);
@@ -581,7 +608,8 @@ TEST_CASE("a read error is reported with the line it stopped at, after the lines
   const std::string answers = read_all(out.read);
   CHECK(wait_at_most(pid, std::chrono::seconds(60)) == 2);
   CHECK(answers == kAnswer + "\n" + kAnswer + "\n");
-  CHECK(read_all(err.read) == "policy-eval: error: cannot read standard input at line 3: Connection reset by peer\n");
+  CHECK(read_all(err.read) ==
+        "policy-eval: error: cannot read standard input at line 3: Connection reset by peer\n");
 }
 
 // ---- determinism ---------------------------------------------------------------------------------

@@ -65,10 +65,11 @@ TEST_CASE("transport: the scenario flags take the transport inputs") {
   CHECK(a["rules"] == json{"BT-2", "TT-7", "IO-1", "TT-9"});
   // The short answer names the rows that decided each line: TT stage 1 the mechanism, stage 3 the
   // level, TT-19 the reach.
-  const Run human = run({"scenario", "--binding", "NetTcpBinding", "--security-mode", "Transport",
-                         "--client-credential-type", "Windows", "--kerberos", "false", "--impersonation-option",
-                         "Required", "--allowed-impersonation-level", "Delegation", "--service-privileges",
-                         "SeImpersonatePrivilege", "--delegation-capable", "true", "--backend", "remote_machine"});
+  const Run human =
+      run({"scenario", "--binding", "NetTcpBinding", "--security-mode", "Transport",
+           "--client-credential-type", "Windows", "--kerberos", "false", "--impersonation-option", "Required",
+           "--allowed-impersonation-level", "Delegation", "--service-privileges", "SeImpersonatePrivilege",
+           "--delegation-capable", "true", "--backend", "remote_machine"});
   CHECK(human.status == 0);
   CHECK(contains(human.out, "mechanism: cached_token_windows (BT-5, TT-7)\n"));
   CHECK(contains(human.out, "token level: Impersonation (TT-15, TW-7)\n"));

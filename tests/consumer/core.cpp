@@ -14,9 +14,10 @@ int main() {
     std::fputs("consumer (core): typed answer is wrong\n", stderr);
     return 1;
   }
-  std::printf("consumer (core): wcfpolicy %s: s4u with SeTcbPrivilege and SeImpersonatePrivilege -> %s (%s)\n",
-              std::string(wcfpolicy::version()).c_str(),
-              std::string(wcfpolicy::name(answer.value().token_level)).c_str(),
-              std::string(answer.value().trace.rules[0]).c_str());
+  std::printf(
+      "consumer (core): wcfpolicy %s: s4u with SeTcbPrivilege and SeImpersonatePrivilege -> %s (%s)\n",
+      std::string(wcfpolicy::version()).c_str(),
+      std::string(wcfpolicy::name(answer.value().token_level)).c_str(),
+      std::string(answer.value().trace.rules[0]).c_str());
   return 0;
 }

@@ -23,7 +23,8 @@ int main() {
 
   std::string out;
   const auto error = wcfpolicy::evaluate_json(
-      R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":true,"se_impersonate_privilege":true})", out);
+      R"({"question":"token_level","mechanism":"s4u","se_tcb_privilege":true,"se_impersonate_privilege":true})",
+      out);
   if (error || out.find(R"("token_level":"Impersonation")") == std::string::npos) {
     std::fputs("consumer: JSON answer is wrong\n", stderr);
     return 1;

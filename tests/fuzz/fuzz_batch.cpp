@@ -47,7 +47,8 @@ std::vector<SeenLine> split_whole(std::string_view data, std::size_t limit) {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     const bool too_long = text.size() > limit;
     const bool blank = text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-    lines.push_back({lines.size() + 1, too_long ? std::string() : std::string(text), text.size(), too_long, blank});
+    lines.push_back(
+        {lines.size() + 1, too_long ? std::string() : std::string(text), text.size(), too_long, blank});
   }
   return lines;
 }
@@ -115,7 +116,7 @@ void check_answers(std::string_view data, std::size_t limit) {
     const std::size_t before = out.size();
     const bool ok = policy_eval::append_batch_result(out, line, {}, limit);
     require(out.size() > before && out.back() == '\n');
-    require(out.find('\n', before) == out.size() - 1);  // exactly one line
+    require(out.find('\n', before) == out.size() - 1);              // exactly one line
     const auto result = nlohmann::json::parse(out.substr(before));  // throws (and so fails) if not JSON
     require(ok == !result.contains("line"));  // an answer has no "line" (it may have an "error": IO-5)
     if (!ok) require(result.at("line") == line.number && result.at("error").at("message").is_string());
@@ -141,8 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     // input, into a buffer of one byte, a small one and one larger than the input.
     const std::size_t whole = data.size() + 1;
     constexpr std::size_t kLarge = 4097;  // above libFuzzer's -max_len in tools/fuzz.sh
-    const std::pair<std::size_t, std::size_t> chunkings[]{{1, kLarge}, {0, 5}, {0, kLarge},
-                                                          {whole, 1}, {whole, 5}, {whole, kLarge}};
+    const std::pair<std::size_t, std::size_t> chunkings[]{{1, kLarge}, {0, 5},     {0, kLarge},
+                                                          {whole, 1},  {whole, 5}, {whole, kLarge}};
     for (const auto& [chunk, buffer_bytes] : chunkings) {
       require(read_in_chunks(data, limit, chunk, buffer_bytes, random) == expected);
     }

@@ -20,7 +20,8 @@ void require(bool condition) {
 
 constexpr std::string_view kConfig =
     "<configuration><system.serviceModel><services><service name=\"Contoso.Orders.OrderService\">"
-    "<endpoint address=\"net.tcp://orders/\" binding=\"netTcpBinding\" contract=\"Contoso.Orders.IOrderService\"/>"
+    "<endpoint address=\"net.tcp://orders/\" binding=\"netTcpBinding\" "
+    "contract=\"Contoso.Orders.IOrderService\"/>"
     "</service></services></system.serviceModel></configuration>";
 
 constexpr std::string_view kContract =
@@ -31,13 +32,16 @@ constexpr std::string_view kContract =
     "  }\n"
     "}\n";
 
-std::string summary(const std::variant<std::vector<wcfpolicy::ConfigEndpoint>, wcfpolicy::ConfigError>& read) {
+std::string summary(
+    const std::variant<std::vector<wcfpolicy::ConfigEndpoint>, wcfpolicy::ConfigError>& read) {
   if (const auto* error = std::get_if<wcfpolicy::ConfigError>(&read)) {
-    return error->file + ":" + std::to_string(error->line) + ":" + std::to_string(error->column) + ": " + error->message;
+    return error->file + ":" + std::to_string(error->line) + ":" + std::to_string(error->column) + ": " +
+           error->message;
   }
   std::string out;
   for (const auto& e : std::get<std::vector<wcfpolicy::ConfigEndpoint>>(read)) {
-    out += e.operation.value_or("-") + "=" + (e.not_covered ? "not covered: " + *e.not_covered : e.request_json) + "\n";
+    out += e.operation.value_or("-") + "=" +
+           (e.not_covered ? "not covered: " + *e.not_covered : e.request_json) + "\n";
   }
   return out;
 }
@@ -48,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   const std::vector<wcfpolicy::SourceFile> sources{{"IOrderService.cs", std::string(kContract)},
                                                    {"OrderService.cs", text}};
-  const wcfpolicy::ConfigInput input{.xml = kConfig, .file = "web.config", .assumptions = {}, .sources = sources};
+  const wcfpolicy::ConfigInput input{
+      .xml = kConfig, .file = "web.config", .assumptions = {}, .sources = sources};
   const auto first = wcfpolicy::read_wcf_config(input);
   const auto second = wcfpolicy::read_wcf_config(input);
   require(summary(first) == summary(second));

@@ -7,6 +7,7 @@
 #include "wcfpolicy/ad_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)wcfpolicy::ad_import::import_ad_text("dump.ldif", std::string_view(reinterpret_cast<const char*>(data), size));
+  (void)wcfpolicy::ad_import::import_ad_text("dump.ldif",
+                                             std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)wcfpolicy::ad_import::import_ad_text("users.json", text);
   (void)wcfpolicy::ad_import::import_ad_text("export.json", text);
-  if (size >= 4 && text.substr(0, 4) == "PK\x03\x04") (void)wcfpolicy::ad_import::import_ad_text("bh.zip", text);
+  if (size >= 4 && text.substr(0, 4) == "PK\x03\x04")
+    (void)wcfpolicy::ad_import::import_ad_text("bh.zip", text);
   return 0;
 }

@@ -54,8 +54,10 @@ int main(int argc, char** argv) {
       od_seconds += cpu() - start;
     }
   }
-  std::printf("%zu bytes, %zu values; CPU: simdjson DOM parse %.3f s (kernel %s); On Demand walk %.3f s (kernel %s)\n",
-              bytes, values, dom_seconds, simdjson::get_active_implementation()->name().c_str(), od_seconds,
-              simdjson::builtin_implementation()->name().c_str());
+  std::printf(
+      "%zu bytes, %zu values; CPU: simdjson DOM parse %.3f s (kernel %s); On Demand walk %.3f s (kernel "
+      "%s)\n",
+      bytes, values, dom_seconds, simdjson::get_active_implementation()->name().c_str(), od_seconds,
+      simdjson::builtin_implementation()->name().c_str());
   return 0;
 }

@@ -25,20 +25,26 @@ class SplitMix64 {
   std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
   bool coin() { return (next() & 1) != 0; }
   template <std::size_t N>
-  std::string_view pick(const std::array<std::string_view, N>& values) { return values[below(N)]; }
+  std::string_view pick(const std::array<std::string_view, N>& values) {
+    return values[below(N)];
+  }
 
  private:
   std::uint64_t state_;
 };
 
 constexpr std::array<std::string_view, 3> kOptions{"NotAllowed", "Allowed", "Required"};
-constexpr std::array<std::string_view, 4> kLevels{"Anonymous", "Identification", "Impersonation", "Delegation"};
+constexpr std::array<std::string_view, 4> kLevels{"Anonymous", "Identification", "Impersonation",
+                                                  "Delegation"};
 constexpr std::array<std::string_view, 3> kMechanisms{"cached_token_windows", "cached_token_username", "s4u"};
-constexpr std::array<std::string_view, 5> kAllLevels{"None", "Anonymous", "Identification", "Impersonation", "Delegation"};
+constexpr std::array<std::string_view, 5> kAllLevels{"None", "Anonymous", "Identification", "Impersonation",
+                                                     "Delegation"};
 constexpr std::array<std::string_view, 3> kBackends{"none", "same_machine", "remote_machine"};
-constexpr std::array<std::string_view, 4> kPrivileges{"[]", R"(["SeImpersonatePrivilege"])", R"(["SeTcbPrivilege"])",
+constexpr std::array<std::string_view, 4> kPrivileges{"[]", R"(["SeImpersonatePrivilege"])",
+                                                      R"(["SeTcbPrivilege"])",
                                                       R"(["SeImpersonatePrivilege","SeTcbPrivilege"])"};
-constexpr std::array<std::string_view, 6> kAuth{"Negotiate", "Kerberos", "CredSSP", "Basic", "Digest", "Certificate"};
+constexpr std::array<std::string_view, 6> kAuth{"Negotiate", "Kerberos", "CredSSP",
+                                                "Basic",     "Digest",   "Certificate"};
 
 std::string_view boolean(bool b) { return b ? "true" : "false"; }
 
@@ -57,25 +63,27 @@ constexpr std::array<std::string_view, 9> kBindings{
 std::string request(SplitMix64& rng) {
   switch (rng.below(6)) {
     case 0:
-      return fmt::format(R"({{"question":"impersonation","impersonation_option":"{}","impersonate_caller_for_all_operations":{}}})",
-                         rng.pick(kOptions), boolean(rng.coin()));
+      return fmt::format(
+          R"({{"question":"impersonation","impersonation_option":"{}","impersonate_caller_for_all_operations":{}}})",
+          rng.pick(kOptions), boolean(rng.coin()));
     case 1:
       return fmt::format(
           R"({{"question":"token_level","mechanism":"{}","allowed_impersonation_level":"{}","se_impersonate_privilege":{},"se_tcb_privilege":{},"delegation_capable":{}}})",
-          rng.pick(kMechanisms), rng.pick(kLevels), boolean(rng.coin()), boolean(rng.coin()), boolean(rng.coin()));
+          rng.pick(kMechanisms), rng.pick(kLevels), boolean(rng.coin()), boolean(rng.coin()),
+          boolean(rng.coin()));
     case 2:
       return fmt::format(R"({{"question":"delegation_reach","token_level":"{}"}})", rng.pick(kAllLevels));
     case 3:
     case 4:
       return fmt::format(
           R"({{"question":"scenario",{},"impersonation_option":"{}","allowed_impersonation_level":"{}","service_privileges":{},"delegation_capable":{},"backend":"{}"}})",
-          rng.pick(kBindings), rng.pick(std::array<std::string_view, 2>{"Allowed", "Required"}), rng.pick(kLevels),
-          rng.pick(kPrivileges), boolean(rng.coin()), rng.pick(kBackends));
+          rng.pick(kBindings), rng.pick(std::array<std::string_view, 2>{"Allowed", "Required"}),
+          rng.pick(kLevels), rng.pick(kPrivileges), boolean(rng.coin()), rng.pick(kBackends));
     default:
       return fmt::format(
           R"({{"question":"winrm_proxy","winrm_version":"2.0","transport":"{}","auth_mechanism":"{}","encryption_enforced":{},"proxy":{{"requires_authentication":{},"supports_http11":{},"connection_based_auth":{},"connection_persistence":{},"settings_source":"winhttp"}}}})",
-          rng.coin() ? "HTTPS" : "HTTP", rng.pick(kAuth), boolean(rng.coin()), boolean(rng.coin()), boolean(rng.coin()),
-          boolean(rng.coin()), boolean(rng.coin()));
+          rng.coin() ? "HTTPS" : "HTTP", rng.pick(kAuth), boolean(rng.coin()), boolean(rng.coin()),
+          boolean(rng.coin()), boolean(rng.coin()), boolean(rng.coin()));
   }
 }
 
@@ -83,7 +91,9 @@ std::string request(SplitMix64& rng) {
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {
-    std::fputs("usage: gen-requests N [SEED]\n  writes N requests (JSON Lines) mixing every question to stdout\n", stderr);
+    std::fputs(
+        "usage: gen-requests N [SEED]\n  writes N requests (JSON Lines) mixing every question to stdout\n",
+        stderr);
     return 2;
   }
   char* end = nullptr;
@@ -103,5 +113,7 @@ int main(int argc, char** argv) {
       buffer.clear();
     }
   }
-  return std::fwrite(buffer.data(), 1, buffer.size(), stdout) == buffer.size() && std::fflush(stdout) == 0 ? 0 : 1;
+  return std::fwrite(buffer.data(), 1, buffer.size(), stdout) == buffer.size() && std::fflush(stdout) == 0
+             ? 0
+             : 1;
 }

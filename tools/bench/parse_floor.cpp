@@ -1,8 +1,8 @@
 // parse-floor simdjson|nlohmann [FILE]: the floor that no decision logic can beat. Reads JSON
 // Lines, parses each line with the named library, writes it back as one line, and nothing else:
 // `policy-eval batch` over the same file is compared with this loop.
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstring>

@@ -43,18 +43,19 @@ std::string_view kind_name(wcfpolicy::ad::AccountKind kind) {
 std::string account_text(const wcfpolicy::ad::Facts& facts, const wcfpolicy::ad::Account& a) {
   std::string out = fmt::format("{} ({}{}{})\n", wcfpolicy::ad::qualified_name(facts, a), kind_name(a.kind),
                                 a.sid.empty() ? "" : ", ", a.sid);
-  out += fmt::format("  enabled: {}  sensitive: {}  protected users: {}\n", yes_no(a.enabled), yes_no(a.sensitive),
-                     yes_no(a.protected_users));
-  out += fmt::format("  trusted for delegation: {}  trusted to authenticate for delegation: {}{}\n",
-                     yes_no(a.trusted_for_delegation), yes_no(a.trusted_to_auth_for_delegation),
-                     a.user_account_control ? fmt::format("  (userAccountControl {})", *a.user_account_control) : "");
+  out += fmt::format("  enabled: {}  sensitive: {}  protected users: {}\n", yes_no(a.enabled),
+                     yes_no(a.sensitive), yes_no(a.protected_users));
+  out += fmt::format(
+      "  trusted for delegation: {}  trusted to authenticate for delegation: {}{}\n",
+      yes_no(a.trusted_for_delegation), yes_no(a.trusted_to_auth_for_delegation),
+      a.user_account_control ? fmt::format("  (userAccountControl {})", *a.user_account_control) : "");
   if (!a.dns_host_name.empty()) out += fmt::format("  DNS host name: {}\n", a.dns_host_name);
   out += fmt::format("  SPNs: {}\n", list_text(a.spns));
   out += fmt::format("  allowed to delegate to: {}\n", list_text(a.allowed_to_delegate_to));
   std::vector<std::string> rbcd;
   for (const auto& entry : a.allowed_to_act) {
-    rbcd.push_back(fmt::format("{} {}{}", entry.ace == wcfpolicy::ad::AceType::deny ? "deny" : "allow", entry.principal,
-                               entry.inherit_only ? " (inherit-only)" : ""));
+    rbcd.push_back(fmt::format("{} {}{}", entry.ace == wcfpolicy::ad::AceType::deny ? "deny" : "allow",
+                               entry.principal, entry.inherit_only ? " (inherit-only)" : ""));
   }
   out += fmt::format("  allowed to act (RBCD): {}\n", list_text(rbcd));
   out += fmt::format("  groups: {}\n", list_text(a.groups));
@@ -74,7 +75,8 @@ std::string_view severity_name(wcfpolicy::Severity severity) {
 std::string facts_text(const wcfpolicy::ad::Facts& facts) {
   std::string out = "domains:\n";
   for (const auto& d : facts.domains) {
-    out += fmt::format("  {} {} (functional level {})\n", d.name, d.sid.empty() ? "(no SID)" : d.sid, d.dc_functional_level);
+    out += fmt::format("  {} {} (functional level {})\n", d.name, d.sid.empty() ? "(no SID)" : d.sid,
+                       d.dc_functional_level);
   }
   if (facts.domains.empty()) out += "  none\n";
   out += fmt::format("accounts: {}\n", facts.accounts.size());
@@ -106,8 +108,9 @@ int run_ad(const AdOptions& options) {
           throw CommandError(fmt::format("--account {}: several accounts match: {}", name, candidates),
                              "Qualify the name as name@DOMAIN.");
         }
-        throw CommandError(fmt::format("--account {}: no such account in the AD data{}", name,
-                                       candidates.empty() ? "" : fmt::format(" (did you mean {}?)", candidates)));
+        throw CommandError(
+            fmt::format("--account {}: no such account in the AD data{}", name,
+                        candidates.empty() ? "" : fmt::format(" (did you mean {}?)", candidates)));
       }
       chosen.push_back(*match.account);
     }
@@ -129,15 +132,19 @@ int run_ad(const AdOptions& options) {
 
 void add_ad_command(CLI::App& app, int& status) {
   auto options = std::make_shared<AdOptions>();
-  CLI::App* ad = add_command(app, "ad", "Import Active Directory facts (SharpHound JSON or zip, LDIF) and print them normalized");
-  ad->add_option("PATH", options->paths,
-                 "A SharpHound .zip or .json (users, computers, groups, domains; v5 or v6), LDIF from ldapsearch "
-                 "(.ldif, .ldf), or a directory of these")
+  CLI::App* ad = add_command(
+      app, "ad", "Import Active Directory facts (SharpHound JSON or zip, LDIF) and print them normalized");
+  ad->add_option(
+        "PATH", options->paths,
+        "A SharpHound .zip or .json (users, computers, groups, domains; v5 or v6), LDIF from ldapsearch "
+        "(.ldif, .ldf), or a directory of these")
       ->required()
       ->type_name("");
-  ad->add_option("--account", options->accounts, "Print only this account (name, name@DOMAIN or DOMAIN\\name); repeatable")
+  ad->add_option("--account", options->accounts,
+                 "Print only this account (name, name@DOMAIN or DOMAIN\\name); repeatable")
       ->type_name("NAME");
-  ad->add_option("--format", options->format, "text (default) or json: the shape of inline AD facts, plus provenance")
+  ad->add_option("--format", options->format,
+                 "text (default) or json: the shape of inline AD facts, plus provenance")
       ->check(CLI::IsMember({"text", "json"}));
   ad->footer(
       "Example: policy-eval ad data/estate/ad/sharphound --format json\n"

@@ -36,7 +36,8 @@ std::string changes_text(const wcfpolicy::ChangeSet& set) {
 // The current answer's deciding rules, or the error that stops it, in words.
 std::string current_text(const wcfpolicy::WhyNotReport& report, const wcfpolicy::Goal& goal) {
   const auto answer = nlohmann::json::parse(report.current, nullptr, false);
-  if (answer.is_discarded() || !answer.is_object()) return "the request cannot be answered yet: " + report.current;
+  if (answer.is_discarded() || !answer.is_object())
+    return "the request cannot be answered yet: " + report.current;
   std::string rules;
   for (const auto& rule : answer["rules"]) rules += (rules.empty() ? "" : ", ") + rule.get<std::string>();
   const std::string value = answer.contains(goal.field) ? answer[goal.field].dump() : "(absent)";
@@ -61,7 +62,8 @@ std::string report_text(const wcfpolicy::WhyNotReport& report, const wcfpolicy::
                : fmt::format("changes that give {}, fewest first:\n", target);
   for (std::size_t i = 0; i < report.sets.size(); ++i) {
     const auto& set = report.sets[i];
-    out += fmt::format("  {}. {}\n     then decided by {}\n", i + 1, changes_text(set), fmt::join(set.rules, ", "));
+    out += fmt::format("  {}. {}\n     then decided by {}\n", i + 1, changes_text(set),
+                       fmt::join(set.rules, ", "));
   }
   if (report.truncated) out += "  (more sets exist: raise --max-results to see them)\n";
   return out;
@@ -69,7 +71,8 @@ std::string report_text(const wcfpolicy::WhyNotReport& report, const wcfpolicy::
 
 std::string report_json(const wcfpolicy::WhyNotReport& report, const wcfpolicy::Goal& goal, bool avoid) {
   Json doc;
-  doc["goal"] = {{"mode", avoid ? "avoid" : "want"}, {"field", goal.field}, {"value", Json::parse(goal.value_json)}};
+  doc["goal"] = {
+      {"mode", avoid ? "avoid" : "want"}, {"field", goal.field}, {"value", Json::parse(goal.value_json)}};
   doc["already"] = report.already;
   const auto current = Json::parse(report.current, nullptr, false);
   doc["current"] = current.is_discarded() ? Json{{"error", report.current}} : current;
@@ -77,7 +80,8 @@ std::string report_json(const wcfpolicy::WhyNotReport& report, const wcfpolicy::
   for (const auto& set : report.sets) {
     Json changes = Json::object();
     for (const auto& change : set.changes) changes[change.field] = Json::parse(change.value_json);
-    doc["sets"].push_back({{"changes", changes}, {"rules", set.rules}, {"answer", Json::parse(set.answer_json)}});
+    doc["sets"].push_back(
+        {{"changes", changes}, {"rules", set.rules}, {"answer", Json::parse(set.answer_json)}});
   }
   doc["evaluated"] = report.evaluated;
   doc["truncated"] = report.truncated;
@@ -96,8 +100,9 @@ int run_why_not(const WhyNotOptions& options) {
   }
   InputSource input(options.file);
   const std::string request = input.read_all(kMaxRequestBytes);
-  const auto result = wcfpolicy::why_not(request, std::get<wcfpolicy::Goal>(goal),
-                                         {.max_changes = options.max_changes, .max_results = options.max_results});
+  const auto result =
+      wcfpolicy::why_not(request, std::get<wcfpolicy::Goal>(goal),
+                         {.max_changes = options.max_changes, .max_results = options.max_results});
   if (const auto* error = std::get_if<wcfpolicy::RequestError>(&result)) throw CommandError(error->message);
   const auto& report = std::get<wcfpolicy::WhyNotReport>(result);
   Output out;
@@ -114,14 +119,17 @@ int run_analyze(bool json) {
   Json doc = Json::array();
   for (const auto& check : checks) {
     if (!check.passed) ++failed;
-    std::string row = fmt::format("{:<3} {:<34} {:<4} {}", check.table, check.check, check.passed ? "ok" : "FAIL", check.detail);
+    std::string row = fmt::format("{:<3} {:<34} {:<4} {}", check.table, check.check,
+                                  check.passed ? "ok" : "FAIL", check.detail);
     row.erase(row.find_last_not_of(' ') + 1);
     text += row + '\n';
-    doc.push_back({{"table", check.table}, {"check", check.check}, {"passed", check.passed}, {"detail", check.detail}});
+    doc.push_back(
+        {{"table", check.table}, {"check", check.check}, {"passed", check.passed}, {"detail", check.detail}});
   }
   text += fmt::format("{} passed, {} failed\n", checks.size() - failed, failed);
   Output out;
-  out.write(json ? Json{{"checks", doc}, {"passed", checks.size() - failed}, {"failed", failed}}.dump() + "\n" : text);
+  out.write(json ? Json{{"checks", doc}, {"passed", checks.size() - failed}, {"failed", failed}}.dump() + "\n"
+                 : text);
   out.flush();
   return failed == 0 ? kAnswered : kAuditDiffers;
 }
@@ -130,12 +138,16 @@ int run_analyze(bool json) {
 
 void add_analysis_commands(CLI::App& app, int& status) {
   auto options = std::make_shared<WhyNotOptions>();
-  CLI::App* why_not = add_command(app, "why-not", "What smallest changes to a request would give (or avoid) an answer");
+  CLI::App* why_not =
+      add_command(app, "why-not", "What smallest changes to a request would give (or avoid) an answer");
   why_not->add_option("FILE", options->file, "The request; - or nothing for standard input")->type_name("");
-  why_not->add_option("--want", options->want, "The answer wanted, as FIELD=VALUE (token_level=Delegation, status=ok)")
+  why_not
+      ->add_option("--want", options->want,
+                   "The answer wanted, as FIELD=VALUE (token_level=Delegation, status=ok)")
       ->type_name("FIELD=VALUE");
-  why_not->add_option("--avoid", options->avoid,
-                      "An answer an auditor fears, as FIELD=VALUE: list the changes that would reach it")
+  why_not
+      ->add_option("--avoid", options->avoid,
+                   "An answer an auditor fears, as FIELD=VALUE: list the changes that would reach it")
       ->type_name("FIELD=VALUE");
   why_not->add_option("--max-changes", options->max_changes, "The most inputs changed at once (default 3)")
       ->check(CLI::Range(1, 5));
@@ -151,7 +163,8 @@ void add_analysis_commands(CLI::App& app, int& status) {
   why_not->callback([options, &status] { status = run_why_not(*options); });
 
   auto json = std::make_shared<bool>(false);
-  CLI::App* analyze = add_command(app, "analyze", "Check the engine's own tables: complete, no conflicting overlap, no shadowed row");
+  CLI::App* analyze = add_command(
+      app, "analyze", "Check the engine's own tables: complete, no conflicting overlap, no shadowed row");
   analyze->add_flag("--json", *json, "Print the report as one JSON object");
   analyze->footer("Exit status 1 when any check fails.");
   analyze->callback([json, &status] { status = run_analyze(*json); });

@@ -57,14 +57,16 @@ AuditRecord record_of(const Json& value, const std::string& file, const std::str
   const auto bad = [&](std::string_view problem) {
     return CommandError(fmt::format("{}: {}: {}", file, where, problem));
   };
-  if (!value.is_object()) throw bad("a record must be an object {\"name\": ..., \"request\": {...}, \"expect\": {...}}");
+  if (!value.is_object())
+    throw bad("a record must be an object {\"name\": ..., \"request\": {...}, \"expect\": {...}}");
   for (const auto& [key, field] : value.items()) {
     if (key != "name" && key != "request" && key != "expect") {
       throw bad(fmt::format("unknown field \"{}\" (allowed: name, request, expect)", key));
     }
   }
   const auto require = [&](const char* key, bool (Json::*is_kind)() const noexcept, std::string_view kind) {
-    if (!value.contains(key)) throw bad(fmt::format("\"{}\" is missing: every record has a name, a request and an expect", key));
+    if (!value.contains(key))
+      throw bad(fmt::format("\"{}\" is missing: every record has a name, a request and an expect", key));
     if (!(value[key].*is_kind)()) throw bad(fmt::format("\"{}\" must be {}", key, kind));
   };
   require("name", &Json::is_string, "a string");
@@ -139,7 +141,8 @@ bool same_value(const Json& a, const Json& b) {
 // the same order, not merely some of them.
 RecordResult check(const AuditRecord& record, const wcfpolicy::ad::Facts* facts) {
   RecordResult result{record.name, "", record.line, std::nullopt, {}, {}, {}, {}};
-  if (const auto question = record.request.find("question"); question != record.request.end() && question->is_string()) {
+  if (const auto question = record.request.find("question");
+      question != record.request.end() && question->is_string()) {
     result.question = question->get<std::string>();
   }
   std::string answer_text;
@@ -159,13 +162,15 @@ RecordResult check(const AuditRecord& record, const wcfpolicy::ad::Facts* facts)
       result.differences.push_back({field, expected, *got});
     }
   }
-  for (const Json& rule : answer.value("rules", Json::array())) result.rules.push_back(rule.get<std::string>());
+  for (const Json& rule : answer.value("rules", Json::array()))
+    result.rules.push_back(rule.get<std::string>());
   for (const Json& step : answer.value("explanation", Json::array())) {
     const std::string rule = step.value("rule", "");
     if (step.value("taken", false) && rule.starts_with("BT-")) result.steps.push_back(rule);
   }
   for (const Json& finding : answer.value("findings", Json::array())) {
-    result.findings.push_back({finding.at("rule").get<std::string>(), finding.at("severity").get<std::string>(),
+    result.findings.push_back({finding.at("rule").get<std::string>(),
+                               finding.at("severity").get<std::string>(),
                                finding.at("message").get<std::string>()});
   }
   return result;
@@ -197,7 +202,8 @@ int run_audit(const AuditOptions& options) {
   AuditReport report{input.name(), options.file == "-", {}, std::nullopt};
   std::optional<wcfpolicy::ad::Facts> facts;
   if (!options.ad_paths.empty()) facts = import_ad_for_chain(options.ad_paths);
-  for (const AuditRecord& record : read_records(input)) report.results.push_back(check(record, facts ? &*facts : nullptr));
+  for (const AuditRecord& record : read_records(input))
+    report.results.push_back(check(record, facts ? &*facts : nullptr));
   if (options.coverage) report.coverage = coverage_of(report.results);
   const auto format = std::ranges::find(kReportFormats, options.format, &ReportFormat::name);
   Output out;
@@ -211,15 +217,17 @@ int run_audit(const AuditOptions& options) {
 void add_audit_command(CLI::App& app, int& status) {
   auto options = std::make_shared<AuditOptions>();
   CLI::App* audit = add_command(app, "audit", "Check answers against expectations and report every record");
-  audit->add_option("FILE", options->file,
-                    "Records {\"name\": ..., \"request\": {...}, \"expect\": {...}}, as JSON Lines or a JSON "
-                    "array; - for standard input")
+  audit
+      ->add_option("FILE", options->file,
+                   "Records {\"name\": ..., \"request\": {...}, \"expect\": {...}}, as JSON Lines or a JSON "
+                   "array; - for standard input")
       ->type_name("")
       ->required();
   std::vector<std::string> formats;
   for (const ReportFormat& format : kReportFormats) formats.emplace_back(format.name);
-  audit->add_option("--format", options->format,
-                    "text (default), json, junit (JUnit XML, a test case per record) or sarif (SARIF 2.1.0)")
+  audit
+      ->add_option("--format", options->format,
+                   "text (default), json, junit (JUnit XML, a test case per record) or sarif (SARIF 2.1.0)")
       ->check(CLI::IsMember(formats));
   add_ad_option(*audit, options->ad_paths);
   audit->add_flag("--coverage", options->coverage,

@@ -41,7 +41,9 @@ Counts count(const std::vector<RecordResult>& results) {
 
 // The JSON text of a value on one line; bytes that are not UTF-8 become U+FFFD rather than
 // stopping the report.
-std::string json_text(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string json_text(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 // "token_level: expected "Delegation", got "Impersonation"".
 std::string difference_text(const Difference& d) {
@@ -53,7 +55,9 @@ std::string request_error_text(const wcfpolicy::RequestError& error) {
   return fmt::format("request error: {}", error.message);
 }
 
-std::string summary_line(const Counts& counts) { return fmt::format("{} passed, {} failed", counts.passed, counts.failed()); }
+std::string summary_line(const Counts& counts) {
+  return fmt::format("{} passed, {} failed", counts.passed, counts.failed());
+}
 
 std::size_t documented_rows(const std::vector<TableCoverage>& tables) {
   std::size_t rows = 0;
@@ -71,12 +75,13 @@ std::size_t reached_rows(const std::vector<TableCoverage>& tables) {
 //   coverage: 30 of 79 documented rows reached
 //     IO: 3 of 5 reached (IO-1, IO-3, IO-5); never reached: IO-2, IO-4
 std::vector<std::string> coverage_lines(const std::vector<TableCoverage>& tables) {
-  std::vector<std::string> lines{
-      fmt::format("coverage: {} of {} documented rows reached", reached_rows(tables), documented_rows(tables))};
+  std::vector<std::string> lines{fmt::format("coverage: {} of {} documented rows reached",
+                                             reached_rows(tables), documented_rows(tables))};
   for (const TableCoverage& table : tables) {
     std::string line = fmt::format("  {}: {} of {} reached", table.code, table.reached.size(),
                                    table.reached.size() + table.never_reached.size());
-    if (!table.reached.empty()) fmt::format_to(std::back_inserter(line), " ({})", fmt::join(table.reached, ", "));
+    if (!table.reached.empty())
+      fmt::format_to(std::back_inserter(line), " ({})", fmt::join(table.reached, ", "));
     if (!table.never_reached.empty()) {
       fmt::format_to(std::back_inserter(line), "; never reached: {}", fmt::join(table.never_reached, ", "));
     }
@@ -93,7 +98,9 @@ Json coverage_json(const std::vector<TableCoverage>& tables) {
                         {"reached", table.reached},
                         {"never_reached", table.never_reached}});
   }
-  return {{"reached", reached_rows(tables)}, {"documented", documented_rows(tables)}, {"tables", std::move(by_table)}};
+  return {{"reached", reached_rows(tables)},
+          {"documented", documented_rows(tables)},
+          {"tables", std::move(by_table)}};
 }
 
 }  // namespace
@@ -107,10 +114,12 @@ std::string text_report(const AuditReport& report) {
   for (const RecordResult& result : report.results) {
     fmt::format_to(std::back_inserter(out), "{} {}\n", result.passed() ? "PASS" : "FAIL", result.name);
     if (result.error) fmt::format_to(std::back_inserter(out), "  {}\n", request_error_text(*result.error));
-    for (const Difference& d : result.differences) fmt::format_to(std::back_inserter(out), "  {}\n", difference_text(d));
+    for (const Difference& d : result.differences)
+      fmt::format_to(std::back_inserter(out), "  {}\n", difference_text(d));
   }
   if (report.coverage) {
-    for (const std::string& line : coverage_lines(*report.coverage)) fmt::format_to(std::back_inserter(out), "{}\n", line);
+    for (const std::string& line : coverage_lines(*report.coverage))
+      fmt::format_to(std::back_inserter(out), "{}\n", line);
   }
   return out + summary_line(count(report.results)) + '\n';
 }
@@ -138,7 +147,8 @@ std::string json_report(const AuditReport& report) {
     records.push_back(std::move(record));
   }
   const Counts counts = count(report.results);
-  Json document = {{"records", std::move(records)}, {"summary", {{"passed", counts.passed}, {"failed", counts.failed()}}}};
+  Json document = {{"records", std::move(records)},
+                   {"summary", {{"passed", counts.passed}, {"failed", counts.failed()}}}};
   if (report.coverage) document["coverage"] = coverage_json(*report.coverage);
   return json_text(document) + '\n';
 }
@@ -163,7 +173,8 @@ std::size_t xml_character_length(std::string_view text) {
   }
   constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};  // overlong forms are not UTF-8
   const bool allowed = code_point >= kShortest[length] && code_point <= 0x10FFFF &&
-                       (code_point < 0xD800 || code_point > 0xDFFF) && code_point != 0xFFFE && code_point != 0xFFFF;
+                       (code_point < 0xD800 || code_point > 0xDFFF) && code_point != 0xFFFE &&
+                       code_point != 0xFFFF;
   return allowed ? length : 0;
 }
 
@@ -208,8 +219,10 @@ std::string xml_lines(const std::vector<std::string>& lines) {
 }
 
 std::string junit_testcase(const AuditReport& report, const RecordResult& result) {
-  std::string out = fmt::format(R"(    <testcase classname="{}" name="{}")", xml_escape(result.question), xml_escape(result.name));
-  if (!report.from_standard_input) fmt::format_to(std::back_inserter(out), R"( file="{}")", xml_escape(report.file));
+  std::string out = fmt::format(R"(    <testcase classname="{}" name="{}")", xml_escape(result.question),
+                                xml_escape(result.name));
+  if (!report.from_standard_input)
+    fmt::format_to(std::back_inserter(out), R"( file="{}")", xml_escape(report.file));
   if (result.line) fmt::format_to(std::back_inserter(out), R"( line="{}")", *result.line);
   if (result.passed()) return out + "/>\n";
   out += ">\n";
@@ -240,14 +253,16 @@ std::string junit_testcase(const AuditReport& report, const RecordResult& result
 // <system-out>.
 std::string junit_report(const AuditReport& report) {
   const Counts counts = count(report.results);
-  const std::string totals = fmt::format(R"(tests="{}" failures="{}" errors="{}")", counts.total(), counts.mismatched,
-                                         counts.request_errors);
+  const std::string totals = fmt::format(R"(tests="{}" failures="{}" errors="{}")", counts.total(),
+                                         counts.mismatched, counts.request_errors);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   fmt::format_to(std::back_inserter(out), "<testsuites name=\"policy-eval audit\" {}>\n", totals);
-  fmt::format_to(std::back_inserter(out), "  <testsuite name=\"{}\" {} skipped=\"0\">\n", xml_escape(report.file), totals);
+  fmt::format_to(std::back_inserter(out), "  <testsuite name=\"{}\" {} skipped=\"0\">\n",
+                 xml_escape(report.file), totals);
   for (const RecordResult& result : report.results) out += junit_testcase(report, result);
   if (report.coverage) {
-    fmt::format_to(std::back_inserter(out), "    <system-out>{}</system-out>\n", xml_lines(coverage_lines(*report.coverage)));
+    fmt::format_to(std::back_inserter(out), "    <system-out>{}</system-out>\n",
+                   xml_lines(coverage_lines(*report.coverage)));
   }
   return out + "  </testsuite>\n</testsuites>\n";
 }
@@ -325,8 +340,8 @@ Json sarif_location(const AuditReport& report, const RecordResult& result) {
   return location;
 }
 
-void add_result(Json& results, SarifRules& rules, std::string_view rule, std::string_view level, const std::string& message,
-                const Json& location) {
+void add_result(Json& results, SarifRules& rules, std::string_view rule, std::string_view level,
+                const std::string& message, const Json& location) {
   results.push_back({{"ruleId", rule},
                      {"ruleIndex", rules.index_of(rule)},
                      {"level", level},
@@ -350,17 +365,20 @@ std::string sarif_report(const AuditReport& report) {
                  fmt::format("{}: {}", record, request_error_text(*result.error)), location);
     }
     for (const Difference& d : result.differences) {
-      add_result(results, rules, kMismatchRule, "error", fmt::format("{}: {}", record, difference_text(d)), location);
+      add_result(results, rules, kMismatchRule, "error", fmt::format("{}: {}", record, difference_text(d)),
+                 location);
     }
     for (const AnswerFinding& finding : result.findings) {
       if (finding.severity != "error" && finding.severity != "warning") continue;
-      add_result(results, rules, finding.rule, finding.severity, fmt::format("{}: {}", record, finding.message), location);
+      add_result(results, rules, finding.rule, finding.severity,
+                 fmt::format("{}: {}", record, finding.message), location);
     }
   }
   const Counts counts = count(report.results);
   Json properties = {{"summary", {{"passed", counts.passed}, {"failed", counts.failed()}}}};
   if (report.coverage) properties["coverage"] = coverage_json(*report.coverage);
-  const Json driver = {{"name", "policy-eval"}, {"version", wcfpolicy::version()}, {"rules", rules.descriptors()}};
+  const Json driver = {
+      {"name", "policy-eval"}, {"version", wcfpolicy::version()}, {"rules", rules.descriptors()}};
   const Json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                          {"version", "2.1.0"},
                          {"runs", Json::array({{{"tool", {{"driver", driver}}},

@@ -29,12 +29,12 @@ struct AnswerFinding {
 // RecordResult: one audit record checked.
 struct RecordResult {
   std::string name;
-  std::string question;             // the request's question ("" when it names none)
-  std::optional<std::size_t> line;  // where the record starts, for JSON Lines files
+  std::string question;                          // the request's question ("" when it names none)
+  std::optional<std::size_t> line;               // where the record starts, for JSON Lines files
   std::optional<wcfpolicy::RequestError> error;  // the request could not be answered
   std::vector<Difference> differences;
-  std::vector<std::string> rules;        // the answer's rules
-  std::vector<AnswerFinding> findings;   // the answer's findings
+  std::vector<std::string> rules;       // the answer's rules
+  std::vector<AnswerFinding> findings;  // the answer's findings
   // The BT rows among the steps the answer's explanation took: BT-9 and BT-10 hand a request on
   // to sections 3-4 unchanged and are not named in `rules`, so coverage reads them here.
   std::vector<std::string> steps;
@@ -45,7 +45,7 @@ struct RecordResult {
 // TableCoverage: which rows of a documented table the answers of an inventory reached (named
 // in their `rules`), in the table's order.
 struct TableCoverage {
-  std::string code;   // "TW"
+  std::string code;  // "TW"
   std::string title;
   std::vector<std::string> reached;
   std::vector<std::string> never_reached;
@@ -53,7 +53,7 @@ struct TableCoverage {
 
 // AuditReport: everything a report shows.
 struct AuditReport {
-  std::string file;                // the audit file as named on the command line
+  std::string file;  // the audit file as named on the command line
   bool from_standard_input = false;
   std::vector<RecordResult> results;
   std::optional<std::vector<TableCoverage>> coverage;  // with --coverage

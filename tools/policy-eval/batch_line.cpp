@@ -7,8 +7,8 @@
 
 namespace policy_eval {
 
-bool append_batch_result(std::string& out, const LineReader::Line& line, const wcfpolicy::JsonOptions& options,
-                         std::size_t max_request_bytes) {
+bool append_batch_result(std::string& out, const LineReader::Line& line,
+                         const wcfpolicy::JsonOptions& options, std::size_t max_request_bytes) {
   std::optional<wcfpolicy::RequestError> error;
   if (line.too_long) {
     error = wcfpolicy::RequestError{

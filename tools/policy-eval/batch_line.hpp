@@ -14,7 +14,7 @@ namespace policy_eval {
 // non-blank input line, with its "\n": the answer, or {"line":N,"error":{"field":...,"message":...}}
 // (docs/contract.md, batch). Returns false when the line was bad. `max_request_bytes` is the limit the
 // line was read with, for the message of a line that is too long.
-bool append_batch_result(std::string& out, const LineReader::Line& line, const wcfpolicy::JsonOptions& options,
-                         std::size_t max_request_bytes);
+bool append_batch_result(std::string& out, const LineReader::Line& line,
+                         const wcfpolicy::JsonOptions& options, std::size_t max_request_bytes);
 
 }  // namespace policy_eval

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "chain_command.hpp"
-#include "wcfpolicy/ad_import.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
 #include "json_reader.hpp"
 #include "streams.hpp"
+#include "wcfpolicy/ad_import.hpp"
 #include "wcfpolicy/graph.hpp"
 #include "wcfpolicy/policy.hpp"
 
@@ -41,7 +41,8 @@ std::string text_of(const wcfpolicy::ChainEdge& edge) {
 }
 
 void findings_text(std::string& out, const std::vector<wcfpolicy::ChainFinding>& findings) {
-  for (const wcfpolicy::ChainFinding& f : findings) out += fmt::format("  {} {}: {}\n", name(f.severity), f.rule, f.message);
+  for (const wcfpolicy::ChainFinding& f : findings)
+    out += fmt::format("  {} {}: {}\n", name(f.severity), f.rule, f.message);
 }
 
 std::string chain_text(const wcfpolicy::ChainAnswer& a) {
@@ -86,11 +87,12 @@ std::string chain_text(const wcfpolicy::ChainAnswer& a) {
     out += "explanation:\n";
     std::size_t n = 0;
     for (const wcfpolicy::ChainStep& step : a.steps) {
-      out += fmt::format("  {:>2}. [{}] {}{}: {}\n", ++n, step.element, step.rule, step.taken ? "" : " (not taken)",
-                         step.text);
+      out += fmt::format("  {:>2}. [{}] {}{}: {}\n", ++n, step.element, step.rule,
+                         step.taken ? "" : " (not taken)", step.text);
       for (const wcfpolicy::ChainRead& read : step.reads) {
         out += fmt::format("        read {} = {}{}{}\n", read.field, read.value,
-                           read.source.empty() ? "" : " (" + read.source + ")", read.defaulted ? " (default)" : "");
+                           read.source.empty() ? "" : " (" + read.source + ")",
+                           read.defaulted ? " (default)" : "");
       }
     }
   }
@@ -174,8 +176,10 @@ void add_ad_option(CLI::App& command, std::vector<std::string>& paths) {
 
 void add_chain_command(CLI::App& app, int& status) {
   auto options = std::make_shared<ChainOptions>();
-  CLI::App* chain = add_command(app, "chain", "Follow the client's identity across tiers: one `chain` request (CH and AD rules)");
-  chain->add_option("FILE", options->file, "The chain request; - or nothing for standard input")->type_name("");
+  CLI::App* chain = add_command(
+      app, "chain", "Follow the client's identity across tiers: one `chain` request (CH and AD rules)");
+  chain->add_option("FILE", options->file, "The chain request; - or nothing for standard input")
+      ->type_name("");
   add_ad_option(*chain, options->ad_paths);
   chain->add_option("--format", options->format, "text (default), json, dot, svg or mermaid")
       ->check(CLI::IsMember({"text", "json", "dot", "svg", "mermaid"}))
@@ -186,7 +190,8 @@ void add_chain_command(CLI::App& app, int& status) {
   chain->add_option("-o", options->output, "Write to FILE instead of standard output")->type_name("FILE");
   chain->footer(
       "A chain request: {\"question\":\"chain\",\"client\":{\"account\":...,\"outbound\":{...}},\n"
-      "\"hops\":[{\"name\",\"host\",\"run_as\",\"scenario\",\"outbound\"}...],\"backend\":{...},\"ad\":{...}}.\n"
+      "\"hops\":[{\"name\",\"host\",\"run_as\",\"scenario\",\"outbound\"}...],\"backend\":{...},\"ad\":{...}}"
+      ".\n"
       "A blocked identity is still an answer (exit 0); bad input exits with 2.\n\n"
       "Example:\n"
       "  policy-eval chain data/estate/chains/2-alice-over-ntlm.json --format svg -o chain.svg\n");

@@ -75,7 +75,8 @@ std::string binding_cell(const Json& endpoint) {
 
 std::string address_cell(const Json& endpoint) {
   const Json& address = endpoint["address"];
-  return address.is_null() || address.get<std::string>().empty() ? "(base address)" : address.get<std::string>();
+  return address.is_null() || address.get<std::string>().empty() ? "(base address)"
+                                                                 : address.get<std::string>();
 }
 
 std::string status_cell(const Json& line) {
@@ -124,14 +125,16 @@ std::vector<std::string> notes_of(const Json& line) {
   Groups<std::string> by_source;
   const Json assumed = line.value("assumed", Json::object());
   for (const auto& [field, source] : assumed.items()) {
-    add_to(by_source, text_of(source), fmt::format("{}={}", field, text_of(line["request"].value(field, Json()))));
+    add_to(by_source, text_of(source),
+           fmt::format("{}={}", field, text_of(line["request"].value(field, Json()))));
   }
   for (const auto& [source, items] : by_source) {
     notes.push_back(fmt::format("assumed ({}): {}", source, fmt::join(items, ", ")));
   }
   const Json findings = line.value("findings", Json::array());
   for (const auto& f : findings) {
-    notes.push_back(fmt::format("[{}] {}: {}", text_of(f["severity"]), text_of(f["rule"]), text_of(f["message"])));
+    notes.push_back(
+        fmt::format("[{}] {}: {}", text_of(f["severity"]), text_of(f["rule"]), text_of(f["message"])));
   }
   if (line.contains("not_covered")) notes.push_back("not covered: " + text_of(line["not_covered"]));
   if (line.contains("error")) notes.push_back("error: " + text_of(line["error"]["message"]));
@@ -189,7 +192,8 @@ std::string table(const std::vector<Json>& lines) {
 // The client endpoints: the security of each binding and the outbound settings.
 std::string client_table(const std::vector<Json>& clients) {
   std::vector<std::vector<std::string>> grid;
-  grid.push_back({"#", "name", "address", "contract", "binding", "security", "credential", "level", "ntlm", "identity"});
+  grid.push_back(
+      {"#", "name", "address", "contract", "binding", "security", "credential", "level", "ntlm", "identity"});
   std::vector<std::string> notes;
   for (std::size_t i = 0; i < clients.size(); ++i) {
     const Json& c = clients[i];
@@ -201,8 +205,11 @@ std::string client_table(const std::vector<Json>& clients) {
                     text_of(outbound.value("client_credential_type", Json())),
                     text_of(outbound.value("allowed_impersonation_level", Json())),
                     text_of(outbound.value("allow_ntlm", Json())),
-                    identity.is_null() ? "-" : fmt::format("{}={}", text_of(identity["kind"]), text_of(identity["value"]))});
-    if (c.contains("not_covered")) notes.push_back(fmt::format("  {}: not covered: {}", i + 1, text_of(c["not_covered"])));
+                    identity.is_null()
+                        ? "-"
+                        : fmt::format("{}={}", text_of(identity["kind"]), text_of(identity["value"]))});
+    if (c.contains("not_covered"))
+      notes.push_back(fmt::format("  {}: not covered: {}", i + 1, text_of(c["not_covered"])));
   }
   std::vector<std::size_t> widths(grid[0].size(), 0);
   for (const auto& row : grid)
@@ -224,7 +231,8 @@ std::string client_table(const std::vector<Json>& clients) {
 int run_config(const ConfigOptions& options) {
   InputSource input(options.file);
   const std::string xml = input.read_all(kMaxConfigBytes);
-  wcfpolicy::ConfigInput config{.xml = xml, .file = input.name(), .assumptions = assumptions(options), .sources = {}};
+  wcfpolicy::ConfigInput config{
+      .xml = xml, .file = input.name(), .assumptions = assumptions(options), .sources = {}};
   if (!options.source_directory.empty()) {
     auto sources = wcfpolicy::load_csharp_sources(options.source_directory);
     if (auto* error = std::get_if<wcfpolicy::ConfigError>(&sources)) {
@@ -246,10 +254,11 @@ int run_config(const ConfigOptions& options) {
   if (options.requests) {
     for (const wcfpolicy::ConfigEndpoint& e : endpoints) {
       if (e.not_covered) {
-        std::fputs(fmt::format("policy-eval: note: {} endpoint {} ({}): no request: {}\n", e.service,
-                               e.endpoint.address.value_or(""), e.endpoint.binding.value_or(""), *e.not_covered)
-                       .c_str(),
-                   stderr);
+        std::fputs(
+            fmt::format("policy-eval: note: {} endpoint {} ({}): no request: {}\n", e.service,
+                        e.endpoint.address.value_or(""), e.endpoint.binding.value_or(""), *e.not_covered)
+                .c_str(),
+            stderr);
         continue;
       }
       out.write(e.request_json + '\n');
@@ -291,28 +300,32 @@ int run_config(const ConfigOptions& options) {
 
 void add_config_command(CLI::App& app, int& status) {
   auto options = std::make_shared<ConfigOptions>();
-  CLI::App* config = add_command(app, "config",
-                                 "Answer for every endpoint of a WCF configuration file (web.config, app.config)");
+  CLI::App* config = add_command(
+      app, "config", "Answer for every endpoint of a WCF configuration file (web.config, app.config)");
   config->add_option("FILE", options->file, "The configuration file; - for standard input")->required();
-  config->add_option("--set", options->settings,
-                     "FIELD=VALUE: a scenario field the file cannot say (the value is JSON where it parses as "
-                     "JSON, else a string); a later --set of a field wins")
+  config
+      ->add_option("--set", options->settings,
+                   "FIELD=VALUE: a scenario field the file cannot say (the value is JSON where it parses as "
+                   "JSON, else a string); a later --set of a field wins")
       ->type_name("FIELD=VALUE")
       ->allow_extra_args(false);
-  config->add_option("--assume", options->assume_files,
-                     "A JSON object of scenario fields the file cannot say (applied before --set)")
+  config
+      ->add_option("--assume", options->assume_files,
+                   "A JSON object of scenario fields the file cannot say (applied before --set)")
       ->type_name("FILE")
       ->allow_extra_args(false);
-  config->add_option("--source", options->source_directory,
-                     "C# sources of the services: answer per operation, with its "
-                     "[OperationBehavior(Impersonation = ...)] (absent: NotAllowed)")
+  config
+      ->add_option("--source", options->source_directory,
+                   "C# sources of the services: answer per operation, with its "
+                   "[OperationBehavior(Impersonation = ...)] (absent: NotAllowed)")
       ->type_name("DIR");
   config->add_flag("--json", options->json, "JSON Lines: one answer per endpoint (or operation)");
   config->add_flag("--requests", options->requests,
                    "Print only the derived scenario requests, one per line (ready for batch)");
   config->add_flag("--explain", options->explain, "With --json: add each answer's explanation");
   config->footer(
-      "Every <system.serviceModel> section is read. Each <service> endpoint becomes a scenario request: the binding and its <security>, the "
+      "Every <system.serviceModel> section is read. Each <service> endpoint becomes a scenario request: the "
+      "binding and its <security>, the "
       "service behavior (serviceAuthorization, serviceCredentials) and the WCF defaults for what the "
       "file leaves out. What a file cannot say (service_privileges, delegation_capable, backend, the "
       "client's allowed_impersonation_level, impersonation_option without --source) comes from "

@@ -42,8 +42,11 @@ template <class Request>
 std::vector<FieldRow> rows_of() {
   std::vector<FieldRow> rows;
   for (const Field<Request>& field : fields_of<Request>) {
-    rows.push_back({std::string(field.path), kind_name(field.kind), {field.values.begin(), field.values.end()},
-                    field.default_text, field.help});
+    rows.push_back({std::string(field.path),
+                    kind_name(field.kind),
+                    {field.values.begin(), field.values.end()},
+                    field.default_text,
+                    field.help});
   }
   return rows;
 }
@@ -67,7 +70,8 @@ std::string cell(std::string text) {
 
 void append_markdown(std::string& out, Question question, const std::vector<FieldRow>& rows) {
   out += "| field | kind | values | default | meaning |\n|---|---|---|---|---|\n";
-  out += fmt::format("| `question` | string | `{}` | needed | which question the request asks |\n", name(question));
+  out += fmt::format("| `question` | string | `{}` | needed | which question the request asks |\n",
+                     name(question));
   for (const FieldRow& row : rows) {
     std::vector<std::string> values;
     for (std::string_view v : row.values) values.push_back(fmt::format("`{}`", v));
@@ -88,7 +92,8 @@ nlohmann::ordered_json as_json(Question question, const std::vector<FieldRow>& r
   for (const FieldRow& row : rows) {
     nlohmann::ordered_json field{{"path", row.path}, {"kind", row.kind}};
     if (!row.values.empty()) field["values"] = row.values;
-    field["default"] = row.default_text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.default_text);
+    field["default"] =
+        row.default_text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.default_text);
     field["help"] = row.help;
     fields.push_back(std::move(field));
   }
@@ -136,9 +141,12 @@ int run_fields(const FieldsOptions& options) {
 
 void add_fields_command(CLI::App& app, int& status) {
   auto options = std::make_shared<FieldsOptions>();
-  CLI::App* fields = add_command(app, "fields", "Print the inputs each question takes: path, kind, values, default");
-  fields->add_option("QUESTION", options->question,
-                     fmt::format("One question: {}; all when left out", fmt::join(EnumNames<Question>::names, ", ")))
+  CLI::App* fields =
+      add_command(app, "fields", "Print the inputs each question takes: path, kind, values, default");
+  fields
+      ->add_option(
+          "QUESTION", options->question,
+          fmt::format("One question: {}; all when left out", fmt::join(EnumNames<Question>::names, ", ")))
       ->type_name("");
   fields->add_option("--format", options->format, "markdown (default), text or json")
       ->check(CLI::IsMember({"markdown", "text", "json"}));

@@ -20,9 +20,9 @@ namespace {
 // What one flag command was given.
 struct GivenFlags {
   const FlagCommand* command = nullptr;
-  std::vector<FlagField> fields;       // the command's flags
-  std::vector<std::string> values;     // one per field of the command
-  std::vector<CLI::Option*> options;   // one per field of the command
+  std::vector<FlagField> fields;      // the command's flags
+  std::vector<std::string> values;    // one per field of the command
+  std::vector<CLI::Option*> options;  // one per field of the command
   bool json = false;
   bool explain = false;
 };
@@ -63,20 +63,24 @@ wcfpolicy::FieldValue flag_value(const FlagCommand& command, const wcfpolicy::Fi
     case FieldKind::boolean:
       if (text == "true") return FieldValue::of(1);
       if (text == "false") return FieldValue::of(0);
-      throw CommandError(fmt::format("--{}: \"{}\" is not a boolean (allowed: true, false)", flag.flag, text));
+      throw CommandError(
+          fmt::format("--{}: \"{}\" is not a boolean (allowed: true, false)", flag.flag, text));
     case FieldKind::enumeration: {
       const std::size_t i = index_of(text);
-      if (i == field.values.size()) refuse(command, field.path, wcfpolicy::enum_value_problem(text, field.values, field.type_name));
+      if (i == field.values.size())
+        refuse(command, field.path, wcfpolicy::enum_value_problem(text, field.values, field.type_name));
       return FieldValue::of(static_cast<std::uint32_t>(i));
     }
     case FieldKind::enum_set: {
       const std::vector<std::string> items = split_list(text);
-      if (items.empty() && !field.empty_problem.empty()) refuse(command, field.path, std::string(field.empty_problem));
+      if (items.empty() && !field.empty_problem.empty())
+        refuse(command, field.path, std::string(field.empty_problem));
       std::uint32_t bits = 0;
       for (std::size_t n = 0; n < items.size(); ++n) {
         const std::string element = fmt::format("{}[{}]", field.path, n);
         const std::size_t i = index_of(items[n]);
-        if (i == field.values.size()) refuse(command, element, wcfpolicy::enum_value_problem(items[n], field.values, field.type_name));
+        if (i == field.values.size())
+          refuse(command, element, wcfpolicy::enum_value_problem(items[n], field.values, field.type_name));
         if ((bits >> i) & 1u) refuse(command, element, items[n] + " is listed twice");
         bits |= 1u << i;
       }
@@ -87,8 +91,7 @@ wcfpolicy::FieldValue flag_value(const FlagCommand& command, const wcfpolicy::Fi
       if (!version) refuse(command, field.path, wcfpolicy::version_value_problem(text));
       return FieldValue::of(static_cast<std::uint32_t>(version->major) << 16 | version->minor);
     }
-    case FieldKind::object:
-      return FieldValue::absent();
+    case FieldKind::object: return FieldValue::absent();
   }
   return FieldValue::absent();
 }
@@ -154,16 +157,11 @@ int run_flag_command(const GivenFlags& given) {
 
 std::string_view value_name(wcfpolicy::FieldKind kind) {
   switch (kind) {
-    case wcfpolicy::FieldKind::boolean:
-      return "true|false";
-    case wcfpolicy::FieldKind::enumeration:
-      return "VALUE";
-    case wcfpolicy::FieldKind::enum_set:
-      return "LIST";
-    case wcfpolicy::FieldKind::version:
-      return "TEXT";
-    case wcfpolicy::FieldKind::object:
-      break;
+    case wcfpolicy::FieldKind::boolean: return "true|false";
+    case wcfpolicy::FieldKind::enumeration: return "VALUE";
+    case wcfpolicy::FieldKind::enum_set: return "LIST";
+    case wcfpolicy::FieldKind::version: return "TEXT";
+    case wcfpolicy::FieldKind::object: break;
   }
   return "";
 }
@@ -174,8 +172,8 @@ void add_field_option(CLI::App& command, GivenFlags& given, std::size_t index) {
   if (field.kind == wcfpolicy::FieldKind::object) {
     given.options[index] = command.add_flag(name)->description(field.help);
   } else {
-    given.options[index] =
-        command.add_option(name, given.values[index], field.help)->type_name(std::string(value_name(field.kind)));
+    given.options[index] = command.add_option(name, given.values[index], field.help)
+                               ->type_name(std::string(value_name(field.kind)));
   }
 }
 
@@ -210,7 +208,9 @@ std::string footer(const FlagCommand& command, const std::vector<FlagField>& fie
   std::string text;
   if (const FlagField* sample = sample_field(fields)) {
     const bool boolean = sample->kind == wcfpolicy::FieldKind::boolean;
-    const std::string value = boolean ? "true" : sample->values.empty() ? "..." : std::string(sample->values.front());
+    const std::string value = boolean                  ? "true"
+                              : sample->values.empty() ? "..."
+                                                       : std::string(sample->values.front());
     Json request = Json::object();
     request[pointer_to(sample->path)] = boolean ? Json(true) : Json(value);
     text += fmt::format("Each flag sets the request field it spells: --{} {} adds {}.\n", sample->flag, value,
@@ -235,7 +235,8 @@ void add_flag_command(CLI::App& app, const FlagCommand& command, int& status) {
   for (std::size_t i = 0; i < given->fields.size(); ++i) add_field_option(*sub, *given, i);
   exclude_inner_flags(*given);
   sub->add_flag("--json", given->json, "Print the JSON answer (as `query` does) instead of text");
-  sub->add_flag("--explain", given->explain, "Add the steps taken, each with its rule and the inputs it read");
+  sub->add_flag("--explain", given->explain,
+                "Add the steps taken, each with its rule and the inputs it read");
   sub->footer(footer(command, given->fields));
   sub->callback([given, &status] { status = run_flag_command(*given); });
 }

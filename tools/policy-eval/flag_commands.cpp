@@ -50,7 +50,8 @@ constexpr std::array kFlagCommands{
                 "--allowed-impersonation-level Delegation --service-privileges SeImpersonatePrivilege "
                 "--delegation-capable true --backend remote_machine",
                 kScenarioAnswer},
-    FlagCommand{"winrm-proxy", Question::winrm_proxy, "A WinRM connection through a proxy (WR rules, and the client's refusals WC)",
+    FlagCommand{"winrm-proxy", Question::winrm_proxy,
+                "A WinRM connection through a proxy (WR rules, and the client's refusals WC)",
                 "--winrm-version 2.0 --transport HTTPS --auth-mechanism Kerberos "
                 "--proxy-requires-authentication true",
                 kWinrmProxyAnswer},
@@ -73,14 +74,18 @@ std::vector<FlagField> fields_as_flags() {
     std::ranges::replace(flag.flag, '.', '-');
     if (field.kind == FieldKind::object) {
       flag.flag = "no-" + flag.flag;
-      flag.help = fmt::format("There is no {} (the default when no --{}-* flag is given)", field.path, flag.flag.substr(3));
+      flag.help = fmt::format("There is no {} (the default when no --{}-* flag is given)", field.path,
+                              flag.flag.substr(3));
       flags.push_back(std::move(flag));
       continue;
     }
-    flag.help += field.default_text.empty() ? std::string(" (no default: needed when the answer depends on it)")
-                                            : fmt::format(" (default {})", field.default_text);
-    if (field.kind == FieldKind::enumeration) flag.help += fmt::format("; one of: {}", fmt::join(field.values, ", "));
-    if (field.kind == FieldKind::enum_set) flag.help += fmt::format("; comma-separated, from: {}", fmt::join(field.values, ", "));
+    flag.help += field.default_text.empty()
+                     ? std::string(" (no default: needed when the answer depends on it)")
+                     : fmt::format(" (default {})", field.default_text);
+    if (field.kind == FieldKind::enumeration)
+      flag.help += fmt::format("; one of: {}", fmt::join(field.values, ", "));
+    if (field.kind == FieldKind::enum_set)
+      flag.help += fmt::format("; comma-separated, from: {}", fmt::join(field.values, ", "));
     flags.push_back(std::move(flag));
   }
   return flags;
@@ -90,7 +95,8 @@ std::vector<FlagField> fields_as_flags() {
 
 std::vector<FlagField> flag_fields(Question question) {
   // A chain has no schema of flat fields (it is a file: `policy-eval chain`): no flags.
-  return with_request_type(question, [](auto type) { return fields_as_flags<typename decltype(type)::type>(); });
+  return with_request_type(question,
+                           [](auto type) { return fields_as_flags<typename decltype(type)::type>(); });
 }
 
 std::span<const FlagCommand> flag_commands() { return kFlagCommands; }

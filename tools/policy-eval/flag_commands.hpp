@@ -22,9 +22,9 @@ struct FlagField {
   std::string flag;  // without the leading "--": the path with dashes, "no-" before an object's
   std::string_view path;
   wcfpolicy::FieldKind kind = wcfpolicy::FieldKind::boolean;
-  std::string help;                                // the field's help, its default, its values
+  std::string help;                               // the field's help, its default, its values
   std::span<const std::string_view> values = {};  // the allowed values
-  std::size_t field = 0;                           // the index of the field in its schema
+  std::size_t field = 0;                          // the index of the field in its schema
 };
 
 // AnswerLine: one field of the answer as the human output shows it. `tables` lists the codes of

@@ -22,12 +22,9 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 // object's fields as "name=value".
 std::string value_text(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::boolean:
-      return value.get<bool>() ? "yes" : "no";
-    case Json::value_t::null:
-      return "n/a";
-    case Json::value_t::string:
-      return value.get<std::string>();
+    case Json::value_t::boolean: return value.get<bool>() ? "yes" : "no";
+    case Json::value_t::null: return "n/a";
+    case Json::value_t::string: return value.get<std::string>();
     case Json::value_t::array: {
       std::vector<std::string> items;
       for (const auto& item : value) items.push_back(value_text(item));
@@ -42,8 +39,7 @@ std::string value_text(const Json& value) {
     case Json::value_t::number_unsigned:
     case Json::value_t::number_float:
     case Json::value_t::binary:
-    case Json::value_t::discarded:
-      break;
+    case Json::value_t::discarded: break;
   }
   return value.dump();
 }
@@ -77,10 +73,12 @@ std::vector<std::string> deciding_rows(const Json& answer, std::string_view tabl
     const std::string id = rule.get<std::string>();
     bool erring = false;
     if (errors && answer.contains("findings")) {
-      for (const auto& f : answer["findings"]) erring = erring || (f.value("rule", "") == id && f.value("severity", "") == "error");
+      for (const auto& f : answer["findings"])
+        erring = erring || (f.value("rule", "") == id && f.value("severity", "") == "error");
     }
     // A table code names all its rows ("TW"); a row id names that row only ("TT-19").
-    if (erring || names_table(tables, std::string_view(id).substr(0, id.find('-'))) || names_table(tables, id)) {
+    if (erring || names_table(tables, std::string_view(id).substr(0, id.find('-'))) ||
+        names_table(tables, id)) {
       rows.push_back(id);
     }
   }
@@ -92,7 +90,8 @@ void append_field(std::string& out, const Json& answer, const AnswerLine& line) 
   const std::vector<std::string> rows = deciding_rows(answer, line.tables);
   const std::string decided_by = rows.empty() ? "" : fmt::format(" ({})", join(rows, ", "));
   if (is_list_of_objects(value)) {
-    fmt::format_to(std::back_inserter(out), "{}:{}\n", line.label.empty() ? line.field : line.label, decided_by);
+    fmt::format_to(std::back_inserter(out), "{}:{}\n", line.label.empty() ? line.field : line.label,
+                   decided_by);
     for (const auto& item : value) fmt::format_to(std::back_inserter(out), "  - {}\n", value_text(item));
   } else if (line.label.empty()) {
     fmt::format_to(std::back_inserter(out), "{}{}\n", value_text(value), decided_by);
@@ -146,8 +145,8 @@ void append_explanation(std::string& out, const Json& steps) {
       passed_over.push_back(reads.empty() ? rule : fmt::format("{} ({})", rule, reads));
       continue;
     }
-    fmt::format_to(std::back_inserter(out), "  {}. {}: {}{}\n", ++number, rule, reads.empty() ? "" : reads + " -> ",
-                   step.value("conclusion", ""));
+    fmt::format_to(std::back_inserter(out), "  {}. {}: {}{}\n", ++number, rule,
+                   reads.empty() ? "" : reads + " -> ", step.value("conclusion", ""));
     flush_passed_over("     ");
   }
   flush_passed_over("  ");
@@ -163,7 +162,8 @@ std::string human_answer(const Json& answer, std::span<const AnswerLine> lines) 
   for (const auto& [field, value] : answer.items()) {
     const bool framing = std::ranges::find(kFramingFields, field) != kFramingFields.end();
     // (An init-capture: clang 14, which builds the sanitizer suite, cannot capture a structured binding.)
-    const bool shown = std::ranges::any_of(lines, [&name = field](const AnswerLine& l) { return l.field == name; });
+    const bool shown =
+        std::ranges::any_of(lines, [&name = field](const AnswerLine& l) { return l.field == name; });
     if (!framing && !shown) append_field(out, answer, AnswerLine{field, field, ""});
   }
   if (answer.contains("findings")) append_findings(out, answer["findings"]);

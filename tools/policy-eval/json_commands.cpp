@@ -25,7 +25,8 @@ struct JsonCommandOptions {
 };
 
 // The JSON options of a run, with the facts of --ad (imported once, kept in `facts`).
-wcfpolicy::JsonOptions json_options_of(const JsonCommandOptions& options, std::optional<wcfpolicy::ad::Facts>& facts) {
+wcfpolicy::JsonOptions json_options_of(const JsonCommandOptions& options,
+                                       std::optional<wcfpolicy::ad::Facts>& facts) {
   wcfpolicy::JsonOptions json_options{.explain = options.explain};
   if (!options.ad_paths.empty()) {
     facts = import_ad_for_chain(options.ad_paths);
@@ -37,8 +38,9 @@ wcfpolicy::JsonOptions json_options_of(const JsonCommandOptions& options, std::o
 // One request in, one answer line out. The answer is built whole before anything is written.
 int run_query(const JsonCommandOptions& options) {
   InputSource input(options.file);
-  const std::string request = input.read_all(
-      options.max_request_bytes, fmt::format("The limit is --max-request-bytes (now {}).", options.max_request_bytes));
+  const std::string request =
+      input.read_all(options.max_request_bytes,
+                     fmt::format("The limit is --max-request-bytes (now {}).", options.max_request_bytes));
   if (is_blank(request)) throw CommandError("no request: the input is empty");
   std::optional<wcfpolicy::ad::Facts> facts;
   const wcfpolicy::JsonOptions json_options = json_options_of(options, facts);
@@ -92,8 +94,10 @@ void add_max_request_bytes_option(CLI::App& command, std::size_t& max_request_by
 
 void add_json_commands(CLI::App& app, int& status) {
   auto query_options = std::make_shared<JsonCommandOptions>();
-  CLI::App* query = add_command(app, "query", "Answer one JSON request (from FILE, or standard input) with one JSON line");
-  query->add_option("FILE", query_options->file, "The request; - or nothing for standard input")->type_name("");
+  CLI::App* query =
+      add_command(app, "query", "Answer one JSON request (from FILE, or standard input) with one JSON line");
+  query->add_option("FILE", query_options->file, "The request; - or nothing for standard input")
+      ->type_name("");
   add_explain_flag(*query, query_options->explain);
   add_ad_option(*query, query_options->ad_paths);
   add_max_request_bytes_option(*query, query_options->max_request_bytes, "request");
@@ -109,8 +113,11 @@ void add_json_commands(CLI::App& app, int& status) {
   query->callback([query_options, &status] { status = run_query(*query_options); });
 
   auto batch_options = std::make_shared<JsonCommandOptions>();
-  CLI::App* batch = add_command(app, "batch", "Answer JSON Lines: one answer line per request line, in order");
-  batch->add_option("FILE", batch_options->file, "The requests, one JSON object a line; - or nothing for standard input")
+  CLI::App* batch =
+      add_command(app, "batch", "Answer JSON Lines: one answer line per request line, in order");
+  batch
+      ->add_option("FILE", batch_options->file,
+                   "The requests, one JSON object a line; - or nothing for standard input")
       ->type_name("");
   add_explain_flag(*batch, batch_options->explain);
   add_ad_option(*batch, batch_options->ad_paths);

@@ -47,7 +47,8 @@ bool LineReader::next(Line& line) {
     const std::size_t part = newline != nullptr ? static_cast<std::size_t>(newline - start) : available;
     const std::size_t taken = std::min(part, keep - std::min(kept_.size(), keep));
     kept_.append(start, taken);
-    if (!dropped_non_blank && taken < part) dropped_non_blank = !is_blank(std::string_view(start + taken, part - taken));
+    if (!dropped_non_blank && taken < part)
+      dropped_non_blank = !is_blank(std::string_view(start + taken, part - taken));
     if (part != 0) last = start[part - 1];
     length += part;
     begin_ += newline != nullptr ? part + 1 : part;

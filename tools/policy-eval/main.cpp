@@ -2,8 +2,8 @@
 // (docs/contract.md). It parses arguments, calls the engine's public API and prints; it holds no rule.
 // This file owns the edge: every exception of a command, of CLI11 and of the output ends here as
 // a message on standard error and an exit status.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -44,7 +44,8 @@ std::vector<std::string> command_names(CLI::App& app) {
 
 void print_error(std::string_view message) {
   // A message may quote raw input (a file name, an argument): show bytes that are not UTF-8 as \xHH.
-  std::fputs(fmt::format("policy-eval: error: {}\n", wcfpolicy::escape_invalid_utf8(message)).c_str(), stderr);
+  std::fputs(fmt::format("policy-eval: error: {}\n", wcfpolicy::escape_invalid_utf8(message)).c_str(),
+             stderr);
 }
 
 // CLI11 would call an unknown command an unexpected argument; say what it is instead.
@@ -62,8 +63,9 @@ int usage_error(CLI::App& app, const CLI::ParseError& error) {
   const std::vector<CLI::App*> parsed = app.get_subcommands();
   const std::string command = parsed.empty() ? "" : parsed.front()->get_name() + " ";
   const bool no_command = parsed.empty() && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr;
-  print_error(no_command ? fmt::format("a command is required (commands: {})", fmt::join(command_names(app), ", "))
-                         : std::string(error.what()));
+  print_error(no_command
+                  ? fmt::format("a command is required (commands: {})", fmt::join(command_names(app), ", "))
+                  : std::string(error.what()));
   std::fputs(fmt::format("Run 'policy-eval {}--help' for usage.\n", command).c_str(), stderr);
   return kBadInput;
 }

@@ -63,15 +63,16 @@ std::string InputSource::read_all(std::size_t limit, const std::string& limit_hi
   try {
     while (const std::size_t n = read_some(buffer.data(), buffer.size())) {
       if (text.size() + n > limit) {
-        throw CommandError(fmt::format("{} is larger than {} bytes: too large for this command", name_, limit),
-                           limit_hint);
+        throw CommandError(
+            fmt::format("{} is larger than {} bytes: too large for this command", name_, limit), limit_hint);
       }
       text.append(buffer.data(), n);
     }
   } catch (const ReadFailure& failure) {
     throw CommandError(fmt::format("cannot read {}: {}", name_, failure.reason));
   }
-  if (std::string_view(text).substr(0, kByteOrderMark.size()) == kByteOrderMark) text.erase(0, kByteOrderMark.size());
+  if (std::string_view(text).substr(0, kByteOrderMark.size()) == kByteOrderMark)
+    text.erase(0, kByteOrderMark.size());
   return text;
 }
 
@@ -83,8 +84,8 @@ bool InputSource::next_line(LineReader::Line& line, std::size_t max_line_bytes) 
   try {
     return lines_->next(line);
   } catch (const ReadFailure& failure) {
-    throw CommandError(fmt::format("cannot read {} at line {}: {}", name_,
-                                   lines_->line_in_progress(), failure.reason));
+    throw CommandError(
+        fmt::format("cannot read {} at line {}: {}", name_, lines_->line_in_progress(), failure.reason));
   }
 }
 

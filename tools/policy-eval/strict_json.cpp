@@ -35,14 +35,13 @@ class StrictJsonCheck {
         object.key = parsed.get<std::string>();
         object.in_value = true;
         if (!object.keys.insert(object.key).second) {
-          fail(fmt::format("duplicate key {}: an object may name a field only once", Json(object.key).dump()));
+          fail(
+              fmt::format("duplicate key {}: an object may name a field only once", Json(object.key).dump()));
           return false;
         }
         break;
       }
-      case E::value:
-        value_read();
-        break;
+      case E::value: value_read(); break;
     }
     return true;
   }

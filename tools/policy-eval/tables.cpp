@@ -105,7 +105,8 @@ Json json_of(const TableView& table) {
 }
 
 std::string upper(std::string text) {
-  std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::ranges::transform(text, text.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return text;
 }
 
@@ -121,7 +122,8 @@ std::vector<TableView> chosen_tables(const std::string& name) {
   if (name.empty()) return tables;
   const auto it = std::ranges::find(tables, upper(name), &TableView::code);
   if (it == tables.end()) {
-    throw CommandError(fmt::format("unknown table \"{}\" (tables: {})", name, fmt::join(table_codes(), ", ")));
+    throw CommandError(
+        fmt::format("unknown table \"{}\" (tables: {})", name, fmt::join(table_codes(), ", ")));
   }
   return {*it};
 }
@@ -153,8 +155,9 @@ int run_tables(const TablesOptions& options) {
 void add_tables_command(CLI::App& app, int& status) {
   auto options = std::make_shared<TablesOptions>();
   CLI::App* tables = add_command(app, "tables", "Print the documented tables as the engine holds them");
-  tables->add_option("NAME", options->name,
-                     fmt::format("One table: {} (any case); all when left out", fmt::join(table_codes(), ", ")))
+  tables
+      ->add_option("NAME", options->name,
+                   fmt::format("One table: {} (any case); all when left out", fmt::join(table_codes(), ", ")))
       ->type_name("");
   tables->add_option("--format", options->format, "text (default), markdown, json or csv")
       ->check(CLI::IsMember({"text", "markdown", "json", "csv"}));

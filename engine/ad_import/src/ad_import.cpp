@@ -17,7 +17,8 @@ namespace wcfpolicy::ad_import {
 
 std::string to_string(const ImportError& error) {
   if (error.line != 0) {
-    return error.file + ":" + std::to_string(error.line) + ":" + std::to_string(error.column) + ": " + error.message;
+    return error.file + ":" + std::to_string(error.line) + ":" + std::to_string(error.column) + ": " +
+           error.message;
   }
   if (error.has_offset) return error.file + ": byte " + std::to_string(error.offset) + ": " + error.message;
   return error.file + ": " + error.message;
@@ -37,14 +38,16 @@ class FileSource final : public ByteSource {
  public:
   explicit FileSource(std::string path) : name_(std::move(path)) {
     file_ = std::fopen(name_.c_str(), "rb");
-    if (file_ == nullptr) throw ReadFailure{error_of(name_, std::string("cannot open: ") + std::strerror(errno))};
+    if (file_ == nullptr)
+      throw ReadFailure{error_of(name_, std::string("cannot open: ") + std::strerror(errno))};
   }
   ~FileSource() override { std::fclose(file_); }
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
   std::size_t read(char* buffer, std::size_t capacity) override {
     const std::size_t n = std::fread(buffer, 1, capacity, file_);
-    if (n == 0 && std::ferror(file_)) throw ReadFailure{error_of(name_, std::string("cannot read: ") + std::strerror(errno))};
+    if (n == 0 && std::ferror(file_))
+      throw ReadFailure{error_of(name_, std::string("cannot read: ") + std::strerror(errno))};
     return n;
   }
   const std::string& name() const override { return name_; }
@@ -84,8 +87,8 @@ class ZipEntrySource final : public ByteSource {
   std::size_t read(char* buffer, std::size_t capacity) override {
     const zip_int64_t n = zip_fread(file_, buffer, capacity);
     if (n < 0) {
-      throw ReadFailure{error_of(name_, std::string("cannot read the zip entry: ") +
-                                            zip_error_strerror(zip_file_get_error(file_)))};
+      throw ReadFailure{error_of(
+          name_, std::string("cannot read the zip entry: ") + zip_error_strerror(zip_file_get_error(file_)))};
     }
     return static_cast<std::size_t>(n);
   }
@@ -112,7 +115,8 @@ Format format_by_name(std::string_view name) {
 Format format_by_content(std::string_view head) {
   if (head.starts_with("PK\x03\x04")) return Format::zip;
   if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
-  while (!head.empty() && (head.front() == ' ' || head.front() == '\n' || head.front() == '\r' || head.front() == '\t'))
+  while (!head.empty() &&
+         (head.front() == ' ' || head.front() == '\n' || head.front() == '\r' || head.front() == '\t'))
     head.remove_prefix(1);
   if (head.starts_with("{")) return Format::sharphound;
   if (head.starts_with("dn:") || head.starts_with("version:") || head.starts_with("#")) return Format::ldif;
@@ -138,7 +142,8 @@ void read_zip(zip_t* raw, const std::string& path, Builder& builder) {
   std::size_t read_any = 0;
   for (zip_int64_t i = 0; i < count; ++i) {
     const char* entry = zip_get_name(archive.get(), static_cast<zip_uint64_t>(i), 0);
-    if (entry == nullptr) throw ReadFailure{error_of(path, std::string("a bad zip entry: ") + zip_strerror(archive.get()))};
+    if (entry == nullptr)
+      throw ReadFailure{error_of(path, std::string("a bad zip entry: ") + zip_strerror(archive.get()))};
     const Format format = format_by_name(entry);
     if (format != Format::sharphound && format != Format::ldif) continue;
     ZipEntrySource source(archive.get(), static_cast<zip_uint64_t>(i), path + "!" + entry);
@@ -160,7 +165,9 @@ void read_directory(const std::string& path, Builder& builder) {
     if (format_by_name(name) != Format::unknown) files.push_back(name);
   }
   if (ec) throw ReadFailure{error_of(path, "cannot read the directory: " + ec.message())};
-  if (files.empty()) throw ReadFailure{error_of(path, "the directory holds no SharpHound (.json, .zip) or LDIF (.ldif, .ldf) file")};
+  if (files.empty())
+    throw ReadFailure{
+        error_of(path, "the directory holds no SharpHound (.json, .zip) or LDIF (.ldif, .ldf) file")};
   std::sort(files.begin(), files.end());
   for (const std::string& file : files) read_path(file, builder, true);
 }
@@ -175,8 +182,9 @@ void read_path(const std::string& path, Builder& builder, bool in_directory) {
     head.resize(probe.read(head.data(), head.size()));
     format = format_by_content(head);
     if (format == Format::unknown) {
-      throw ReadFailure{error_of(path, "not a SharpHound .json or .zip, nor LDIF (.ldif, .ldf, or text starting "
-                                       "with dn: or version:)")};
+      throw ReadFailure{error_of(path,
+                                 "not a SharpHound .json or .zip, nor LDIF (.ldif, .ldf, or text starting "
+                                 "with dn: or version:)")};
     }
   }
   if (format == Format::zip) {

@@ -14,9 +14,7 @@ std::uint32_t le16(std::string_view b, std::size_t at) {
   return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) |
          static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8;
 }
-std::uint32_t le32(std::string_view b, std::size_t at) {
-  return le16(b, at) | le16(b, at + 2) << 16;
-}
+std::uint32_t le32(std::string_view b, std::size_t at) { return le16(b, at) | le16(b, at + 2) << 16; }
 
 // The length of the SID at the start of `bytes` (8 + 4 per sub-authority), or 0 when it cannot be.
 std::size_t sid_length(std::string_view bytes) {
@@ -56,7 +54,8 @@ bool decode_security_descriptor(std::string_view bytes, std::vector<DecodedAce>&
     return false;
   }
   if (static_cast<unsigned char>(bytes[0]) != 1) {
-    error = "security descriptor revision " + std::to_string(static_cast<unsigned char>(bytes[0])) + " (expected 1)";
+    error = "security descriptor revision " + std::to_string(static_cast<unsigned char>(bytes[0])) +
+            " (expected 1)";
     return false;
   }
   const std::uint32_t control = le16(bytes, 2);
@@ -126,7 +125,8 @@ bool decode_base64(std::string_view text, std::string& out) {
     std::array<std::int8_t, 256> values{};
     values.fill(-1);
     const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; ++i) values[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    for (int i = 0; i < 64; ++i)
+      values[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
     return values;
   }();
   out.clear();

@@ -48,7 +48,8 @@ Flags flags_of(const Record& record) {
 
 void append_unique(std::vector<std::string>& into, const std::vector<std::string>& from) {
   for (const std::string& item : from) {
-    if (std::none_of(into.begin(), into.end(), [&](const std::string& held) { return ad::iequals(held, item); }))
+    if (std::none_of(into.begin(), into.end(),
+                     [&](const std::string& held) { return ad::iequals(held, item); }))
       into.push_back(item);
   }
 }
@@ -56,7 +57,8 @@ void append_unique(std::vector<std::string>& into, const std::vector<std::string
 }  // namespace
 
 std::uint32_t Builder::intern(std::string&& text) {
-  const auto [it, added] = ref_ids_.try_emplace(std::move(text), static_cast<std::uint32_t>(ref_text_.size()));
+  const auto [it, added] =
+      ref_ids_.try_emplace(std::move(text), static_cast<std::uint32_t>(ref_text_.size()));
   if (added) ref_text_.push_back(&it->first);
   return it->second;
 }
@@ -91,7 +93,8 @@ std::optional<std::uint32_t> Builder::find_group(const Record& record) const {
   }
   return groups_index_.find_name(record.domain, record.sam, [&](std::uint32_t i) {
     const Group& g = groups_[i];
-    return ad::iequals(g.domain, record.domain) && ad::iequals(g.sam, record.sam) && (g.sid.empty() || record.sid.empty());
+    return ad::iequals(g.domain, record.domain) && ad::iequals(g.sam, record.sam) &&
+           (g.sid.empty() || record.sid.empty());
   });
 }
 
@@ -174,8 +177,8 @@ void Builder::merge_account(std::size_t index, Record&& record) {
       const std::string& winner = incoming_wins ? record.source : a.source;
       finding("import", Severity::warning,
               std::string("the sources disagree on ") + flag + " of " + name + ": " + a.source + " says " +
-                  std::string(bool_name(held)) + ", " + record.source + " says " + std::string(bool_name(incoming)) +
-                  "; " + winner +
+                  std::string(bool_name(held)) + ", " + record.source + " says " +
+                  std::string(bool_name(incoming)) + "; " + winner +
                   (incoming_wins || e.rank > record.rank ? " (LDIF) wins" : " (read first) is kept"),
               record.source);
     }
@@ -194,7 +197,8 @@ void Builder::merge_account(std::size_t index, Record&& record) {
   }
   if (a.dns_host_name.empty()) a.dns_host_name = std::move(record.dns_host_name);
   if (e.dn == kNone && !record.dn.empty()) e.dn = intern(std::move(record.dn));
-  if (e.primary_group == kNone && !record.primary_group_sid.empty()) e.primary_group = intern(std::move(record.primary_group_sid));
+  if (e.primary_group == kNone && !record.primary_group_sid.empty())
+    e.primary_group = intern(std::move(record.primary_group_sid));
   if (incoming_wins) {
     // LDIF holds the attributes themselves: its lists replace the collector's.
     a.spns = std::move(record.spns);
@@ -260,7 +264,8 @@ ad::Facts Builder::finish() {
   for (ad::Domain& d : facts.domains)
     if (d.dc_functional_level < 0) d.dc_functional_level = fallback_level;
   facts.default_domain = naming_domain_;
-  if (facts.default_domain.empty() && !facts.domains.empty()) facts.default_domain = facts.domains.front().name;
+  if (facts.default_domain.empty() && !facts.domains.empty())
+    facts.default_domain = facts.domains.front().name;
   facts.spn_mappings = std::move(spn_mappings_);
 
   // ---- groups, transitively (AD-3) --------------------------------------------------------
@@ -301,10 +306,12 @@ ad::Facts Builder::finish() {
   };
   for (std::size_t i = 0; i < account_count; ++i) {
     for (std::uint32_t ref : extras_[i].member_of) add_member_of(static_cast<std::uint32_t>(i), ref);
-    if (extras_[i].primary_group != kNone) add_member_of(static_cast<std::uint32_t>(i), extras_[i].primary_group);
+    if (extras_[i].primary_group != kNone)
+      add_member_of(static_cast<std::uint32_t>(i), extras_[i].primary_group);
   }
   for (std::size_t g = 0; g < group_count; ++g)
-    for (std::uint32_t ref : groups_[g].member_of) add_member_of(static_cast<std::uint32_t>(account_count + g), ref);
+    for (std::uint32_t ref : groups_[g].member_of)
+      add_member_of(static_cast<std::uint32_t>(account_count + g), ref);
 
   // Each group's ancestors, by a walk that tolerates cycles (a group nested in itself).
   std::vector<std::vector<std::uint32_t>> ancestors(group_count);
@@ -328,8 +335,8 @@ ad::Facts Builder::finish() {
     walk(parents[account_count + g], ancestors[g]);
     group_protected[g] = protected_direct[account_count + g] || is_protected_users_sid(groups_[g].sid);
     for (std::uint32_t a : ancestors[g])
-      group_protected[g] = group_protected[g] || is_protected_users_sid(groups_[a].sid) ||
-                           protected_direct[account_count + a];
+      group_protected[g] =
+          group_protected[g] || is_protected_users_sid(groups_[a].sid) || protected_direct[account_count + a];
   }
   const auto group_name = [&](std::uint32_t g) {
     const Group& group = groups_[g];
@@ -411,12 +418,13 @@ ad::Facts Builder::finish() {
     if (++unknown <= 3) examples += (examples.empty() ? "" : ", ") + qualified_name(facts, a);
   }
   if (unknown > 0) {
-    finding("AD-12", Severity::warning,
-            std::to_string(unknown) + " account(s) with an SPN (" + examples + (unknown > 3 ? ", ..." : "") +
-                ") have trustedtoauth false and no allowedtodelegate in the SharpHound data: collectors "
-                "before SharpHoundCommon pull request 304 omit Kerberos-only constrained delegation, so their "
-                "msDS-AllowedToDelegateTo is unknown; import LDIF of these accounts to know it",
-            "");
+    finding(
+        "AD-12", Severity::warning,
+        std::to_string(unknown) + " account(s) with an SPN (" + examples + (unknown > 3 ? ", ..." : "") +
+            ") have trustedtoauth false and no allowedtodelegate in the SharpHound data: collectors "
+            "before SharpHoundCommon pull request 304 omit Kerberos-only constrained delegation, so their "
+            "msDS-AllowedToDelegateTo is unknown; import LDIF of these accounts to know it",
+        "");
   }
   std::size_t rbcd_unknown = 0;
   examples.clear();
@@ -448,7 +456,8 @@ ad::Facts Builder::finish() {
   for (std::size_t i = 0; i < facts.accounts.size(); ++i)
     order.emplace_back(name_key(upper_ascii(facts.accounts[i].domain), facts.accounts[i].sam_account_name),
                        static_cast<std::uint32_t>(i));
-  std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
   // The permutation applied in place, cycle by cycle: no second copy of the accounts.
   for (std::size_t i = 0; i < order.size(); ++i) {
     std::size_t at = i;

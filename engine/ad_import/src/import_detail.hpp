@@ -111,7 +111,9 @@ class Builder {
   void source(std::string name) { facts_.sources.push_back(std::move(name)); }
   void spn_mappings(std::vector<std::string> aliases) { spn_mappings_ = std::move(aliases); }
   void default_functional_level(int level) { default_level_ = level; }
-  void default_naming_domain(std::string domain) { if (naming_domain_.empty()) naming_domain_ = std::move(domain); }
+  void default_naming_domain(std::string domain) {
+    if (naming_domain_.empty()) naming_domain_ = std::move(domain);
+  }
 
   // The facts, resolved; the builder is spent.
   ad::Facts finish();
@@ -168,7 +170,7 @@ struct DecodedAce {
   std::uint8_t type = 0;   // 0x00 allowed, 0x01 denied, others kept for a finding
   std::uint8_t flags = 0;  // 0x08 INHERIT_ONLY
   std::uint32_t mask = 0;
-  std::string sid;         // empty for an ACE type whose SID is not read
+  std::string sid;  // empty for an ACE type whose SID is not read
 };
 // decode_security_descriptor(bytes, aces, error): the DACL of a self-relative security
 // descriptor (2.4.6), in order; false with `error` saying what is wrong (an offset outside it,

@@ -26,11 +26,28 @@ struct Attribute {
 
 // The attributes the importer keeps; every other one is skipped as it is read.
 bool wanted(std::string_view name) {
-  static constexpr std::string_view kNames[] = {
-      "dn", "objectclass", "objectsid", "samaccountname", "useraccountcontrol", "serviceprincipalname",
-      "dnshostname", "msds-allowedtodelegateto", "msds-allowedtoactonbehalfofotheridentity", "member",
-      "memberof", "primarygroupid", "isdeleted", "msds-behavior-version", "domaincontrollerfunctionality",
-      "spnmappings", "defaultnamingcontext", "ref", "search", "result", "changetype", "version"};
+  static constexpr std::string_view kNames[] = {"dn",
+                                                "objectclass",
+                                                "objectsid",
+                                                "samaccountname",
+                                                "useraccountcontrol",
+                                                "serviceprincipalname",
+                                                "dnshostname",
+                                                "msds-allowedtodelegateto",
+                                                "msds-allowedtoactonbehalfofotheridentity",
+                                                "member",
+                                                "memberof",
+                                                "primarygroupid",
+                                                "isdeleted",
+                                                "msds-behavior-version",
+                                                "domaincontrollerfunctionality",
+                                                "spnmappings",
+                                                "defaultnamingcontext",
+                                                "ref",
+                                                "search",
+                                                "result",
+                                                "changetype",
+                                                "version"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
@@ -39,8 +56,14 @@ std::vector<std::string_view> rdns_of(std::string_view dn) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i < dn.size(); ++i) {
-    if (dn[i] == '\\') { ++i; continue; }
-    if (dn[i] == ',') { parts.push_back(dn.substr(start, i - start)); start = i + 1; }
+    if (dn[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (dn[i] == ',') {
+      parts.push_back(dn.substr(start, i - start));
+      start = i + 1;
+    }
   }
   parts.push_back(dn.substr(start));
   for (auto& part : parts) {
@@ -105,11 +128,13 @@ class LdifFile {
     bool have_logical = false;
     while (next_physical(physical)) {
       ++line_;
-      if (line_ == 1 && physical.starts_with("\xEF\xBB\xBF")) physical.erase(0, 3);  // a UTF-8 byte order mark
+      if (line_ == 1 && physical.starts_with("\xEF\xBB\xBF"))
+        physical.erase(0, 3);  // a UTF-8 byte order mark
       if (!physical.empty() && physical.back() == '\r') physical.pop_back();
       if (!physical.empty() && physical.front() == ' ') {  // a folded line continues the previous one
         if (in_comment) continue;
-        if (!have_logical) fail(line_, 1, "a continuation line (starting with a space) with no line before it");
+        if (!have_logical)
+          fail(line_, 1, "a continuation line (starting with a space) with no line before it");
         if (logical.size() + physical.size() > kMaxLineBytes) fail(line_, 1, "a line longer than 64 MiB");
         logical.append(physical, 1, std::string::npos);
         continue;
@@ -168,10 +193,12 @@ class LdifFile {
   void attribute_line(const std::string& text, std::size_t line) {
     saw_anything_ = true;
     const auto colon = text.find(':');
-    if (colon == std::string::npos || colon == 0) fail(line, 1, "expected \"attribute: value\", found no ':'");
+    if (colon == std::string::npos || colon == 0)
+      fail(line, 1, "expected \"attribute: value\", found no ':'");
     std::string name = lower_ascii(std::string_view(text).substr(0, colon));
     if (const auto semicolon = name.find(';'); semicolon != std::string::npos) {
-      if (name.find(";range=", semicolon) != std::string::npos && name.find("-*", semicolon) == std::string::npos) {
+      if (name.find(";range=", semicolon) != std::string::npos &&
+          name.find("-*", semicolon) == std::string::npos) {
         builder_.finding("import", Severity::warning,
                          "attribute " + text.substr(0, colon) +
                              " is one range of a larger value: ldapsearch printed only part of it",
@@ -181,7 +208,9 @@ class LdifFile {
     }
     for (char c : name)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'))
-        fail(line, 1, "an attribute name may hold letters, digits and '-' only, not \"" + text.substr(0, colon) + "\"");
+        fail(
+            line, 1,
+            "an attribute name may hold letters, digits and '-' only, not \"" + text.substr(0, colon) + "\"");
     if (!wanted(name)) return;
     std::size_t at = colon + 1;
     Attribute attribute;
@@ -191,13 +220,15 @@ class LdifFile {
       attribute.base64 = true;
       ++at;
     } else if (at < text.size() && text[at] == '<') {
-      builder_.finding("import", Severity::warning, "a value given by URL (attr:< ...) is not read", location(line));
+      builder_.finding("import", Severity::warning, "a value given by URL (attr:< ...) is not read",
+                       location(line));
       return;
     }
     while (at < text.size() && text[at] == ' ') ++at;
     const std::string_view raw = std::string_view(text).substr(at);
     if (attribute.base64) {
-      if (!decode_base64(raw, attribute.value)) fail(line, at + 1, "attribute " + attribute.name + ": the base64 value is not valid base64");
+      if (!decode_base64(raw, attribute.value))
+        fail(line, at + 1, "attribute " + attribute.name + ": the base64 value is not valid base64");
     } else {
       attribute.value.assign(raw);
     }
@@ -205,7 +236,8 @@ class LdifFile {
       if (attribute.value != "1") fail(line, at + 1, "LDIF version " + attribute.value + " (1 is read)");
       return;
     }
-    if (attribute.name == "changetype") fail(line, 1, "an LDIF change record (changetype): only content records are read");
+    if (attribute.name == "changetype")
+      fail(line, 1, "an LDIF change record (changetype): only content records are read");
     entry_.push_back(std::move(attribute));
   }
 
@@ -235,7 +267,8 @@ class LdifFile {
       // userAccountControl is a signed 32-bit integer in the schema; ldapsearch prints it unsigned.
       std::int64_t s = 0;
       const auto [sptr, sec] = std::from_chars(a.value.data(), end, s);
-      if (!a.value.empty() && sec == std::errc() && sptr == end && s < 0 && s >= INT32_MIN) return static_cast<std::uint32_t>(s);
+      if (!a.value.empty() && sec == std::errc() && sptr == end && s < 0 && s >= INT32_MIN)
+        return static_cast<std::uint32_t>(s);
       fail(a.line, 1, a.name + ": expected an integer, got \"" + a.value.substr(0, 40) + "\"");
     }
     return static_cast<std::uint32_t>(n);
@@ -283,7 +316,8 @@ class LdifFile {
     if (dn.value.empty()) {  // the rootDSE
       if (const Attribute* level = first("domaincontrollerfunctionality"))
         builder_.default_functional_level(static_cast<int>(unsigned_value(*level)));
-      if (const Attribute* naming = first("defaultnamingcontext")) builder_.default_naming_domain(domain_of_dn(naming->value));
+      if (const Attribute* naming = first("defaultnamingcontext"))
+        builder_.default_naming_domain(domain_of_dn(naming->value));
       return;
     }
     if (const Attribute* deleted = first("isdeleted"); deleted && ad::iequals(deleted->value, "TRUE")) return;
@@ -311,19 +345,22 @@ class LdifFile {
     if (const Attribute* sid = first("objectsid")) r.sid = sid_of(*sid);
     if (has_class("domainDNS")) {
       r.type = Record::Type::domain;
-      if (const Attribute* level = first("msds-behavior-version")) r.functional_level = static_cast<int>(unsigned_value(*level));
+      if (const Attribute* level = first("msds-behavior-version"))
+        r.functional_level = static_cast<int>(unsigned_value(*level));
       builder_.add(std::move(r));
       return;
     }
     const bool group = has_class("group");
-    const bool managed = has_class("msDS-GroupManagedServiceAccount") || has_class("msDS-ManagedServiceAccount");
+    const bool managed =
+        has_class("msDS-GroupManagedServiceAccount") || has_class("msDS-ManagedServiceAccount");
     const bool computer = has_class("computer");
     const bool user = has_class("user");
     if (!group && !computer && !user && !managed) {  // containers, OUs, policies...
       if (first("objectclass") == nullptr) {
-        builder_.finding("import", Severity::warning,
-                         "entry " + dn.value + " has no objectClass, so it is not read: ask ldapsearch for objectClass",
-                         source);
+        builder_.finding(
+            "import", Severity::warning,
+            "entry " + dn.value + " has no objectClass, so it is not read: ask ldapsearch for objectClass",
+            source);
       }
       return;
     }
@@ -367,10 +404,12 @@ class LdifFile {
 
   // msDS-AllowedToActOnBehalfOfOtherIdentity: a self-relative security descriptor (AD-10).
   void rbcd(const Attribute& sd, Record& r) {
-    if (!sd.base64) fail(sd.line, 1, "msDS-AllowedToActOnBehalfOfOtherIdentity: expected a binary value (attr:: base64)");
+    if (!sd.base64)
+      fail(sd.line, 1, "msDS-AllowedToActOnBehalfOfOtherIdentity: expected a binary value (attr:: base64)");
     std::vector<DecodedAce> aces;
     std::string error;
-    if (!decode_security_descriptor(sd.value, aces, error)) fail(sd.line, 1, "msDS-AllowedToActOnBehalfOfOtherIdentity: " + error);
+    if (!decode_security_descriptor(sd.value, aces, error))
+      fail(sd.line, 1, "msDS-AllowedToActOnBehalfOfOtherIdentity: " + error);
     for (const DecodedAce& ace : aces) {
       if (ace.type != 0x00 && ace.type != 0x01) {
         builder_.finding("import", Severity::warning,
@@ -381,12 +420,13 @@ class LdifFile {
       }
       if (ace.mask == 0) {  // AD-10: a zero-mask ACE neither grants nor refuses
         builder_.finding("import", Severity::info,
-                         "msDS-AllowedToActOnBehalfOfOtherIdentity of " + r.sam + ": an ACE with a zero mask for " +
-                             ace.sid + " skipped (it decides nothing)",
+                         "msDS-AllowedToActOnBehalfOfOtherIdentity of " + r.sam +
+                             ": an ACE with a zero mask for " + ace.sid + " skipped (it decides nothing)",
                          location(sd.line));
         continue;
       }
-      r.allowed_to_act.push_back({ace.sid, ace.type == 0x01 ? ad::AceType::deny : ad::AceType::allow, (ace.flags & 0x08) != 0});
+      r.allowed_to_act.push_back(
+          {ace.sid, ace.type == 0x01 ? ad::AceType::deny : ad::AceType::allow, (ace.flags & 0x08) != 0});
     }
   }
 

@@ -63,7 +63,8 @@ class JsonStream {
     line = line_;
     std::size_t line_start = line_start_;  // a global offset
     const char* p = buffer_.data();
-    for (const char* nl; (nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(buffer_.data() + pos - p)))) != nullptr;) {
+    for (const char* nl; (nl = static_cast<const char*>(std::memchr(
+                              p, '\n', static_cast<std::size_t>(buffer_.data() + pos - p)))) != nullptr;) {
       ++line;
       line_start = offset_ + static_cast<std::size_t>(nl - buffer_.data()) + 1;
       p = nl + 1;
@@ -86,8 +87,9 @@ bool JsonStream::fill() {
   if (at_end_) return false;
   const std::size_t keep_from = hold_ == kNone ? pos_ : hold_;
   // Count the lines of what is dropped, then move the rest to the front.
-  for (const char* p = buffer_.data(); ;) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(buffer_.data() + keep_from - p)));
+  for (const char* p = buffer_.data();;) {
+    const char* nl = static_cast<const char*>(
+        std::memchr(p, '\n', static_cast<std::size_t>(buffer_.data() + keep_from - p)));
     if (nl == nullptr) break;
     ++line_;
     line_start_ = offset_ + static_cast<std::size_t>(nl - buffer_.data()) + 1;
@@ -100,11 +102,12 @@ bool JsonStream::fill() {
   if (hold_ != kNone) hold_ = 0;
   const std::size_t usable = buffer_.size() - simdjson::SIMDJSON_PADDING;
   if (usable - end_ < kReadSize / 2) {  // an element larger than the buffer: grow it
-    if (usable >= kMaxElementBytes) fail_at(0, "an object of `data` longer than " +
-                                                   std::to_string(kMaxElementBytes >> 20) + " MiB");
+    if (usable >= kMaxElementBytes)
+      fail_at(0, "an object of `data` longer than " + std::to_string(kMaxElementBytes >> 20) + " MiB");
     buffer_.resize(usable * 2 + simdjson::SIMDJSON_PADDING);
   }
-  const std::size_t n = source_.read(buffer_.data() + end_, buffer_.size() - simdjson::SIMDJSON_PADDING - end_);
+  const std::size_t n =
+      source_.read(buffer_.data() + end_, buffer_.size() - simdjson::SIMDJSON_PADDING - end_);
   if (n == 0) {
     at_end_ = true;
     return false;
@@ -133,7 +136,8 @@ class Scanner {
   }
   [[noreturn]] void unexpected(int c, const char* what) {
     if (c < 0) in_.fail(std::string("the file ends where ") + what + " was expected (truncated?)");
-    std::string shown = c >= 0x20 && c < 0x7F ? std::string(1, static_cast<char>(c)) : "byte " + std::to_string(c);
+    std::string shown =
+        c >= 0x20 && c < 0x7F ? std::string(1, static_cast<char>(c)) : "byte " + std::to_string(c);
     in_.fail(std::string("expected ") + what + ", found '" + shown + "'");
   }
 
@@ -149,7 +153,8 @@ class Scanner {
       const char* backslash = static_cast<const char*>(std::memchr(start, '\\', span));
       const std::size_t plain = backslash == nullptr ? span : static_cast<std::size_t>(backslash - start);
       for (std::size_t i = 0; i < plain; ++i)
-        if (static_cast<unsigned char>(start[i]) < 0x20) in_.fail_at(in_.pos() + i, "a control character inside a string");
+        if (static_cast<unsigned char>(start[i]) < 0x20)
+          in_.fail_at(in_.pos() + i, "a control character inside a string");
       if (raw) raw->append(start, plain);
       in_.set_pos(in_.pos() + plain);
       if (backslash != nullptr) {
@@ -170,35 +175,53 @@ class Scanner {
     switch (c) {
       case '{': {
         in_.advance();
-        if (next_token() == '}') { in_.advance(); return; }
+        if (next_token() == '}') {
+          in_.advance();
+          return;
+        }
         for (;;) {
           expect('"', "a key (a string)");
           string(nullptr);
           expect(':', "':' after a key");
           value(depth + 1);
           const int after = next_token();
-          if (after == '}') { in_.advance(); return; }
+          if (after == '}') {
+            in_.advance();
+            return;
+          }
           if (after != ',') unexpected(after, "',' or '}'");
           in_.advance();
         }
       }
       case '[': {
         in_.advance();
-        if (next_token() == ']') { in_.advance(); return; }
+        if (next_token() == ']') {
+          in_.advance();
+          return;
+        }
         for (;;) {
           value(depth + 1);
           const int after = next_token();
-          if (after == ']') { in_.advance(); return; }
+          if (after == ']') {
+            in_.advance();
+            return;
+          }
           if (after != ',') unexpected(after, "',' or ']'");
           in_.advance();
         }
       }
-      case '"': in_.advance(); string(nullptr); return;
+      case '"':
+        in_.advance();
+        string(nullptr);
+        return;
       case 't': literal("true"); return;
       case 'f': literal("false"); return;
       case 'n': literal("null"); return;
       default:
-        if (c == '-' || (c >= '0' && c <= '9')) { number(); return; }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          number();
+          return;
+        }
         unexpected(c, "a value");
     }
   }
@@ -208,7 +231,10 @@ class Scanner {
     in_.advance();  // the backslash
     const int c = in_.peek();
     if (c < 0) in_.fail("the file ends inside a string (truncated?)");
-    if (raw) { *raw += '\\'; *raw += static_cast<char>(c); }
+    if (raw) {
+      *raw += '\\';
+      *raw += static_cast<char>(c);
+    }
     in_.advance();
     if (c == 'u') {
       for (int i = 0; i < 4; ++i) {
@@ -233,8 +259,14 @@ class Scanner {
   }
   void number() {
     if (in_.peek() == '-') in_.advance();
-    if (in_.peek() == '0') in_.advance(); else digits();
-    if (in_.peek() == '.') { in_.advance(); digits(); }
+    if (in_.peek() == '0')
+      in_.advance();
+    else
+      digits();
+    if (in_.peek() == '.') {
+      in_.advance();
+      digits();
+    }
     if (in_.peek() == 'e' || in_.peek() == 'E') {
       in_.advance();
       if (in_.peek() == '+' || in_.peek() == '-') in_.advance();
@@ -280,22 +312,39 @@ class ElementReader {
     element_ = &e;
     const simdjson::padded_string_view text(in_.data() + begin, end - begin, in_.capacity() - begin);
     od::document doc;
-    if (auto error = parser_.iterate(text).get(doc)) return fail(in_.data() + begin, simdjson::error_message(error));
+    if (auto error = parser_.iterate(text).get(doc))
+      return fail(in_.data() + begin, simdjson::error_message(error));
     od::object object;
     if (doc.get_object().get(object)) return fail(in_.data() + begin, "expected an object");
     for (auto member : object) {
       od::field field;
       std::string_view key;
-      if (std::move(member).get(field) || field.unescaped_key().get(key)) return fail(in_.data() + begin, "unreadable key");
+      if (std::move(member).get(field) || field.unescaped_key().get(key))
+        return fail(in_.data() + begin, "unreadable key");
       od::value v = field.value();
-      if (key == "ObjectIdentifier") { if (!string(v, "ObjectIdentifier", e.sid)) return; }
-      else if (key == "IsDeleted") { std::optional<bool> b; if (!boolean(v, "IsDeleted", b)) return; e.deleted = b.value_or(false); }
-      else if (key == "IsDC") { std::optional<bool> b; if (!boolean(v, "IsDC", b)) return; }
-      else if (key == "PrimaryGroupSID") { if (!string(v, "PrimaryGroupSID", e.primary_group_sid)) return; }
-      else if (key == "AllowedToDelegate") { std::vector<std::string> ignored; if (!links(v, "AllowedToDelegate", ignored)) return; e.delegate_links = !ignored.empty(); }
-      else if (key == "AllowedToAct") { e.allowed_to_act_present = true; if (!links(v, "AllowedToAct", e.allowed_to_act)) return; }
-      else if (key == "Members") { if (!links(v, "Members", e.members)) return; }
-      else if (key == "Properties") { if (!properties(v, e)) return; }
+      if (key == "ObjectIdentifier") {
+        if (!string(v, "ObjectIdentifier", e.sid)) return;
+      } else if (key == "IsDeleted") {
+        std::optional<bool> b;
+        if (!boolean(v, "IsDeleted", b)) return;
+        e.deleted = b.value_or(false);
+      } else if (key == "IsDC") {
+        std::optional<bool> b;
+        if (!boolean(v, "IsDC", b)) return;
+      } else if (key == "PrimaryGroupSID") {
+        if (!string(v, "PrimaryGroupSID", e.primary_group_sid)) return;
+      } else if (key == "AllowedToDelegate") {
+        std::vector<std::string> ignored;
+        if (!links(v, "AllowedToDelegate", ignored)) return;
+        e.delegate_links = !ignored.empty();
+      } else if (key == "AllowedToAct") {
+        e.allowed_to_act_present = true;
+        if (!links(v, "AllowedToAct", e.allowed_to_act)) return;
+      } else if (key == "Members") {
+        if (!links(v, "Members", e.members)) return;
+      } else if (key == "Properties") {
+        if (!properties(v, e)) return;
+      }
     }
   }
 
@@ -304,7 +353,8 @@ class ElementReader {
     if (element_->error) return;
     ImportError error;
     try {
-      in_.fail_at(static_cast<std::size_t>(where - in_.data()), "data[" + std::to_string(element_->index) + "]" + message_sep(message) + message);
+      in_.fail_at(static_cast<std::size_t>(where - in_.data()),
+                  "data[" + std::to_string(element_->index) + "]" + message_sep(message) + message);
     } catch (ReadFailure& failure) {
       element_->error = std::move(failure.error);
     }
@@ -410,22 +460,40 @@ class ElementReader {
       if (std::move(member).get(field) || field.unescaped_key().get(key)) return false;
       od::value p = field.value();
       bool ok = true;
-      if (key == "name") ok = string(p, "Properties.name", e.name);
-      else if (key == "samaccountname") ok = string(p, "Properties.samaccountname", e.sam);
-      else if (key == "domain") ok = string(p, "Properties.domain", e.domain);
-      else if (key == "domainsid") ok = string(p, "Properties.domainsid", e.domain_sid);
-      else if (key == "distinguishedname") ok = string(p, "Properties.distinguishedname", e.distinguished_name);
-      else if (key == "enabled") ok = boolean(p, "Properties.enabled", e.enabled);
-      else if (key == "sensitive") ok = boolean(p, "Properties.sensitive", e.sensitive);
-      else if (key == "unconstraineddelegation") ok = boolean(p, "Properties.unconstraineddelegation", e.unconstrained);
-      else if (key == "trustedtoauth") ok = boolean(p, "Properties.trustedtoauth", e.trustedtoauth);
-      else if (key == "gmsa") ok = boolean(p, "Properties.gmsa", e.gmsa);
-      else if (key == "msa") ok = boolean(p, "Properties.msa", e.msa);
-      else if (key == "isdc") { std::optional<bool> b; ok = boolean(p, "Properties.isdc", b); }
-      else if (key == "serviceprincipalnames") ok = strings(p, "Properties.serviceprincipalnames", e.spns);
-      else if (key == "allowedtodelegate") ok = strings(p, "Properties.allowedtodelegate", e.allowed_to_delegate, &e.allowed_to_delegate_present);
-      else if (key == "useraccountcontrol") ok = uac(p, e);
-      else if (key == "functionallevel") ok = functional_level(p, e);
+      if (key == "name")
+        ok = string(p, "Properties.name", e.name);
+      else if (key == "samaccountname")
+        ok = string(p, "Properties.samaccountname", e.sam);
+      else if (key == "domain")
+        ok = string(p, "Properties.domain", e.domain);
+      else if (key == "domainsid")
+        ok = string(p, "Properties.domainsid", e.domain_sid);
+      else if (key == "distinguishedname")
+        ok = string(p, "Properties.distinguishedname", e.distinguished_name);
+      else if (key == "enabled")
+        ok = boolean(p, "Properties.enabled", e.enabled);
+      else if (key == "sensitive")
+        ok = boolean(p, "Properties.sensitive", e.sensitive);
+      else if (key == "unconstraineddelegation")
+        ok = boolean(p, "Properties.unconstraineddelegation", e.unconstrained);
+      else if (key == "trustedtoauth")
+        ok = boolean(p, "Properties.trustedtoauth", e.trustedtoauth);
+      else if (key == "gmsa")
+        ok = boolean(p, "Properties.gmsa", e.gmsa);
+      else if (key == "msa")
+        ok = boolean(p, "Properties.msa", e.msa);
+      else if (key == "isdc") {
+        std::optional<bool> b;
+        ok = boolean(p, "Properties.isdc", b);
+      } else if (key == "serviceprincipalnames")
+        ok = strings(p, "Properties.serviceprincipalnames", e.spns);
+      else if (key == "allowedtodelegate")
+        ok =
+            strings(p, "Properties.allowedtodelegate", e.allowed_to_delegate, &e.allowed_to_delegate_present);
+      else if (key == "useraccountcontrol")
+        ok = uac(p, e);
+      else if (key == "functionallevel")
+        ok = functional_level(p, e);
       if (!ok) return false;
     }
     return true;
@@ -467,8 +535,8 @@ class ElementReader {
 // msDS-Behavior-Version; -1 for one it cannot name.
 int level_of(std::string_view text) {
   static constexpr std::pair<std::string_view, int> kLevels[] = {
-      {"2000 Mixed/Native", 0}, {"2003 Interim", 1}, {"2003", 2}, {"2008", 3},  {"2008 R2", 4},
-      {"2012", 5},              {"2012 R2", 6},      {"2016", 7}, {"2025", 10}};
+      {"2000 Mixed/Native", 0}, {"2003 Interim", 1}, {"2003", 2}, {"2008", 3}, {"2008 R2", 4}, {"2012", 5},
+      {"2012 R2", 6},           {"2016", 7},         {"2025", 10}};
   for (const auto& [name, level] : kLevels)
     if (ad::iequals(name, text)) return level;
   return -1;
@@ -485,13 +553,19 @@ std::string_view after_at(std::string_view name) {
 class SharpHoundFile {
  public:
   SharpHoundFile(ByteSource& source, std::string_view name, Builder& builder)
-      : stream_(source, source.name()), scanner_(stream_), elements_(stream_), name_(name), builder_(builder) {
+      : stream_(source, source.name()),
+        scanner_(stream_),
+        elements_(stream_),
+        name_(name),
+        builder_(builder) {
     // SharpHound writes `meta` last. A file named as SharpHound names it ("20260115_users.json")
     // is read as that type from its first element, and `meta` must then agree; any other file
     // keeps its elements until `meta` says what they are.
     const std::string lower = lower_ascii(base_name(name));
-    for (const auto& [suffix, type] : {std::pair{"users.json", FileType::users}, {"computers.json", FileType::computers},
-                                       {"groups.json", FileType::groups}, {"domains.json", FileType::domains}}) {
+    for (const auto& [suffix, type] : {std::pair{"users.json", FileType::users},
+                                       {"computers.json", FileType::computers},
+                                       {"groups.json", FileType::groups},
+                                       {"domains.json", FileType::domains}}) {
       if (lower.ends_with(suffix)) type_ = type;
     }
     hinted_ = type_ != FileType::unknown;
@@ -508,7 +582,10 @@ class SharpHoundFile {
     bool first = true;
     for (;;) {
       const int c = scanner_.next_token();
-      if (c == '}' && first) { stream_.advance(); break; }
+      if (c == '}' && first) {
+        stream_.advance();
+        break;
+      }
       scanner_.expect('"', "a key (a string)");
       std::string key;
       scanner_.string(&key);
@@ -526,12 +603,16 @@ class SharpHoundFile {
       }
       first = false;
       const int after = scanner_.next_token();
-      if (after == '}') { stream_.advance(); break; }
+      if (after == '}') {
+        stream_.advance();
+        break;
+      }
       if (after != ',') scanner_.unexpected(after, "',' or '}'");
       stream_.advance();
     }
     if (scanner_.next_token() >= 0) stream_.fail("text after the end of the JSON object");
-    if (!seen_meta_) stream_.fail("no `meta` object: not a SharpHound file (meta.type and meta.version are needed)");
+    if (!seen_meta_)
+      stream_.fail("no `meta` object: not a SharpHound file (meta.type and meta.version are needed)");
     if (!seen_data_) stream_.fail("no `data` array: not a SharpHound file");
     // A count of 0 means "not counted" (BloodHound's own fixtures say 0 over full arrays).
     if (meta_count_ > 0 && static_cast<std::size_t>(meta_count_) != count_ && type_ != FileType::other) {
@@ -542,14 +623,18 @@ class SharpHoundFile {
     }
     if (deleted_ > 0) {
       builder_.finding("import", Severity::info,
-                       std::to_string(deleted_) + " deleted object(s) (IsDeleted) skipped", std::string(name_));
+                       std::to_string(deleted_) + " deleted object(s) (IsDeleted) skipped",
+                       std::string(name_));
     }
   }
 
  private:
   void data() {
     scanner_.expect('[', "'[' (`data` is an array)");
-    if (scanner_.next_token() == ']') { stream_.advance(); return; }
+    if (scanner_.next_token() == ']') {
+      stream_.advance();
+      return;
+    }
     for (;;) {
       const int c = scanner_.next_token();
       if (c != '{') scanner_.unexpected(c, "an object (each element of `data` is one)");
@@ -567,7 +652,10 @@ class SharpHoundFile {
         take(std::move(e));
       }
       const int after = scanner_.next_token();
-      if (after == ']') { stream_.advance(); return; }
+      if (after == ']') {
+        stream_.advance();
+        return;
+      }
       if (after != ',') scanner_.unexpected(after, "',' or ']'");
       stream_.advance();
     }
@@ -583,13 +671,15 @@ class SharpHoundFile {
     od::parser parser;
     od::document doc;
     od::object object;
-    if (parser.iterate(text).get(doc) || doc.get_object().get(object)) stream_.fail_at(begin, "meta: not a readable object");
+    if (parser.iterate(text).get(doc) || doc.get_object().get(object))
+      stream_.fail_at(begin, "meta: not a readable object");
     std::string type;
     std::int64_t version = -1;
     for (auto member : object) {
       od::field field;
       std::string_view key;
-      if (std::move(member).get(field) || field.unescaped_key().get(key)) stream_.fail_at(begin, "meta: unreadable key");
+      if (std::move(member).get(field) || field.unescaped_key().get(key))
+        stream_.fail_at(begin, "meta: unreadable key");
       od::value v = field.value();
       if (key == "type") {
         std::string_view t;
@@ -605,28 +695,37 @@ class SharpHoundFile {
     }
     if (type.empty()) stream_.fail_at(begin, "meta.type is missing (users, computers, groups or domains)");
     if (version != 5 && version != 6) {
-      stream_.fail_at(begin, "meta.version " + (version < 0 ? std::string("is missing") : std::to_string(version)) +
-                   ": SharpHound files of version 5 and 6 are read");
+      stream_.fail_at(begin, "meta.version " +
+                                 (version < 0 ? std::string("is missing") : std::to_string(version)) +
+                                 ": SharpHound files of version 5 and 6 are read");
     }
     const std::string t = lower_ascii(type);
-    const FileType declared = t == "users" ? FileType::users : t == "computers" ? FileType::computers
-                            : t == "groups" ? FileType::groups : t == "domains" ? FileType::domains : FileType::other;
+    const FileType declared = t == "users"       ? FileType::users
+                              : t == "computers" ? FileType::computers
+                              : t == "groups"    ? FileType::groups
+                              : t == "domains"   ? FileType::domains
+                                                 : FileType::other;
     if (hinted_ && declared != type_) {
-      stream_.fail_at(begin, "meta.type is \"" + type + "\", but the file's name says otherwise: rename the file "
-                                "(SharpHound names it after its type, as in 20260115_" + t + ".json)");
+      stream_.fail_at(begin, "meta.type is \"" + type +
+                                 "\", but the file's name says otherwise: rename the file "
+                                 "(SharpHound names it after its type, as in 20260115_" +
+                                 t + ".json)");
     }
     type_ = declared;
     if (type_ == FileType::other) {
-      builder_.finding("import", Severity::info,
-                       "SharpHound data of type \"" + type + "\" skipped (users, computers, groups and domains are read)",
-                       std::string(name_));
+      builder_.finding(
+          "import", Severity::info,
+          "SharpHound data of type \"" + type + "\" skipped (users, computers, groups and domains are read)",
+          std::string(name_));
     }
     for (Element& e : pending_) take(std::move(e));
     pending_.clear();
     pending_.shrink_to_fit();
   }
 
-  std::string where(const Element& e) const { return std::string(name_) + "#data[" + std::to_string(e.index) + "]"; }
+  std::string where(const Element& e) const {
+    return std::string(name_) + "#data[" + std::to_string(e.index) + "]";
+  }
 
   void take(Element&& e) {
     if (type_ == FileType::other) return;
@@ -649,10 +748,12 @@ class SharpHoundFile {
       case FileType::domains:
         r.type = Record::Type::domain;
         r.domain = upper_ascii(e.name.empty() ? std::string_view(e.domain) : std::string_view(e.name));
-        r.functional_level = e.functional_level_number ? *e.functional_level_number : level_of(e.functional_level);
+        r.functional_level =
+            e.functional_level_number ? *e.functional_level_number : level_of(e.functional_level);
         if (!e.functional_level.empty() && r.functional_level < 0) {
           builder_.finding("import", Severity::info,
-                           "functional level \"" + e.functional_level + "\" not known: the default applies", r.source);
+                           "functional level \"" + e.functional_level + "\" not known: the default applies",
+                           r.source);
         }
         builder_.add(std::move(r));
         return;
@@ -669,7 +770,8 @@ class SharpHoundFile {
     }
     // pitfall 5: older collectors put managed service accounts in computers.json without a flag
     // (BloodHound's fixture TESTMSA); their container gives them away.
-    const bool in_msa_container = lower_ascii(e.distinguished_name).find(",cn=managed service accounts,") != std::string::npos;
+    const bool in_msa_container =
+        lower_ascii(e.distinguished_name).find(",cn=managed service accounts,") != std::string::npos;
     const bool managed = e.gmsa.value_or(false) || e.msa.value_or(false) || in_msa_container;
     const bool computer = type_ == FileType::computers;
     r.kind = managed ? ad::AccountKind::gmsa : computer ? ad::AccountKind::computer : ad::AccountKind::user;
@@ -682,11 +784,13 @@ class SharpHoundFile {
       r.sam = std::string(before_at(e.name));
     }
     if (r.kind == ad::AccountKind::gmsa && !r.sam.empty() && r.sam.back() != '$') r.sam += '$';
-    if (computer && !managed && e.name.find('.') != std::string::npos && e.name.find('@') == std::string::npos) {
+    if (computer && !managed && e.name.find('.') != std::string::npos &&
+        e.name.find('@') == std::string::npos) {
       r.dns_host_name = lower_ascii(e.name);
     }
     if (r.sam.empty()) {
-      builder_.finding("import", Severity::warning, "an account without name or samaccountname skipped", r.source);
+      builder_.finding("import", Severity::warning, "an account without name or samaccountname skipped",
+                       r.source);
       return;
     }
     r.enabled = e.enabled;
@@ -700,21 +804,25 @@ class SharpHoundFile {
     r.allowed_to_delegate_to = std::move(e.allowed_to_delegate);
     r.allowed_to_delegate_given = e.allowed_to_delegate_present;
     if (e.delegate_links && r.allowed_to_delegate_to.empty()) {
-      builder_.finding("import", Severity::warning,
-                       "AllowedToDelegate links without Properties.allowedtodelegate: the links keep only the "
-                       "host, not the SPN, so the delegation targets are unknown",
-                       r.source);
+      builder_.finding(
+          "import", Severity::warning,
+          "AllowedToDelegate links without Properties.allowedtodelegate: the links keep only the "
+          "host, not the SPN, so the delegation targets are unknown",
+          r.source);
     }
     // pitfall 2: before SharpHoundCommon pull request 304, allowedtodelegate came only with trustedtoauth.
-    const bool t2a4d = e.uac ? (*e.uac & ad::kTrustedToAuthForDelegation) != 0 : e.trustedtoauth.value_or(false);
+    const bool t2a4d =
+        e.uac ? (*e.uac & ad::kTrustedToAuthForDelegation) != 0 : e.trustedtoauth.value_or(false);
     r.allowed_to_delegate_unknown = !t2a4d && r.allowed_to_delegate_to.empty() && !r.spns.empty();
     // pitfalls 3, 4: AllowedToAct lists SIDs only, and exists for computers only.
     if (computer && r.kind == ad::AccountKind::computer) {
       r.allowed_to_act_given = true;
-      for (std::string& sid : e.allowed_to_act) r.allowed_to_act.push_back({std::move(sid), ad::AceType::allow, false});
+      for (std::string& sid : e.allowed_to_act)
+        r.allowed_to_act.push_back({std::move(sid), ad::AceType::allow, false});
       r.allowed_to_act_unverified = !r.allowed_to_act.empty();
     } else if (!e.allowed_to_act.empty()) {
-      for (std::string& sid : e.allowed_to_act) r.allowed_to_act.push_back({std::move(sid), ad::AceType::allow, false});
+      for (std::string& sid : e.allowed_to_act)
+        r.allowed_to_act.push_back({std::move(sid), ad::AceType::allow, false});
       r.allowed_to_act_given = true;
       r.allowed_to_act_unverified = true;
     } else {

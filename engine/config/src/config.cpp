@@ -44,12 +44,14 @@ std::variant<Assumption, RequestError> make_assumption(const std::string& field,
   const auto listed = std::find_if(kScenarioFields.begin(), kScenarioFields.end(),
                                    [&](const auto& f) { return f.name == field; });
   if (field == "question") {
-    return RequestError{field, "question: an assumption gives a scenario field; the question is always scenario"};
+    return RequestError{field,
+                        "question: an assumption gives a scenario field; the question is always scenario"};
   }
   if (listed != kScenarioFields.end() && listed->said_by_config) {
-    return RequestError{field, fmt::format("{}: the configuration file says this (or WCF's default for it); an "
-                                           "assumption gives only what a configuration cannot say: {}",
-                                           field, assumable_fields())};
+    return RequestError{field,
+                        fmt::format("{}: the configuration file says this (or WCF's default for it); an "
+                                    "assumption gives only what a configuration cannot say: {}",
+                                    field, assumable_fields())};
   }
   Json request = {{"question", "scenario"}};
   request[field] = value;
@@ -85,7 +87,9 @@ template <class E>
 std::optional<E> enum_field(const Json& request, const char* field) {
   if (!request.contains(field)) return std::nullopt;
   auto value = parse_enum<E>(request[field].get<std::string>());
-  if (!value) throw ConfigFailure{ConfigError{{}, 0, 0, fmt::format("internal: {} has no value {}", field, request[field].dump())}};
+  if (!value)
+    throw ConfigFailure{
+        ConfigError{{}, 0, 0, fmt::format("internal: {} has no value {}", field, request[field].dump())}};
   return value;
 }
 std::optional<bool> bool_field(const Json& request, const char* field) {
@@ -98,11 +102,13 @@ ScenarioRequest scenario_of(const Json& request) {
   r.binding = enum_field<Binding>(request, "binding");
   r.security_mode = enum_field<SecurityMode>(request, "security_mode");
   r.client_credential_type = enum_field<CredentialType>(request, "client_credential_type");
-  r.map_client_certificate_to_windows_account = bool_field(request, "map_client_certificate_to_windows_account");
+  r.map_client_certificate_to_windows_account =
+      bool_field(request, "map_client_certificate_to_windows_account");
   r.username_validation_mode = enum_field<UsernameValidationMode>(request, "username_validation_mode");
   r.require_cancellation = bool_field(request, "require_cancellation");
   if (request.contains("secure_conversation") && !request["secure_conversation"].is_null()) {
-    r.secure_conversation = SecureConversation{request["secure_conversation"]["require_cancellation"].get<bool>()};
+    r.secure_conversation =
+        SecureConversation{request["secure_conversation"]["require_cancellation"].get<bool>()};
   }
   r.impersonation_option = enum_field<ImpersonationOption>(request, "impersonation_option");
   r.impersonate_caller_for_all_operations = bool_field(request, "impersonate_caller_for_all_operations");
@@ -110,7 +116,8 @@ ScenarioRequest scenario_of(const Json& request) {
   if (request.contains("service_privileges")) {
     for (const Json& p : request["service_privileges"]) {
       if (auto privilege = parse_enum<Privilege>(p.get<std::string>())) {
-        r.service_privileges = static_cast<PrivilegeSet>(r.service_privileges | (1u << static_cast<unsigned>(*privilege)));
+        r.service_privileges =
+            static_cast<PrivilegeSet>(r.service_privileges | (1u << static_cast<unsigned>(*privilege)));
       }
     }
   }
@@ -137,7 +144,9 @@ ScenarioRequest scenario_of(const Json& request) {
   return r;
 }
 
-SourceLocation location_of(const std::string& file, detail::Position at) { return {file, at.line, at.column}; }
+SourceLocation location_of(const std::string& file, detail::Position at) {
+  return {file, at.line, at.column};
+}
 
 // The fields the file said, where it said them.
 std::vector<FieldLocation> field_locations(const std::string& file, const Fields& fields) {
@@ -158,9 +167,10 @@ class Combiner {
     if (input.sources) sources_.emplace(*input.sources);
     if (sources_) {
       if (const DerivedField* option = find_field(assumptions_, "impersonation_option")) {
-        fail(fmt::format("impersonation_option (from {}): with C# sources, each operation's ImpersonationOption "
-                         "comes from its [OperationBehavior]; drop the assumption or the sources",
-                         option->source));
+        fail(fmt::format(
+            "impersonation_option (from {}): with C# sources, each operation's ImpersonationOption "
+            "comes from its [OperationBehavior]; drop the assumption or the sources",
+            option->source));
       }
     }
   }
@@ -168,7 +178,8 @@ class Combiner {
   ConfigFile run() {
     ConfigFile out;
     for (const detail::ServiceModel& service : section_.services) add_service(service, out.services);
-    for (const detail::EndpointModel& client : section_.clients) out.clients.push_back(client_endpoint(client));
+    for (const detail::EndpointModel& client : section_.clients)
+      out.clients.push_back(client_endpoint(client));
     out.connection_strings = section_.connection_strings;
     return out;
   }
@@ -186,21 +197,27 @@ class Combiner {
     std::optional<std::string> depends_on;  // conditional compilation decides the option
   };
 
-  std::vector<Operation> operations(const detail::ServiceModel& service, const detail::EndpointModel& endpoint) const {
+  std::vector<Operation> operations(const detail::ServiceModel& service,
+                                    const detail::EndpointModel& endpoint) const {
     if (!sources_) {
       const DerivedField* assumed = find_field(assumptions_, "impersonation_option");
-      return {Operation{std::nullopt, assumed ? *assumed
-                                              : DerivedField{"impersonation_option",
-                                                             name(ImpersonationOption::NotAllowed),
-                                                             std::string(kDefault), {}}, std::nullopt}};
+      return {Operation{std::nullopt,
+                        assumed ? *assumed
+                                : DerivedField{"impersonation_option",
+                                               name(ImpersonationOption::NotAllowed),
+                                               std::string(kDefault),
+                                               {}},
+                        std::nullopt}};
     }
     std::vector<Operation> out;
     try {
       for (const detail::OperationOption& op : sources_->operations(service.name, *endpoint.info.contract)) {
         const ImpersonationOption option = op.impersonation.value_or(ImpersonationOption::NotAllowed);
         out.push_back(Operation{op.name,
-                                DerivedField{"impersonation_option", name(option),
-                                             std::string(op.impersonation ? kSaidByFile : kDefault), {}},
+                                DerivedField{"impersonation_option",
+                                             name(option),
+                                             std::string(op.impersonation ? kSaidByFile : kDefault),
+                                             {}},
                                 op.depends_on});
       }
     } catch (ConfigFailure& failure) {
@@ -215,7 +232,8 @@ class Combiner {
   // IO-5 at host open (docs/rules.md section 6): with ImpersonateCallerForAllOperations, any operation
   // of a non-system endpoint that does not allow impersonation stops the whole service.
   std::optional<HostOpenError> host_open_error(const detail::ServiceModel& service) const {
-    const DerivedField* for_all = find_field(service.behavior_fields, "impersonate_caller_for_all_operations");
+    const DerivedField* for_all =
+        find_field(service.behavior_fields, "impersonate_caller_for_all_operations");
     if (for_all == nullptr || !for_all->value.get<bool>()) return std::nullopt;
     for (const detail::EndpointModel& endpoint : service.endpoints) {
       if (endpoint.system || !endpoint.info.contract) continue;
@@ -229,13 +247,15 @@ class Combiner {
                                    name(*option), op.option.source)
             : op.option.source == kSaidByFile
                 ? fmt::format("operation {} of {} is {}", *op.name, *endpoint.info.contract, name(*option))
-                : fmt::format("operation {} of {} has no [OperationBehavior(Impersonation = ...)], so it is {}",
-                              *op.name, *endpoint.info.contract, name(*option));
+                : fmt::format(
+                      "operation {} of {} has no [OperationBehavior(Impersonation = ...)], so it is {}",
+                      *op.name, *endpoint.info.contract, name(*option));
         return HostOpenError{
             std::string(io.value().trace.rules[0]), *endpoint.info.contract, op.name,
-            fmt::format("ServiceHost.Open throws InvalidOperationException and no endpoint of {} opens: "
-                        "impersonateCallerForAllOperations is true and {}, which does not allow impersonation",
-                        service.name, what)};
+            fmt::format(
+                "ServiceHost.Open throws InvalidOperationException and no endpoint of {} opens: "
+                "impersonateCallerForAllOperations is true and {}, which does not allow impersonation",
+                service.name, what)};
       }
     }
     return std::nullopt;
@@ -253,10 +273,11 @@ class Combiner {
       const DerivedField* setting = find_field(client.outbound_fields, field);
       if (setting == nullptr) continue;
       if (first != nullptr && first->value != setting->value) {
-        fail(fmt::format("the <client> endpoints for {} disagree on {} ({} at line {}, {} here): assume the calling "
-                         "client's setting ({})",
-                         contract, field == "allow_ntlm" ? "allowNtlm" : "allowedImpersonationLevel",
-                         text_of(first->value), first_line, text_of(setting->value), field),
+        fail(fmt::format(
+                 "the <client> endpoints for {} disagree on {} ({} at line {}, {} here): assume the calling "
+                 "client's setting ({})",
+                 contract, field == "allow_ntlm" ? "allowNtlm" : "allowedImpersonationLevel",
+                 text_of(first->value), first_line, text_of(setting->value), field),
              client.line);
       }
       if (first == nullptr) {
@@ -297,7 +318,8 @@ class Combiner {
     if (const DerivedField* level = find_field(model.outbound_fields, "allowed_impersonation_level")) {
       c.allowed_impersonation_level = *parse_enum<TokenLevel>(level->value.get<std::string>());
     }
-    if (const DerivedField* ntlm = find_field(model.outbound_fields, "allow_ntlm")) c.allow_ntlm = ntlm->value.get<bool>();
+    if (const DerivedField* ntlm = find_field(model.outbound_fields, "allow_ntlm"))
+      c.allow_ntlm = ntlm->value.get<bool>();
     c.outbound_json = outbound.dump(-1, ' ', false, kReplaceInvalidUtf8);
     for (const DerivedField& d : fields) {
       if (d.source != kSaidByFile) c.assumed.push_back({d.field, d.source});
@@ -326,7 +348,8 @@ class Combiner {
       put_unsayable_defaults(fields);
       for (const char* field : {"allowed_impersonation_level", "allow_ntlm"}) {
         if (auto setting = client_setting(*endpoint.info.contract, field)) {
-          if (setting->source == kDefault && field == std::string_view("allow_ntlm")) continue;  // its default
+          if (setting->source == kDefault && field == std::string_view("allow_ntlm"))
+            continue;  // its default
           detail::put(fields, setting->field, setting->value, setting->source, setting->at);
         }
       }
@@ -334,8 +357,8 @@ class Combiner {
       const DerivedField* credential = find_field(fields, "client_credential_type");
       if (section_.host_schemes && credential != nullptr &&
           credential->value == name(CredentialType::InheritedFromHost)) {
-        detail::put(fields, section_.host_schemes->field, section_.host_schemes->value, section_.host_schemes->source,
-                    section_.host_schemes->at);
+        detail::put(fields, section_.host_schemes->field, section_.host_schemes->value,
+                    section_.host_schemes->source, section_.host_schemes->at);
       }
       for (const DerivedField& a : assumptions_) detail::put(fields, a.field, a.value, a.source);
       for (const Operation& op : operations(service, endpoint)) {
@@ -413,7 +436,8 @@ std::string dump(const Json& json) { return json.dump(-1, ' ', false, kReplaceIn
 std::string to_string(const ConfigError& error) {
   std::string out = error.file;
   if (error.line > 0) {
-    out += error.column > 0 ? fmt::format(":{}:{}", error.line, error.column) : fmt::format(":{}", error.line);
+    out +=
+        error.column > 0 ? fmt::format(":{}:{}", error.line, error.column) : fmt::format(":{}", error.line);
   }
   return out.empty() ? error.message : out + ": " + error.message;
 }
@@ -421,8 +445,9 @@ std::string to_string(const ConfigError& error) {
 std::variant<Assumption, RequestError> parse_setting(std::string_view assignment) {
   const std::size_t equals = assignment.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    return RequestError{"", "expected FIELD=VALUE, such as impersonation_option=Required or "
-                            "service_privileges='[\"SeImpersonatePrivilege\"]'"};
+    return RequestError{"",
+                        "expected FIELD=VALUE, such as impersonation_option=Required or "
+                        "service_privileges='[\"SeImpersonatePrivilege\"]'"};
   }
   const std::string_view text = assignment.substr(equals + 1);
   Json value = Json::parse(text.begin(), text.end(), nullptr, false);
@@ -450,10 +475,12 @@ std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(std::s
     return RequestError{"", "malformed JSON: " + what};
   }
   if (!document.is_object()) {
-    return RequestError{"", "expected a JSON object of scenario fields, got " + std::string(document.type_name())};
+    return RequestError{
+        "", "expected a JSON object of scenario fields, got " + std::string(document.type_name())};
   }
   if (!duplicate.empty()) {
-    return RequestError{duplicate, fmt::format("{}: duplicate key: an object may name a field only once", duplicate)};
+    return RequestError{duplicate,
+                        fmt::format("{}: duplicate key: an object may name a field only once", duplicate)};
   }
   std::vector<Assumption> out;
   for (const auto& [field, value] : document.items()) {
@@ -488,7 +515,8 @@ void append_config_client_json(std::string& out, const ConfigClientEndpoint& c) 
                  {"binding", optional_json(c.endpoint.binding)},
                  {"binding_configuration", optional_json(c.endpoint.binding_configuration)}}}};
   line["outbound"] = Json::parse(c.outbound_json);
-  line["identity"] = c.identity ? Json{{"kind", c.identity->kind}, {"value", c.identity->value}} : Json(nullptr);
+  line["identity"] =
+      c.identity ? Json{{"kind", c.identity->kind}, {"value", c.identity->value}} : Json(nullptr);
   Json assumed = Json::object();
   for (const AssumedField& a : c.assumed) assumed[a.field] = a.source;
   line["assumed"] = std::move(assumed);
@@ -505,7 +533,8 @@ std::optional<RequestError> append_config_answer_json(std::string& out, const Co
     return std::nullopt;
   }
   Json line = line_head(endpoint, true);
-  const Result<Answer> answer = decide(Request{endpoint.request}, options.explain ? Explain::yes : Explain::no);
+  const Result<Answer> answer =
+      decide(Request{endpoint.request}, options.explain ? Explain::yes : Explain::no);
   if (!answer) {
     const RequestError error = describe(answer.error());
     if (answer.error().kind == ErrorKind::not_covered) {

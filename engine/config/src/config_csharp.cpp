@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "config_detail.hpp"
-#include "wcfpolicy/spelling.hpp"
 #include "json_reader.hpp"
+#include "wcfpolicy/spelling.hpp"
 
 namespace wcfpolicy::detail {
 namespace {
@@ -88,7 +88,8 @@ class Tokenizer {
       } else if (c == '\'') {
         skip_quoted('\'');
         kind = TokenKind::literal;
-      } else if (is_identifier_start(c) || (c == '@' && i_ + 1 < text_.size() && is_identifier_start(text_[i_ + 1]))) {
+      } else if (is_identifier_start(c) ||
+                 (c == '@' && i_ + 1 < text_.size() && is_identifier_start(text_[i_ + 1]))) {
         advance(1);
         while (i_ < text_.size() && is_identifier_char(text_[i_])) advance(1);
         kind = TokenKind::identifier;
@@ -235,7 +236,8 @@ class Tokenizer {
     const auto trim = [](std::string_view t) {
       while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
       while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
-      if (const std::size_t comment = t.find("//"); comment != std::string_view::npos) t = t.substr(0, comment);
+      if (const std::size_t comment = t.find("//"); comment != std::string_view::npos)
+        t = t.substr(0, comment);
       while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
       return t;
     };
@@ -330,7 +332,7 @@ class Tokenizer {
 // ---- declarations -----------------------------------------------------------------------------
 
 struct Attribute {
-  std::string name;           // the last segment, without "Attribute": "OperationBehavior"
+  std::string name;              // the last segment, without "Attribute": "OperationBehavior"
   std::vector<Token> arguments;  // the tokens between its parentheses
   const Token* at = nullptr;
 };
@@ -357,8 +359,8 @@ struct TypeDecl {
 bool is(const Token& t, std::string_view text) { return t.text == text && t.kind != TokenKind::literal; }
 
 bool is_type_keyword(const Token& t) {
-  return t.kind == TokenKind::identifier &&
-         (t.text == "class" || t.text == "interface" || t.text == "struct" || t.text == "record" || t.text == "enum");
+  return t.kind == TokenKind::identifier && (t.text == "class" || t.text == "interface" ||
+                                             t.text == "struct" || t.text == "record" || t.text == "enum");
 }
 
 // The string a literal token holds, without its quotes (escapes are not expected in type names).
@@ -456,8 +458,8 @@ class Parser {
   }
 
   // `class Name<T> : Base, IContract where ... { ... }` at `keyword`; returns the index after it.
-  std::size_t type_declaration(std::size_t keyword, std::size_t end, const std::string& ns, const std::string& outer,
-                               const std::vector<Attribute>& attributes) {
+  std::size_t type_declaration(std::size_t keyword, std::size_t end, const std::string& ns,
+                               const std::string& outer, const std::vector<Attribute>& attributes) {
     std::size_t i = keyword + 1;
     if (is(t_[keyword], "record") && (is(t_[i], "class") || is(t_[i], "struct"))) ++i;
     if (i >= end || t_[i].kind != TokenKind::identifier) return keyword + 1;  // `where T : class`
@@ -557,7 +559,7 @@ class Parser {
       --name;
     }
     if (t_[name].kind != TokenKind::identifier || t_[name].text == type.simple_name) return;  // a constructor
-    if (name > begin && is(t_[name - 1], "~")) return;                                     // a finalizer
+    if (name > begin && is(t_[name - 1], "~")) return;                                        // a finalizer
     Method method;
     method.name = std::string(t_[name].text);
     if (name >= begin + 2 && is(t_[name - 1], ".") && t_[name - 2].kind == TokenKind::identifier) {
@@ -613,7 +615,8 @@ struct CSharpSources::Index {
 
   // The declarations (partial ones included) WCF configuration calls `name`: by
   // [ServiceContract/ServiceBehavior(ConfigurationName = ...)] when given, else by full name.
-  std::vector<const TypeDecl*> named(const std::string& name, bool interfaces_too, std::string_view attribute) const {
+  std::vector<const TypeDecl*> named(const std::string& name, bool interfaces_too,
+                                     std::string_view attribute) const {
     std::vector<const TypeDecl*> found;
     for (const TypeDecl& type : types) {
       if (!interfaces_too && type.is_interface) continue;
@@ -643,7 +646,8 @@ struct CSharpSources::Index {
   }
 
   // The [OperationContract] methods of `contract` and of the interfaces it inherits.
-  void contract_operations(const TypeDecl& contract, std::vector<std::pair<const TypeDecl*, const Method*>>& out,
+  void contract_operations(const TypeDecl& contract,
+                           std::vector<std::pair<const TypeDecl*, const Method*>>& out,
                            std::set<const TypeDecl*>& seen) const {
     if (!seen.insert(&contract).second) return;
     for (const Method& m : contract.methods) {
@@ -659,7 +663,8 @@ struct CSharpSources::Index {
   // The method implementing operation `name` in `classes` or their base classes, preferring an
   // explicit implementation of `contract`.
   std::pair<const TypeDecl*, const Method*> implementation(const std::vector<const TypeDecl*>& classes,
-                                                           const std::string& name, const std::string& contract,
+                                                           const std::string& name,
+                                                           const std::string& contract,
                                                            std::set<const TypeDecl*>& seen) const {
     std::pair<const TypeDecl*, const Method*> best{nullptr, nullptr};
     for (const TypeDecl* type : classes) {
@@ -714,10 +719,11 @@ struct CSharpSources::Index {
         }
         const std::vector<std::string_view> allowed(EnumNames<ImpersonationOption>::names.begin(),
                                                     EnumNames<ImpersonationOption>::names.end());
-        std::string message = fmt::format(
-            "[OperationBehavior(Impersonation = {})] on {}.{}: not an ImpersonationOption", value, type.simple_name,
-            method.name);
-        if (auto suggestion = closest_name(last, allowed)) message += fmt::format("; did you mean {}?", *suggestion);
+        std::string message =
+            fmt::format("[OperationBehavior(Impersonation = {})] on {}.{}: not an ImpersonationOption", value,
+                        type.simple_name, method.name);
+        if (auto suggestion = closest_name(last, allowed))
+          message += fmt::format("; did you mean {}?", *suggestion);
         fail(&type, &args[i], message + fmt::format(" (allowed: {})", allowed_list<ImpersonationOption>()));
       }
     }
@@ -732,19 +738,22 @@ struct CSharpSources::Index {
       branches.push_back(fmt::format("{} when {}", what, c.text));
     };
     if (method.at != nullptr && method.at->condition != 0) {
-      note(condition_of(type, *method.at), fmt::format("the method {}.{} is compiled", type.simple_name, method.name));
+      note(condition_of(type, *method.at),
+           fmt::format("the method {}.{} is compiled", type.simple_name, method.name));
     }
     for (const Given& g : given) {
       if (g.at != nullptr && g.at->condition != 0) {
-        note(condition_of(type, *g.at), fmt::format("[OperationBehavior(Impersonation = {})]", name(g.option)));
+        note(condition_of(type, *g.at),
+             fmt::format("[OperationBehavior(Impersonation = {})]", name(g.option)));
       }
     }
     if (!branches.empty()) {
       return {std::nullopt,
-              fmt::format("the ImpersonationOption of {}.{} depends on preprocessor symbol{} {}: {}; which branch is "
-                          "compiled is not in the sources",
-                          type.simple_name, method.name, symbols.size() > 1 ? "s" : "", fmt::join(symbols, ", "),
-                          fmt::join(branches, "; "))};
+              fmt::format(
+                  "the ImpersonationOption of {}.{} depends on preprocessor symbol{} {}: {}; which branch is "
+                  "compiled is not in the sources",
+                  type.simple_name, method.name, symbols.size() > 1 ? "s" : "", fmt::join(symbols, ", "),
+                  fmt::join(branches, "; "))};
     }
     if (given.empty()) return {};  // the attribute leaves Impersonation at its default
     return {given.front().option, std::nullopt};
@@ -773,19 +782,22 @@ CSharpSources::CSharpSources(const std::vector<SourceFile>& files) : index_(std:
 
 CSharpSources::~CSharpSources() = default;
 
-std::vector<OperationOption> CSharpSources::operations(const std::string& service, const std::string& contract) const {
+std::vector<OperationOption> CSharpSources::operations(const std::string& service,
+                                                       const std::string& contract) const {
   const Index& x = *index_;
   const std::vector<const TypeDecl*> classes = x.named(service, false, "ServiceBehavior");
   if (classes.empty()) {
-    x.fail(nullptr, nullptr, fmt::format("the C# sources declare no class {} (the <service name>){}", service,
-                                         x.did_you_mean(service, false)));
+    x.fail(nullptr, nullptr,
+           fmt::format("the C# sources declare no class {} (the <service name>){}", service,
+                       x.did_you_mean(service, false)));
   }
   const std::vector<const TypeDecl*> contracts = x.named(contract, true, "ServiceContract");
   if (contracts.empty()) {
     x.fail(nullptr, nullptr,
-           fmt::format("the C# sources declare no contract {} (the <endpoint contract>){}: its [OperationContract] "
-                       "methods are the operations",
-                       contract, x.did_you_mean(contract, true)));
+           fmt::format(
+               "the C# sources declare no contract {} (the <endpoint contract>){}: its [OperationContract] "
+               "methods are the operations",
+               contract, x.did_you_mean(contract, true)));
   }
   std::vector<std::pair<const TypeDecl*, const Method*>> operations;
   std::set<const TypeDecl*> seen;
@@ -828,7 +840,8 @@ std::variant<std::vector<SourceFile>, ConfigError> load_csharp_sources(const std
     files.push_back(SourceFile{it->path().string(), text.str()});
   }
   if (ec) return ConfigError{directory, 0, 0, fmt::format("cannot be read: {}", ec.message())};
-  std::sort(files.begin(), files.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+  std::sort(files.begin(), files.end(),
+            [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   return files;
 }
 

@@ -76,7 +76,7 @@ inline constexpr std::array<ScenarioField, 23> kScenarioFields{{
     {"service_on_windows_xp", false},
     {"imperative_impersonation", false},
     {"kerberos", false},
-    {"allow_ntlm", false},             // from the file's <client> endpoints when it has them
+    {"allow_ntlm", false},  // from the file's <client> endpoints when it has them
     {"explicit_credentials", false},
     {"host_authentication_schemes", false},  // from <system.webServer> when the file has it
 }};
@@ -125,7 +125,7 @@ struct ServiceModelSection {
 // ---- the C# reader (config_csharp.cpp) ----------------------------------------------------------
 
 struct OperationOption {
-  std::string name;                                // the method's name
+  std::string name;                                  // the method's name
   std::optional<ImpersonationOption> impersonation;  // nullopt: no [OperationBehavior] says it
   // Set when conditional compilation decides the option (#if LEGACY [OperationBehavior(...)]
   // #else ...): why no single option can be given, naming the preprocessor symbols.

@@ -13,8 +13,8 @@
 #include <utility>
 
 #include "config_detail.hpp"
-#include "wcfpolicy/spelling.hpp"
 #include "json_reader.hpp"
+#include "wcfpolicy/spelling.hpp"
 
 namespace wcfpolicy::detail {
 namespace {
@@ -27,9 +27,9 @@ using Json = nlohmann::ordered_json;
 // `<transport clientCredentialType>` in Transport and TransportCredentialOnly, `<message
 // clientCredentialType>` otherwise; some modes read none.
 enum class CredentialSource : std::uint8_t {
-  none,          // mode None: the client presents nothing (client_credential_type None)
-  transport,     // <transport clientCredentialType>
-  message,       // <message clientCredentialType>
+  none,       // mode None: the client presents nothing (client_credential_type None)
+  transport,  // <transport clientCredentialType>
+  message,    // <message clientCredentialType>
   // No credential to set. The request still says what the client presents, as the default: the
   // rows that answer these modes read no credential (n/a: a value must not change the answer),
   // and an answer must not depend on whether a reader treats the field as n/a.
@@ -59,8 +59,9 @@ constexpr SecurityModeValue kBasicHttpModes[] = {
     {"Message", CredentialSource::message},
     {"TransportWithMessageCredential", CredentialSource::message},
     {"TransportCredentialOnly", CredentialSource::transport}};
-constexpr SecurityModeValue kBasicHttpsModes[] = {{"Transport", CredentialSource::transport},
-                                                  {"TransportWithMessageCredential", CredentialSource::message}};
+constexpr SecurityModeValue kBasicHttpsModes[] = {
+    {"Transport", CredentialSource::transport},
+    {"TransportWithMessageCredential", CredentialSource::message}};
 constexpr SecurityModeValue kWebHttpModes[] = {{"None", CredentialSource::none},
                                                {"Transport", CredentialSource::transport},
                                                {"TransportCredentialOnly", CredentialSource::transport}};
@@ -83,9 +84,10 @@ constexpr SecurityModeValue kPeerModes[] = {{"None", CredentialSource::none},
                                             {"Transport", CredentialSource::no_logon},
                                             {"Message", CredentialSource::no_logon},
                                             {"TransportWithMessageCredential", CredentialSource::no_logon}};
-constexpr SecurityModeValue kFederationModes[] = {{"None", CredentialSource::none},
-                                                  {"Message", CredentialSource::issued_token},
-                                                  {"TransportWithMessageCredential", CredentialSource::issued_token}};
+constexpr SecurityModeValue kFederationModes[] = {
+    {"None", CredentialSource::none},
+    {"Message", CredentialSource::issued_token},
+    {"TransportWithMessageCredential", CredentialSource::issued_token}};
 
 // HttpClientCredentialType: each is a transport credential of section 8 (TT answers them).
 constexpr CredentialValue kHttpCredentials[] = {{"None", CredentialType::None},
@@ -126,37 +128,89 @@ struct StandardBinding {
 constexpr StandardBinding kStandardBindings[] = {
     {"basicHttpBinding", Binding::BasicHttpBinding, kBasicHttpModes, "None", kHttpCredentials, "None",
      kBasicHttpMessageCredentials, "UserName", false},
-    {"basicHttpContextBinding", Binding::BasicHttpContextBinding, kBasicHttpModes, "None", kHttpCredentials, "None",
-     kBasicHttpMessageCredentials, "UserName", false},
+    {"basicHttpContextBinding", Binding::BasicHttpContextBinding, kBasicHttpModes, "None", kHttpCredentials,
+     "None", kBasicHttpMessageCredentials, "UserName", false},
     {"netHttpBinding", Binding::NetHttpBinding, kBasicHttpModes, "None", kHttpCredentials, "None",
      kBasicHttpMessageCredentials, "UserName", false},
     {"basicHttpsBinding", Binding::BasicHttpsBinding, kBasicHttpsModes, "Transport", kHttpCredentials, "None",
      kBasicHttpMessageCredentials, "UserName", false},
     {"netHttpsBinding", Binding::NetHttpsBinding, kBasicHttpsModes, "Transport", kHttpCredentials, "None",
      kBasicHttpMessageCredentials, "UserName", false},
-    {"webHttpBinding", Binding::WebHttpBinding, kWebHttpModes, "None", kHttpCredentials, "None", {}, "", false},
+    {"webHttpBinding",
+     Binding::WebHttpBinding,
+     kWebHttpModes,
+     "None",
+     kHttpCredentials,
+     "None",
+     {},
+     "",
+     false},
     // wsHttp's transport credential defaults to Windows (docs/rules.md section 7, BT-4).
     {"wsHttpBinding", Binding::WSHttpBinding, kSecurityModes, "Message", kHttpCredentials, "Windows",
      kMessageCredentials, "Windows", true},
     {"ws2007HttpBinding", Binding::WS2007HttpBinding, kSecurityModes, "Message", kHttpCredentials, "Windows",
      kMessageCredentials, "Windows", true},
-    {"wsHttpContextBinding", Binding::WSHttpContextBinding, kSecurityModes, "Message", kHttpCredentials, "Windows",
-     kMessageCredentials, "Windows", true},
-    {"wsDualHttpBinding", Binding::WSDualHttpBinding, kDualHttpModes, "Message", {}, "", kMessageCredentials,
-     "Windows", false},
+    {"wsHttpContextBinding", Binding::WSHttpContextBinding, kSecurityModes, "Message", kHttpCredentials,
+     "Windows", kMessageCredentials, "Windows", true},
+    {"wsDualHttpBinding",
+     Binding::WSDualHttpBinding,
+     kDualHttpModes,
+     "Message",
+     {},
+     "",
+     kMessageCredentials,
+     "Windows",
+     false},
     {"netTcpBinding", Binding::NetTcpBinding, kSecurityModes, "Transport", kTcpCredentials, "Windows",
      kMessageCredentials, "Windows", false},
-    {"netTcpContextBinding", Binding::NetTcpContextBinding, kSecurityModes, "Transport", kTcpCredentials, "Windows",
-     kMessageCredentials, "Windows", false},
-    {"netNamedPipeBinding", Binding::NetNamedPipeBinding, kNamedPipeModes, "Transport", {}, "", {}, "", false},
-    {"netMsmqBinding", Binding::NetMsmqBinding, kNetMsmqModes, "Transport", {}, "", kMessageCredentials, "Windows",
+    {"netTcpContextBinding", Binding::NetTcpContextBinding, kSecurityModes, "Transport", kTcpCredentials,
+     "Windows", kMessageCredentials, "Windows", false},
+    {"netNamedPipeBinding",
+     Binding::NetNamedPipeBinding,
+     kNamedPipeModes,
+     "Transport",
+     {},
+     "",
+     {},
+     "",
      false},
-    {"msmqIntegrationBinding", Binding::MsmqIntegrationBinding, kMsmqIntegrationModes, "Transport", {}, "", {}, "",
+    {"netMsmqBinding",
+     Binding::NetMsmqBinding,
+     kNetMsmqModes,
+     "Transport",
+     {},
+     "",
+     kMessageCredentials,
+     "Windows",
+     false},
+    {"msmqIntegrationBinding",
+     Binding::MsmqIntegrationBinding,
+     kMsmqIntegrationModes,
+     "Transport",
+     {},
+     "",
+     {},
+     "",
      false},
     {"netPeerTcpBinding", Binding::NetPeerTcpBinding, kPeerModes, "Transport", {}, "", {}, "", false},
     {"udpBinding", Binding::UdpBinding, {}, "", {}, "", {}, "", false},
-    {"wsFederationHttpBinding", Binding::WSFederationHttpBinding, kFederationModes, "Message", {}, "", {}, "", false},
-    {"ws2007FederationHttpBinding", Binding::WS2007FederationHttpBinding, kFederationModes, "Message", {}, "", {}, "",
+    {"wsFederationHttpBinding",
+     Binding::WSFederationHttpBinding,
+     kFederationModes,
+     "Message",
+     {},
+     "",
+     {},
+     "",
+     false},
+    {"ws2007FederationHttpBinding",
+     Binding::WS2007FederationHttpBinding,
+     kFederationModes,
+     "Message",
+     {},
+     "",
+     {},
+     "",
      false},
 };
 
@@ -236,8 +290,9 @@ constexpr std::string_view kMexBindings[] = {"mexHttpBinding", "mexHttpsBinding"
                                              "mexTcpBinding"};
 
 // Standard endpoints (`kind`) that WCF treats as system endpoints: exempt from the IO-5 check.
-constexpr std::string_view kSystemEndpointKinds[] = {"mexEndpoint", "discoveryEndpoint", "udpDiscoveryEndpoint",
-                                                     "announcementEndpoint", "udpAnnouncementEndpoint"};
+constexpr std::string_view kSystemEndpointKinds[] = {"mexEndpoint", "discoveryEndpoint",
+                                                     "udpDiscoveryEndpoint", "announcementEndpoint",
+                                                     "udpAnnouncementEndpoint"};
 constexpr std::string_view kMetadataExchangeContract = "IMetadataExchange";
 
 // A behavior attribute that gives a request field, with the WCF default for its absence.
@@ -250,12 +305,23 @@ struct BehaviorSetting {
 };
 
 constexpr BehaviorSetting kServiceBehaviorSettings[] = {
-    {"serviceAuthorization", "impersonateCallerForAllOperations", "impersonate_caller_for_all_operations", {}, "false"},
-    {"serviceCredentials/clientCertificate/authentication", "mapClientCertificateToWindowsAccount",
-     "map_client_certificate_to_windows_account", {}, "false"},
-    {"serviceCredentials/userNameAuthentication", "userNamePasswordValidationMode", "username_validation_mode",
-     EnumNames<UsernameValidationMode>::names, "Windows"},
-    {"serviceCredentials/windowsAuthentication", "allowAnonymousLogons", "allow_anonymous_logons", {}, "false"},
+    {"serviceAuthorization",
+     "impersonateCallerForAllOperations",
+     "impersonate_caller_for_all_operations",
+     {},
+     "false"},
+    {"serviceCredentials/clientCertificate/authentication",
+     "mapClientCertificateToWindowsAccount",
+     "map_client_certificate_to_windows_account",
+     {},
+     "false"},
+    {"serviceCredentials/userNameAuthentication", "userNamePasswordValidationMode",
+     "username_validation_mode", EnumNames<UsernameValidationMode>::names, "Windows"},
+    {"serviceCredentials/windowsAuthentication",
+     "allowAnonymousLogons",
+     "allow_anonymous_logons",
+     {},
+     "false"},
 };
 // A client's outbound settings, from the endpoint behavior of a <client> endpoint: the level of
 // WindowsClientCredential, or of HttpDigestClientCredential for a Digest credential (docs/rules.md 8.1).
@@ -265,7 +331,8 @@ constexpr BehaviorSetting kClientLevelSetting{"clientCredentials/windows", "allo
 constexpr BehaviorSetting kDigestLevelSetting{"clientCredentials/httpDigest", "impersonationLevel",
                                               "allowed_impersonation_level", EnumNames<TokenLevel>::names,
                                               "Identification"};
-constexpr BehaviorSetting kAllowNtlmSetting{"clientCredentials/windows", "allowNtlm", "allow_ntlm", {}, "true"};
+constexpr BehaviorSetting kAllowNtlmSetting{
+    "clientCredentials/windows", "allowNtlm", "allow_ntlm", {}, "true"};
 
 // The children of <system.serviceModel> that may name another file with configSource.
 constexpr const char* kSectionParts[] = {"behaviors", "bindings", "client", "extensions", "services"};
@@ -275,9 +342,11 @@ constexpr const char* kSectionParts[] = {"behaviors", "bindings", "client", "ext
 // The sections of the <system.serviceModel> group that .NET Framework's machine.config declares:
 // any other child is refused when the configuration loads ("Unrecognized configuration section").
 constexpr std::string_view kServiceModelSections[] = {
-    "behaviors", "bindings", "client", "comContracts", "commonBehaviors", "diagnostics", "extensions",
-    "machineSettings", "protocolMapping", "routing", "services", "serviceHostingEnvironment",
-    "standardEndpoints", "tracking"};  // services before serviceHostingEnvironment: "did you mean" takes the first prefix
+    "behaviors",         "bindings",    "client",     "comContracts",
+    "commonBehaviors",   "diagnostics", "extensions", "machineSettings",
+    "protocolMapping",   "routing",     "services",   "serviceHostingEnvironment",
+    "standardEndpoints", "tracking"};  // services before serviceHostingEnvironment: "did you mean" takes the
+                                       // first prefix
 
 // The attributes of the configuration elements this reader interprets, as .NET Framework's
 // ConfigurationElement classes declare them. Any other attribute is refused when the
@@ -297,17 +366,21 @@ const ElementSchema kClientEndpointSchema{
     {"address", "behaviorConfiguration", "binding", "bindingConfiguration", "contract", "kind",
      "endpointConfiguration", "name"}};
 const ElementSchema kSecuritySchema{"security", {"mode"}};
-const ElementSchema kHttpTransportSecuritySchema{"transport", {"clientCredentialType", "proxyCredentialType", "realm"}};
-const ElementSchema kTcpTransportSecuritySchema{"transport", {"clientCredentialType", "protectionLevel", "sslProtocols"}};
+const ElementSchema kHttpTransportSecuritySchema{"transport",
+                                                 {"clientCredentialType", "proxyCredentialType", "realm"}};
+const ElementSchema kTcpTransportSecuritySchema{"transport",
+                                                {"clientCredentialType", "protectionLevel", "sslProtocols"}};
 const ElementSchema kServiceAuthorizationSchema{
     "serviceAuthorization",
     {"principalPermissionMode", "roleProviderName", "impersonateCallerForAllOperations",
      "impersonateOnSerializingReply", "serviceAuthorizationManagerType"}};
-const ElementSchema kWindowsServiceCredentialSchema{"windowsAuthentication", {"includeWindowsGroups", "allowAnonymousLogons"}};
+const ElementSchema kWindowsServiceCredentialSchema{"windowsAuthentication",
+                                                    {"includeWindowsGroups", "allowAnonymousLogons"}};
 const ElementSchema kUserNameAuthenticationSchema{
     "userNameAuthentication",
     {"userNamePasswordValidationMode", "includeWindowsGroups", "membershipProviderName",
-     "customUserNamePasswordValidatorType", "cacheLogonTokens", "maxCachedLogonTokens", "cachedLogonTokenLifetime"}};
+     "customUserNamePasswordValidatorType", "cacheLogonTokens", "maxCachedLogonTokens",
+     "cachedLogonTokenLifetime"}};
 const ElementSchema kClientCertificateAuthenticationSchema{
     "authentication",
     {"customCertificateValidatorType", "certificateValidationMode", "revocationMode", "trustedStoreLocation",
@@ -342,19 +415,25 @@ class Document {
     if (!result) {
       std::string description = result.description();  // "Start-end tags mismatch"
       if (!description.empty() && description[0] >= 'A' && description[0] <= 'Z') description[0] += 'a' - 'A';
-      fail_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)), "malformed XML: " + description);
+      fail_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
+              "malformed XML: " + description);
     }
     // System.Xml refuses an XML declaration that is not the first thing in the file (a comment,
     // white space or an element before it): so does the configuration system.
     const std::size_t first = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    const auto root_offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(xml_.document_element().offset_debug(), 0));
+    const auto root_offset =
+        static_cast<std::size_t>(std::max<std::ptrdiff_t>(xml_.document_element().offset_debug(), 0));
     const std::string_view prelude = text.substr(0, std::min(root_offset, text.size()));
-    for (std::size_t at = prelude.find("<?xml", first); at != std::string_view::npos; at = prelude.find("<?xml", at + 5)) {
+    for (std::size_t at = prelude.find("<?xml", first); at != std::string_view::npos;
+         at = prelude.find("<?xml", at + 5)) {
       const char next = at + 5 < text.size() ? text[at + 5] : ' ';
-      if (next != ' ' && next != '\t' && next != '\r' && next != '\n' && next != '?') continue;  // <?xml-stylesheet
+      if (next != ' ' && next != '\t' && next != '\r' && next != '\n' && next != '?')
+        continue;  // <?xml-stylesheet
       if (at != first) {
-        fail_at(at, "<?xml ...?>: the XML declaration must be the very first thing in the file (nothing, not even a "
-                    "comment or white space, may come before it); .NET refuses to load this configuration");
+        fail_at(
+            at,
+            "<?xml ...?>: the XML declaration must be the very first thing in the file (nothing, not even a "
+            "comment or white space, may come before it); .NET refuses to load this configuration");
       }
       break;
     }
@@ -403,7 +482,8 @@ class Document {
       } else if (c == '>') {
         break;
       } else if (text_.compare(i, attribute.size(), attribute) == 0 && i > 0 &&
-                 (text_[i - 1] == ' ' || text_[i - 1] == '\t' || text_[i - 1] == '\n' || text_[i - 1] == '\r')) {
+                 (text_[i - 1] == ' ' || text_[i - 1] == '\t' || text_[i - 1] == '\n' ||
+                  text_[i - 1] == '\r')) {
         std::size_t after = i + attribute.size();
         while (after < text_.size() && (text_[after] == ' ' || text_[after] == '\t')) ++after;
         if (after < text_.size() && text_[after] == '=') return i;
@@ -442,7 +522,8 @@ std::string tag(pugi::xml_node node, std::string_view name, std::string_view val
 
 // read_bool(doc, node, name, context): a boolean attribute as .NET reads one (Boolean.Parse:
 // true or false in any case, surrounding spaces ignored), or nullopt when absent.
-std::optional<bool> read_bool(const Document& doc, pugi::xml_node node, const char* name, std::string_view context) {
+std::optional<bool> read_bool(const Document& doc, pugi::xml_node node, const char* name,
+                              std::string_view context) {
   const auto text = attribute(node, name);
   if (!text) return std::nullopt;
   std::string word;
@@ -457,8 +538,8 @@ std::optional<bool> read_bool(const Document& doc, pugi::xml_node node, const ch
 // read_choice(doc, node, name, values, what, context): the value of an enumerated attribute, or
 // nullptr when absent. An unknown value fails, naming what the attribute is and what is allowed.
 template <class Value>
-const Value* read_choice(const Document& doc, pugi::xml_node node, const char* name, std::span<const Value> values,
-                         std::string_view what, std::string_view context) {
+const Value* read_choice(const Document& doc, pugi::xml_node node, const char* name,
+                         std::span<const Value> values, std::string_view what, std::string_view context) {
   const auto text = attribute(node, name);
   if (!text) return nullptr;
   for (const Value& v : values) {
@@ -466,7 +547,8 @@ const Value* read_choice(const Document& doc, pugi::xml_node node, const char* n
   }
   const std::vector<std::string_view> allowed = names_of(values);
   std::string message = fmt::format("{}{}: not {}", tag(node, name, *text), context, what);
-  if (auto suggestion = closest_name(*text, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+  if (auto suggestion = closest_name(*text, allowed))
+    message += fmt::format("; did you mean \"{}\"?", *suggestion);
   doc.fail(node, name, message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
 }
 
@@ -493,10 +575,11 @@ class NamedElements {
       for (pugi::xml_node element : collection.children(child)) {
         const std::string_view name = attribute(element, "name").value_or("");
         if (find_at(name, level)) {
-          doc.fail(element, "name",
-                   name.empty()
-                       ? fmt::format("<{}>: a second unnamed default {} in <{}>", child, what_, collection.name())
-                       : fmt::format("<{} name=\"{}\">: {} \"{}\" is defined twice", child, name, what_, name));
+          doc.fail(
+              element, "name",
+              name.empty()
+                  ? fmt::format("<{}>: a second unnamed default {} in <{}>", child, what_, collection.name())
+                  : fmt::format("<{} name=\"{}\">: {} \"{}\" is defined twice", child, name, what_, name));
         }
         elements_.push_back({name, element, level});
       }
@@ -512,7 +595,8 @@ class NamedElements {
 
   // resolve(doc, referrer, attribute): the element `referrer`'s attribute names (which must be
   // defined), or the unnamed default when the attribute is absent or empty (maybe none).
-  [[nodiscard]] pugi::xml_node resolve(const Document& doc, pugi::xml_node referrer, const char* attribute_name) const {
+  [[nodiscard]] pugi::xml_node resolve(const Document& doc, pugi::xml_node referrer,
+                                       const char* attribute_name) const {
     const std::string_view name = attribute(referrer, attribute_name).value_or("");
     const pugi::xml_node element = find(name);
     if (element || name.empty()) return element;
@@ -520,8 +604,10 @@ class NamedElements {
     for (const Entry& e : elements_) {
       if (!e.name.empty()) defined.push_back(e.name);
     }
-    std::string message = fmt::format("{}: no {} \"{}\" is defined", tag(referrer, attribute_name, name), what_, name);
-    if (auto suggestion = closest_name(name, defined)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+    std::string message =
+        fmt::format("{}: no {} \"{}\" is defined", tag(referrer, attribute_name, name), what_, name);
+    if (auto suggestion = closest_name(name, defined))
+      message += fmt::format("; did you mean \"{}\"?", *suggestion);
     doc.fail(referrer, attribute_name, message + fmt::format(" (defined: {})", quoted_list(defined)));
   }
 
@@ -547,15 +633,19 @@ void check_attributes(const Document& doc, pugi::xml_node node, const ElementSch
   if (!node) return;
   for (pugi::xml_attribute a : node.attributes()) {
     const std::string_view name = a.name();
-    if (name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("lock") || name.find(':') != std::string_view::npos) {
+    if (name == "xmlns" || name.starts_with("xmlns:") || name.starts_with("lock") ||
+        name.find(':') != std::string_view::npos) {
       continue;  // namespace declarations, lockAttributes and the like, and attributes of other namespaces
     }
-    if (std::find(schema.attributes.begin(), schema.attributes.end(), name) != schema.attributes.end()) continue;
+    if (std::find(schema.attributes.begin(), schema.attributes.end(), name) != schema.attributes.end())
+      continue;
     const std::vector<std::string_view> allowed(schema.attributes.begin(), schema.attributes.end());
-    std::string message = fmt::format("<{} {}=\"{}\">{}: unrecognized attribute \"{}\"; .NET refuses to load this "
-                                      "configuration",
-                                      node.name(), name, a.value(), context, name);
-    if (auto suggestion = closest_name(name, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
+    std::string message = fmt::format(
+        "<{} {}=\"{}\">{}: unrecognized attribute \"{}\"; .NET refuses to load this "
+        "configuration",
+        node.name(), name, a.value(), context, name);
+    if (auto suggestion = closest_name(name, allowed))
+      message += fmt::format("; did you mean \"{}\"?", *suggestion);
     doc.fail(node, a.name(), message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
   }
 }
@@ -568,9 +658,10 @@ void check_children(const Document& doc, pugi::xml_node node, std::span<const st
     const std::string_view name = child.name();
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
     const std::vector<std::string_view> names(allowed.begin(), allowed.end());
-    std::string message = fmt::format("<{}> in <{}>: not {}; .NET refuses to load this configuration", name,
-                                      node.name(), what);
-    if (auto suggestion = closest_name(name, names)) message += fmt::format("; did you mean <{}>?", *suggestion);
+    std::string message =
+        fmt::format("<{}> in <{}>: not {}; .NET refuses to load this configuration", name, node.name(), what);
+    if (auto suggestion = closest_name(name, names))
+      message += fmt::format("; did you mean <{}>?", *suggestion);
     doc.fail(child, {}, message + fmt::format(" (allowed: {})", fmt::join(names, ", ")));
   }
 }
@@ -585,8 +676,10 @@ struct BindingFields {
 // The <message> attributes of each security element family (for check_attributes).
 const ElementSchema kBasicHttpMessageSchema{"message", {"clientCredentialType", "algorithmSuite"}};
 const ElementSchema kWsHttpMessageSchema{
-    "message", {"clientCredentialType", "negotiateServiceCredential", "algorithmSuite", "establishSecurityContext"}};
-const ElementSchema kDualHttpMessageSchema{"message", {"clientCredentialType", "negotiateServiceCredential", "algorithmSuite"}};
+    "message",
+    {"clientCredentialType", "negotiateServiceCredential", "algorithmSuite", "establishSecurityContext"}};
+const ElementSchema kDualHttpMessageSchema{
+    "message", {"clientCredentialType", "negotiateServiceCredential", "algorithmSuite"}};
 const ElementSchema kTcpMessageSchema{"message", {"clientCredentialType", "algorithmSuite"}};
 
 // The schemas of a standard binding's <transport> and <message> below <security> (nullptr: not
@@ -597,37 +690,31 @@ std::pair<const ElementSchema*, const ElementSchema*> security_schemas(const Sta
     case Binding::BasicHttpContextBinding:
     case Binding::NetHttpBinding:
     case Binding::BasicHttpsBinding:
-    case Binding::NetHttpsBinding:
-      return {&kHttpTransportSecuritySchema, &kBasicHttpMessageSchema};
-    case Binding::WebHttpBinding:
-      return {&kHttpTransportSecuritySchema, nullptr};
+    case Binding::NetHttpsBinding: return {&kHttpTransportSecuritySchema, &kBasicHttpMessageSchema};
+    case Binding::WebHttpBinding: return {&kHttpTransportSecuritySchema, nullptr};
     case Binding::WSHttpBinding:
     case Binding::WS2007HttpBinding:
-    case Binding::WSHttpContextBinding:
-      return {&kHttpTransportSecuritySchema, &kWsHttpMessageSchema};
-    case Binding::WSDualHttpBinding:
-      return {nullptr, &kDualHttpMessageSchema};
+    case Binding::WSHttpContextBinding: return {&kHttpTransportSecuritySchema, &kWsHttpMessageSchema};
+    case Binding::WSDualHttpBinding: return {nullptr, &kDualHttpMessageSchema};
     case Binding::NetTcpBinding:
-    case Binding::NetTcpContextBinding:
-      return {&kTcpTransportSecuritySchema, &kTcpMessageSchema};
-    case Binding::NetMsmqBinding:
-      return {nullptr, &kTcpMessageSchema};
+    case Binding::NetTcpContextBinding: return {&kTcpTransportSecuritySchema, &kTcpMessageSchema};
+    case Binding::NetMsmqBinding: return {nullptr, &kTcpMessageSchema};
     case Binding::CustomBinding:
     case Binding::NetNamedPipeBinding:
     case Binding::MsmqIntegrationBinding:
     case Binding::NetPeerTcpBinding:
     case Binding::UdpBinding:
     case Binding::WSFederationHttpBinding:
-    case Binding::WS2007FederationHttpBinding:
-      break;
+    case Binding::WS2007FederationHttpBinding: break;
   }
   return {nullptr, nullptr};
 }
 
 // The client credential that `<transport>` or `<message>` (`element`, below `security`) gives.
 // An absent element reads as one with every attribute at its default.
-void put_credential(const Document& doc, BindingFields& out, pugi::xml_node security, const char* element_name,
-                    std::span<const CredentialValue> values, std::string_view fallback, std::string_view context) {
+void put_credential(const Document& doc, BindingFields& out, pugi::xml_node security,
+                    const char* element_name, std::span<const CredentialValue> values,
+                    std::string_view fallback, std::string_view context) {
   const pugi::xml_node element = security.child(element_name);
   const CredentialValue* given =
       read_choice(doc, element, "clientCredentialType", values,
@@ -650,10 +737,11 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
   const pugi::xml_node security = config.child("security");
   check_attributes(doc, security, kSecuritySchema, context);
   const auto [transport_schema, message_schema] = security_schemas(b);
-  if (transport_schema != nullptr) check_attributes(doc, security.child("transport"), *transport_schema, context);
+  if (transport_schema != nullptr)
+    check_attributes(doc, security.child("transport"), *transport_schema, context);
   if (message_schema != nullptr) check_attributes(doc, security.child("message"), *message_schema, context);
-  const SecurityModeValue* given = read_choice(doc, security, "mode", b.modes,
-                                               fmt::format("a security mode of {}", b.element), context);
+  const SecurityModeValue* given =
+      read_choice(doc, security, "mode", b.modes, fmt::format("a security mode of {}", b.element), context);
   const SecurityModeValue& mode = given ? *given : find_value(b.modes, b.default_mode);
   const std::string_view mode_source = given ? kSaidByFile : kDefault;
   const Position mode_at = given ? doc.at(security, "mode") : Position{};
@@ -667,7 +755,8 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
                      context);
       break;
     case CredentialSource::message:
-      put_credential(doc, out, security, "message", b.message_credentials, b.default_message_credential, context);
+      put_credential(doc, out, security, "message", b.message_credentials, b.default_message_credential,
+                     context);
       // wsHttpBinding's establishSecurityContext (default true) adds secure conversation with
       // requireCancellation true (docs/rules.md section 7).
       if (b.establishes_security_context) {
@@ -675,7 +764,8 @@ BindingFields standard_binding(const Document& doc, const StandardBinding& b, pu
         const auto establish = read_bool(doc, message, "establishSecurityContext", context);
         if (establish.value_or(true)) {
           put(out.fields, "secure_conversation", Json{{"require_cancellation", true}},
-              establish ? kSaidByFile : kDefault, establish ? doc.at(message, "establishSecurityContext") : Position{});
+              establish ? kSaidByFile : kDefault,
+              establish ? doc.at(message, "establishSecurityContext") : Position{});
         }
       }
       break;
@@ -700,9 +790,12 @@ struct SchemeValue {
   std::optional<CredentialType> credential;  // nullopt: no credential type selects it
 };
 constexpr SchemeValue kAuthenticationSchemes[] = {
-    {"Anonymous", CredentialType::None},   {"Basic", CredentialType::Basic},
-    {"Digest", CredentialType::Digest},    {"Ntlm", CredentialType::Ntlm},
-    {"Negotiate", CredentialType::Windows}, {"IntegratedWindowsAuthentication", CredentialType::Windows},
+    {"Anonymous", CredentialType::None},
+    {"Basic", CredentialType::Basic},
+    {"Digest", CredentialType::Digest},
+    {"Ntlm", CredentialType::Ntlm},
+    {"Negotiate", CredentialType::Windows},
+    {"IntegratedWindowsAuthentication", CredentialType::Windows},
     {"None", std::nullopt}};
 
 // customBinding without <security>: a transport that authenticates the client is read as the
@@ -733,8 +826,10 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
     } else if (config.child("tcpTransport")) {
       equivalent(Binding::NetTcpBinding, SecurityMode::Transport, CredentialType::Windows, windows, {});
     } else {
-      out.not_covered = fmt::format("<windowsStreamSecurity>{} without <tcpTransport> or <namedPipeTransport>: "
-                                    "no standard binding has this transport", context);
+      out.not_covered = fmt::format(
+          "<windowsStreamSecurity>{} without <tcpTransport> or <namedPipeTransport>: "
+          "no standard binding has this transport",
+          context);
     }
     return true;
   }
@@ -744,8 +839,10 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
       equivalent(Binding::NetTcpBinding, SecurityMode::Transport, CredentialType::Certificate, ssl,
                  "requireClientCertificate");
     } else {
-      out.not_covered = fmt::format("<sslStreamSecurity requireClientCertificate=\"true\">{} without <tcpTransport>: "
-                                    "no standard binding has this transport", context);
+      out.not_covered = fmt::format(
+          "<sslStreamSecurity requireClientCertificate=\"true\">{} without <tcpTransport>: "
+          "no standard binding has this transport",
+          context);
     }
     return true;
   }
@@ -768,10 +865,13 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
       if (found == std::end(kAuthenticationSchemes)) {
         std::vector<std::string_view> allowed;
         for (const SchemeValue& v : kAuthenticationSchemes) allowed.push_back(v.xml);
-        std::string message = fmt::format("{}{}: \"{}\" is not an AuthenticationSchemes value",
-                                          tag(transport, "authenticationScheme", *scheme_text), context, word);
-        if (auto suggestion = closest_name(word, allowed)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
-        doc.fail(transport, "authenticationScheme", message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
+        std::string message =
+            fmt::format("{}{}: \"{}\" is not an AuthenticationSchemes value",
+                        tag(transport, "authenticationScheme", *scheme_text), context, word);
+        if (auto suggestion = closest_name(word, allowed))
+          message += fmt::format("; did you mean \"{}\"?", *suggestion);
+        doc.fail(transport, "authenticationScheme",
+                 message + fmt::format(" (allowed: {})", fmt::join(allowed, ", ")));
       }
       if (std::find(schemes.begin(), schemes.end(), &*found) == schemes.end()) schemes.push_back(&*found);
     }
@@ -783,20 +883,24 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
                })) {
       credential = CredentialType::Windows;
     }
-    const bool client_certificate = https && read_bool(doc, transport, "requireClientCertificate", context).value_or(false);
-    if (credential == CredentialType::None && !client_certificate) return false;  // the client presents nothing
+    const bool client_certificate =
+        https && read_bool(doc, transport, "requireClientCertificate", context).value_or(false);
+    if (credential == CredentialType::None && !client_certificate)
+      return false;  // the client presents nothing
     if (!credential) {
-      out.not_covered = fmt::format("{}{}: no HTTP client credential type selects this set of schemes, so no "
-                                    "transport rule answers it",
-                                    tag(transport, "authenticationScheme", scheme_text.value_or("")), context);
+      out.not_covered = fmt::format(
+          "{}{}: no HTTP client credential type selects this set of schemes, so no "
+          "transport rule answers it",
+          tag(transport, "authenticationScheme", scheme_text.value_or("")), context);
       return true;
     }
     if (credential == CredentialType::None) {
       equivalent(Binding::BasicHttpBinding, SecurityMode::Transport, CredentialType::Certificate, transport,
                  "requireClientCertificate");
     } else {
-      equivalent(Binding::BasicHttpBinding, https ? SecurityMode::Transport : SecurityMode::TransportCredentialOnly,
-                 credential, transport, "authenticationScheme");
+      equivalent(Binding::BasicHttpBinding,
+                 https ? SecurityMode::Transport : SecurityMode::TransportCredentialOnly, credential,
+                 transport, "authenticationScheme");
     }
     return true;
   }
@@ -809,7 +913,8 @@ bool custom_transport_binding(const Document& doc, pugi::xml_node config, std::s
 // <secureConversationBootstrap>, and the outer requireSecurityContextCancellation is the secure
 // conversation's. Both default to true (docs/rules.md section 7). Without <security>, the transport's
 // authentication (custom_transport_binding).
-BindingFields custom_binding(const Document& doc, pugi::xml_node config, Position binding_at, std::string_view context) {
+BindingFields custom_binding(const Document& doc, pugi::xml_node config, Position binding_at,
+                             std::string_view context) {
   BindingFields out;
   put(out.fields, "binding", name(Binding::CustomBinding), kSaidByFile, binding_at);
   const pugi::xml_node security = config.child("security");
@@ -821,10 +926,11 @@ BindingFields custom_binding(const Document& doc, pugi::xml_node config, Positio
     return out;
   }
   const auto mode_of = [&](pugi::xml_node element) {
-    const AuthenticationModeValue* given =
-        read_choice<AuthenticationModeValue>(doc, element, "authenticationMode", kAuthenticationModes,
-                    fmt::format("an authentication mode of <{}>", element.name()), context);
-    return given ? *given : find_value<AuthenticationModeValue>(kAuthenticationModes, kDefaultAuthenticationMode);
+    const AuthenticationModeValue* given = read_choice<AuthenticationModeValue>(
+        doc, element, "authenticationMode", kAuthenticationModes,
+        fmt::format("an authentication mode of <{}>", element.name()), context);
+    return given ? *given
+                 : find_value<AuthenticationModeValue>(kAuthenticationModes, kDefaultAuthenticationMode);
   };
   const auto cancellation = [&](pugi::xml_node element) {
     const auto given = read_bool(doc, element, "requireSecurityContextCancellation", context);
@@ -841,10 +947,11 @@ BindingFields custom_binding(const Document& doc, pugi::xml_node config, Positio
     credential_element = bootstrap;
     std::tie(cancel, cancel_source, cancel_at) = cancellation(bootstrap);
     if (mode.secure_conversation) {
-      out.not_covered = fmt::format("<secureConversationBootstrap authenticationMode=\"SecureConversation\">{}: "
-                                    "a secure conversation bootstrapped by another is not covered by the "
-                                    "documented rules",
-                                    context);
+      out.not_covered = fmt::format(
+          "<secureConversationBootstrap authenticationMode=\"SecureConversation\">{}: "
+          "a secure conversation bootstrapped by another is not covered by the "
+          "documented rules",
+          context);
       return out;
     }
   }
@@ -871,7 +978,8 @@ DerivedField read_setting(const Document& doc, pugi::xml_node behavior, const Be
   if (setting.values.empty()) {
     const auto given = read_bool(doc, node, attribute_name.c_str(), context);
     return {std::string(setting.field), given.value_or(setting.fallback == "true"),
-            std::string(given ? kSaidByFile : kDefault), given ? doc.at(node, setting.attribute) : Position{}};
+            std::string(given ? kSaidByFile : kDefault),
+            given ? doc.at(node, setting.attribute) : Position{}};
   }
   std::vector<NameValue> values;
   for (std::string_view v : setting.values) values.push_back({v});
@@ -932,7 +1040,8 @@ std::optional<DerivedField> host_schemes(const Document& doc, pugi::xml_node roo
     enabled("digestAuthentication", digest);
     enabled("windowsAuthentication", windows);
     if (const pugi::xml_node list = authentication.child("windowsAuthentication").child("providers")) {
-      std::vector<std::string_view> names = providers.value_or(std::vector<std::string_view>{"Negotiate", "NTLM"});
+      std::vector<std::string_view> names =
+          providers.value_or(std::vector<std::string_view>{"Negotiate", "NTLM"});
       for (pugi::xml_node item : list.children()) {
         const std::string_view kind = item.name();
         const std::string_view value = attribute(item, "value").value_or("");
@@ -949,19 +1058,22 @@ std::optional<DerivedField> host_schemes(const Document& doc, pugi::xml_node roo
   if (basic.value_or(false)) schemes.push_back(name(HostAuthenticationScheme::Basic));
   if (digest.value_or(false)) schemes.push_back(name(HostAuthenticationScheme::Digest));
   if (windows.value_or(false)) {
-    const std::vector<std::string_view> names = providers.value_or(std::vector<std::string_view>{"Negotiate", "NTLM"});
+    const std::vector<std::string_view> names =
+        providers.value_or(std::vector<std::string_view>{"Negotiate", "NTLM"});
     const auto has = [&](std::string_view provider) {
       return std::any_of(names.begin(), names.end(), [&](std::string_view n) {
-        return n.size() == provider.size() && std::equal(n.begin(), n.end(), provider.begin(), [](char a, char b) {
-                 return (a | 0x20) == (b | 0x20);
-               });
+        return n.size() == provider.size() &&
+               std::equal(n.begin(), n.end(), provider.begin(),
+                          [](char a, char b) { return (a | 0x20) == (b | 0x20); });
       });
     };
     // Negotiate:Kerberos is Kerberos without the NTLM fallback: Negotiate as the rules read it.
-    if (has("Negotiate") || has("Negotiate:Kerberos")) schemes.push_back(name(HostAuthenticationScheme::Negotiate));
+    if (has("Negotiate") || has("Negotiate:Kerberos"))
+      schemes.push_back(name(HostAuthenticationScheme::Negotiate));
     if (has("NTLM")) schemes.push_back(name(HostAuthenticationScheme::Ntlm));
   }
-  return DerivedField{"host_authentication_schemes", std::move(schemes), std::string(kSaidByFile), doc.at(said)};
+  return DerivedField{"host_authentication_schemes", std::move(schemes), std::string(kSaidByFile),
+                      doc.at(said)};
 }
 
 std::vector<ConfigConnectionString> connection_strings(const Document& doc, pugi::xml_node root) {
@@ -998,7 +1110,9 @@ std::vector<pugi::xml_node> find_sections(const Document& doc) {
     }
   }
   if (found.empty()) {
-    doc.fail({}, {}, fmt::format("no <system.serviceModel> section under <{}>: not a WCF configuration", root.name()));
+    doc.fail(
+        {}, {},
+        fmt::format("no <system.serviceModel> section under <{}>: not a WCF configuration", root.name()));
   }
   for (pugi::xml_node section : found) {
     check_children(doc, section, kServiceModelSections, "a section of <system.serviceModel>");
@@ -1023,7 +1137,8 @@ class Section {
         section_(section),
         top_(top),
         service_behaviors_(doc, collections("behaviors", "serviceBehaviors"), "behavior", "service behavior"),
-        endpoint_behaviors_(doc, collections("behaviors", "endpointBehaviors"), "behavior", "endpoint behavior") {
+        endpoint_behaviors_(doc, collections("behaviors", "endpointBehaviors"), "behavior",
+                            "endpoint behavior") {
     for (pugi::xml_node s : {section_, top_}) {
       for (pugi::xml_node add : s.child("extensions").child("bindingExtensions").children("add")) {
         extensions_.push_back(attribute(add, "name").value_or(""));
@@ -1081,12 +1196,14 @@ class Section {
     for (const BehaviorSetting& setting : kServiceBehaviorSettings) {
       model.behavior_fields.push_back(read_setting(doc_, behavior, setting, behavior_context(behavior)));
     }
-    for (pugi::xml_node endpoint : service.children("endpoint")) model.endpoints.push_back(read_endpoint(endpoint, true));
+    for (pugi::xml_node endpoint : service.children("endpoint"))
+      model.endpoints.push_back(read_endpoint(endpoint, true));
     if (model.endpoints.empty()) {  // .NET 4 and later add default endpoints the file does not show
       EndpointModel defaults;
       std::tie(defaults.line, defaults.column) = doc_.position(service);
       defaults.not_covered =
-          "no <endpoint>: WCF adds default endpoints for the host's base addresses (<protocolMapping>), which "
+          "no <endpoint>: WCF adds default endpoints for the host's base addresses (<protocolMapping>), "
+          "which "
           "the file does not list; write the endpoints out to have them answered";
       model.endpoints.push_back(std::move(defaults));
     }
@@ -1097,9 +1214,10 @@ class Section {
     EndpointModel model = read_endpoint(endpoint, false);
     const pugi::xml_node behavior = endpoint_behaviors_.resolve(doc_, endpoint, "behaviorConfiguration");
     const std::string context = behavior_context(behavior);
-    const bool digest = std::any_of(model.binding_fields.begin(), model.binding_fields.end(), [](const DerivedField& f) {
-      return f.field == "client_credential_type" && f.value == name(CredentialType::Digest);
-    });
+    const bool digest =
+        std::any_of(model.binding_fields.begin(), model.binding_fields.end(), [](const DerivedField& f) {
+          return f.field == "client_credential_type" && f.value == name(CredentialType::Digest);
+        });
     model.outbound_fields.push_back(
         read_setting(doc_, behavior, digest ? kDigestLevelSetting : kClientLevelSetting, context));
     model.outbound_fields.push_back(read_setting(doc_, behavior, kAllowNtlmSetting, context));
@@ -1132,12 +1250,14 @@ class Section {
     if (!kind.empty()) {
       model.system = std::find(std::begin(kSystemEndpointKinds), std::end(kSystemEndpointKinds), kind) !=
                      std::end(kSystemEndpointKinds);
-      model.not_covered = fmt::format("a standard endpoint (kind=\"{}\"){}: not covered by the documented rules",
-                                      kind, model.system ? ", a system endpoint" : "");
+      model.not_covered =
+          fmt::format("a standard endpoint (kind=\"{}\"){}: not covered by the documented rules", kind,
+                      model.system ? ", a system endpoint" : "");
       if (!binding.empty()) (void)binding_configuration(endpoint);
       return model;
     }
-    if (binding.empty()) doc_.fail(endpoint, {}, "<endpoint>: the binding attribute is missing (and no kind)");
+    if (binding.empty())
+      doc_.fail(endpoint, {}, "<endpoint>: the binding attribute is missing (and no kind)");
     if (!model.info.contract || model.info.contract->empty()) {
       doc_.fail(endpoint, {}, "<endpoint>: the contract attribute is missing");
     }
@@ -1150,8 +1270,8 @@ class Section {
           "a metadata exchange endpoint (IMetadataExchange): a system endpoint, not a service operation";
       return model;
     }
-    const std::string context = config ? fmt::format(" ({} \"{}\")", binding, attribute(config, "name").value_or(""))
-                                       : std::string{};
+    const std::string context =
+        config ? fmt::format(" ({} \"{}\")", binding, attribute(config, "name").value_or("")) : std::string{};
     const Position binding_at = doc_.at(endpoint, "binding");
     BindingFields fields;
     if (binding == kCustomBinding) {
@@ -1160,7 +1280,8 @@ class Section {
       fields = standard_binding(doc_, *standard, config, binding_at, context);
     } else {
       model.not_covered = fmt::format(
-          "{} is a binding added by <extensions>, not one WCF ships: the documented rules do not cover it", binding);
+          "{} is a binding added by <extensions>, not one WCF ships: the documented rules do not cover it",
+          binding);
       return model;
     }
     model.binding_fields = std::move(fields.fields);
@@ -1185,9 +1306,11 @@ class Section {
     known.insert(known.end(), std::begin(kMexBindings), std::end(kMexBindings));
     if (std::find(known.begin(), known.end(), binding) == known.end()) {
       std::string message = fmt::format("{}: not a WCF binding", tag(endpoint, "binding", binding));
-      if (auto suggestion = closest_name(binding, known)) message += fmt::format("; did you mean \"{}\"?", *suggestion);
-      doc_.fail(endpoint, "binding",
-                message + " (a binding of another assembly must be added in <extensions><bindingExtensions>)");
+      if (auto suggestion = closest_name(binding, known))
+        message += fmt::format("; did you mean \"{}\"?", *suggestion);
+      doc_.fail(
+          endpoint, "binding",
+          message + " (a binding of another assembly must be added in <extensions><bindingExtensions>)");
     }
     const NamedElements configurations(doc_, collections("bindings", binding.c_str()), "binding",
                                        fmt::format("<{}> binding configuration", binding));
@@ -1197,7 +1320,8 @@ class Section {
   static std::string behavior_context(pugi::xml_node behavior) {
     if (!behavior) return {};
     const std::string_view name = attribute(behavior, "name").value_or("");
-    return name.empty() ? std::string(" (the unnamed default behavior)") : fmt::format(" (behavior \"{}\")", name);
+    return name.empty() ? std::string(" (the unnamed default behavior)")
+                        : fmt::format(" (behavior \"{}\")", name);
   }
 
   const Document& doc_;
@@ -1210,7 +1334,8 @@ class Section {
 
 }  // namespace
 
-void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source, Position at) {
+void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source,
+         Position at) {
   for (DerivedField& f : fields) {
     if (f.field == field) {
       f.value = std::move(value);
@@ -1242,7 +1367,8 @@ ServiceModelSection read_service_model(std::string_view xml, const std::string& 
     const pugi::xml_node first = sections.front();
     const pugi::xml_node services = first.child("services");
     doc.fail(services ? services : first, {},
-             "no <service> in <system.serviceModel><services> and no <endpoint> in <client>: no service endpoint to "
+             "no <service> in <system.serviceModel><services> and no <endpoint> in <client>: no service "
+             "endpoint to "
              "answer for and no client endpoint to list");
   }
   return out;

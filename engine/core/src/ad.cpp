@@ -35,7 +35,8 @@ bool name_matches(const Account& account, std::string_view name) noexcept {
   if (!sam.empty() && sam.back() == '$') sam.remove_suffix(1);
   if (iequals(sam, name)) return true;
   if (!account.dns_host_name.empty()) {
-    if (iequals(account.dns_host_name, name) || iequals(first_label(account.dns_host_name), name)) return true;
+    if (iequals(account.dns_host_name, name) || iequals(first_label(account.dns_host_name), name))
+      return true;
   }
   return false;
 }
@@ -91,7 +92,8 @@ AccountMatch find_account(const Facts& facts, std::string_view name) {
   // None: the close names, for "did you mean".
   const std::size_t limit = std::max<std::size_t>(2, bare.size() / 3);
   for (const Account& account : facts.accounts) {
-    if (edit_distance(account.sam_account_name, bare) <= limit) result.candidates.push_back(qualified_name(facts, account));
+    if (edit_distance(account.sam_account_name, bare) <= limit)
+      result.candidates.push_back(qualified_name(facts, account));
   }
   return result;
 }

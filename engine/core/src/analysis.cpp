@@ -17,7 +17,9 @@ std::string outcome_text(const tables::BtOutcome& outcome) { return std::string(
 std::string outcome_text(const tables::BtCredentialOutcome& outcome) {
   return outcome.error_name.empty() ? std::string(outcome.message) : std::string(outcome.error_name);
 }
-std::string outcome_text(const tables::Refusal& refusal) { return "refused: " + std::string(refusal.exception); }
+std::string outcome_text(const tables::Refusal& refusal) {
+  return "refused: " + std::string(refusal.exception);
+}
 std::string outcome_text(tables::LevelRule rule) {
   return rule == tables::LevelRule::tw_on_level ? "TW on L" : "TW with delegation-capable no";
 }
@@ -32,7 +34,8 @@ namespace {
 // A table whose rules may span adjacent rows (BT-1, TT-16): its "unique ids" check reads "one
 // rule per id" instead.
 template <class Outcome, std::size_t K, std::size_t N>
-std::vector<TableCheck> analyze_rules_over_rows(const DecisionTable<Outcome, K, N>& table, Coverage coverage) {
+std::vector<TableCheck> analyze_rules_over_rows(const DecisionTable<Outcome, K, N>& table,
+                                                Coverage coverage) {
   std::vector<TableCheck> checks = analyze_table(table, coverage);
   for (TableCheck& check : checks) {
     if (check.check != "unique ids") continue;
@@ -61,7 +64,8 @@ std::vector<TableCheck> analyze_first_match(const DecisionTable<Outcome, K, N>& 
   for (std::size_t r = 0; r < N; ++r) {
     if (first[r]) continue;
     shadow.passed = false;
-    shadow.detail += (shadow.detail.empty() ? "" : "; ") + std::string(table.rows[r].id) + " is never the first match";
+    shadow.detail +=
+        (shadow.detail.empty() ? "" : "; ") + std::string(table.rows[r].id) + " is never the first match";
   }
   if (shadow.passed) shadow.detail = std::to_string(combinations) + " combinations, rows evaluated in order";
   return {shadow, TableCheck{code, "unique ids", ids_are_unique(table), ""}};
@@ -71,7 +75,9 @@ std::vector<TableCheck> analyze_first_match(const DecisionTable<Outcome, K, N>& 
 
 std::vector<TableCheck> analyze_documented_tables() {
   std::vector<TableCheck> checks;
-  const auto add = [&](std::vector<TableCheck> more) { checks.insert(checks.end(), more.begin(), more.end()); };
+  const auto add = [&](std::vector<TableCheck> more) {
+    checks.insert(checks.end(), more.begin(), more.end());
+  };
   add(analyze_table(tables::IO, Coverage::every_combination));
   add(analyze_table(tables::TW, Coverage::every_combination));
   add(analyze_table(tables::TU, Coverage::every_combination));

@@ -24,7 +24,8 @@ namespace wcfpolicy {
 #define WCFPOLICY_SPN_PATH(i) "hops[" #i "].outbound.target_spn",
 namespace {
 constexpr std::array<std::string_view, kMaxChainHops> kHopPaths{WCFPOLICY_HOP_INDICES(WCFPOLICY_HOP_PATH)};
-constexpr std::array<std::string_view, kMaxChainHops> kRunAsPaths{WCFPOLICY_HOP_INDICES(WCFPOLICY_RUN_AS_PATH)};
+constexpr std::array<std::string_view, kMaxChainHops> kRunAsPaths{
+    WCFPOLICY_HOP_INDICES(WCFPOLICY_RUN_AS_PATH)};
 constexpr std::array<std::string_view, kMaxChainHops> kHostPaths{WCFPOLICY_HOP_INDICES(WCFPOLICY_HOST_PATH)};
 constexpr std::array<std::string_view, kMaxChainHops> kScenarioPaths{
     WCFPOLICY_HOP_INDICES(WCFPOLICY_SCENARIO_PATH)};
@@ -118,7 +119,8 @@ struct Element {
 };
 
 bool in_list(const std::vector<std::string>& list, std::string_view value) noexcept {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return ad::iequals(item, value); });
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& item) { return ad::iequals(item, value); });
 }
 
 std::string joined(const std::vector<std::string>& list) {
@@ -134,19 +136,14 @@ Arrival arrival_of(const ScenarioRequest& scenario, Mechanism mechanism) noexcep
   if (mechanism == Mechanism::none) return Arrival::none;
   switch (scenario.client_credential_type.value_or(CredentialType::Windows)) {
     case CredentialType::Windows:
-    case CredentialType::InheritedFromHost:
-      return Arrival::windows;
+    case CredentialType::InheritedFromHost: return Arrival::windows;
     case CredentialType::Ntlm:
-    case CredentialType::Digest:
-      return Arrival::ntlm_only;  // SSPI without Kerberos: no Kerberos evidence
+    case CredentialType::Digest: return Arrival::ntlm_only;  // SSPI without Kerberos: no Kerberos evidence
     case CredentialType::UserName:
-    case CredentialType::Basic:
-      return Arrival::user_name;
-    case CredentialType::Certificate:
-      return Arrival::certificate;
+    case CredentialType::Basic: return Arrival::user_name;
+    case CredentialType::Certificate: return Arrival::certificate;
     case CredentialType::None:
-    case CredentialType::IssuedToken:
-      return Arrival::none;
+    case CredentialType::IssuedToken: return Arrival::none;
   }
   return Arrival::none;
 }
@@ -169,7 +166,8 @@ class ChainEvaluator {
   // Rules go to the owner's list (a hop, or the chain's own) and to the chain's list.
   void rule(std::vector<std::string_view>* owner, std::string_view id) {
     if (owner != nullptr && std::find(owner->begin(), owner->end(), id) == owner->end()) owner->push_back(id);
-    if (std::find(answer_.rules.begin(), answer_.rules.end(), id) == answer_.rules.end()) answer_.rules.push_back(id);
+    if (std::find(answer_.rules.begin(), answer_.rules.end(), id) == answer_.rules.end())
+      answer_.rules.push_back(id);
   }
   void finding(std::string_view id, Severity severity, std::string message) {
     rule(owner_rules_, id);
@@ -184,11 +182,14 @@ class ChainEvaluator {
     answer_.steps.push_back(ChainStep{std::string(element), id, std::move(text), {}, true});
     return &answer_.steps.back();
   }
-  static void read(ChainStep* s, std::string field, std::string value, std::string source = {}, bool defaulted = false) {
-    if (s != nullptr) s->reads.push_back(ChainRead{std::move(field), std::move(value), std::move(source), defaulted});
+  static void read(ChainStep* s, std::string field, std::string value, std::string source = {},
+                   bool defaulted = false) {
+    if (s != nullptr)
+      s->reads.push_back(ChainRead{std::move(field), std::move(value), std::move(source), defaulted});
   }
   void read_account_flag(ChainStep* s, const Element& e, std::string_view flag, bool value) {
-    if (e.account != nullptr) read(s, e.display + " " + std::string(flag), std::string(bool_name(value)), e.account->source);
+    if (e.account != nullptr)
+      read(s, e.display + " " + std::string(flag), std::string(bool_name(value)), e.account->source);
   }
   void set_owner(ChainHopAnswer* hop) {
     owner_rules_ = hop != nullptr ? &hop->rules : nullptr;
@@ -228,8 +229,8 @@ class ChainEvaluator {
 };
 
 int ChainEvaluator::functional_level(const ad::Account& account) const noexcept {
-  const std::string_view domain = account.domain.empty() ? std::string_view{facts_->default_domain}
-                                                         : std::string_view{account.domain};
+  const std::string_view domain =
+      account.domain.empty() ? std::string_view{facts_->default_domain} : std::string_view{account.domain};
   for (const ad::Domain& d : facts_->domains)
     if (ad::iequals(d.name, domain)) return d.dc_functional_level;
   return facts_->dc_functional_level;
@@ -300,17 +301,19 @@ std::optional<InputError> ChainEvaluator::resolve(Element& element, std::string_
   if (found.kind == RunAs::Kind::computer) {
     error.field = host_path;
     error.value = element.host;
-    error.problem = found.match.ambiguous
-                        ? "matches several computer accounts (NetworkService and LocalSystem act as the host's "
-                          "computer account, AD-1)"
-                        : "has no computer account in the Active Directory facts (NetworkService and LocalSystem "
-                          "act as the host's computer account, AD-1)";
+    error.problem =
+        found.match.ambiguous
+            ? "matches several computer accounts (NetworkService and LocalSystem act as the host's "
+              "computer account, AD-1)"
+            : "has no computer account in the Active Directory facts (NetworkService and LocalSystem "
+              "act as the host's computer account, AD-1)";
   } else {
     error.field = run_as_path;
     error.value = run_as;
-    error.problem = found.match.ambiguous ? "matches several accounts in the Active Directory facts; qualify it as "
-                                            "name@DOMAIN"
-                                          : "is not an account in the Active Directory facts";
+    error.problem = found.match.ambiguous
+                        ? "matches several accounts in the Active Directory facts; qualify it as "
+                          "name@DOMAIN"
+                        : "is not an account in the Active Directory facts";
   }
   return error;
 }
@@ -328,9 +331,10 @@ std::optional<InputError> ChainEvaluator::resolve_elements() {
       InputError error;
       error.field = "client.account";
       error.value = r_.client.account;
-      error.problem = match.ambiguous
-                          ? "matches several accounts in the Active Directory facts; qualify it as name@DOMAIN"
-                          : "is not an account in the Active Directory facts";
+      error.problem =
+          match.ambiguous
+              ? "matches several accounts in the Active Directory facts; qualify it as name@DOMAIN"
+              : "is not an account in the Active Directory facts";
       return error;
     }
     client.account = match.account;
@@ -347,7 +351,8 @@ std::optional<InputError> ChainEvaluator::resolve_elements() {
     element.name = hop.name;
     element.host = hop.host;
     element.outbound = &hop.outbound;
-    if (auto error = resolve(element, hop.run_as, chain_path(ChainPath::run_as, i), chain_path(ChainPath::host, i)))
+    if (auto error =
+            resolve(element, hop.run_as, chain_path(ChainPath::run_as, i), chain_path(ChainPath::host, i)))
       return error;
     elements_.push_back(std::move(element));
   }
@@ -356,8 +361,8 @@ std::optional<InputError> ChainEvaluator::resolve_elements() {
     element.kind = Element::Kind::backend;
     element.name = r_.backend->name;
     element.host = r_.backend->host;
-    const std::string_view run_as = r_.backend->run_as.empty() ? std::string_view{"LocalSystem"}
-                                                               : std::string_view{r_.backend->run_as};
+    const std::string_view run_as =
+        r_.backend->run_as.empty() ? std::string_view{"LocalSystem"} : std::string_view{r_.backend->run_as};
     if (auto error = resolve(element, run_as, "backend.run_as", "backend.host")) return error;
     elements_.push_back(std::move(element));
   }
@@ -365,7 +370,8 @@ std::optional<InputError> ChainEvaluator::resolve_elements() {
 }
 
 // AD-7: the leg from the target SPN.
-Result<EdgeOutcome> ChainEvaluator::spn_leg(const Element& e, const Element& n, std::string_view element_name) {
+Result<EdgeOutcome> ChainEvaluator::spn_leg(const Element& e, const Element& n,
+                                            std::string_view element_name) {
   if (facts_ == nullptr) {
     InputError error = missing_ad();
     return error;
@@ -378,30 +384,36 @@ Result<EdgeOutcome> ChainEvaluator::spn_leg(const Element& e, const Element& n, 
   out.reaches = true;
   if (owners.size() == 1 && owners.front() == n.account) {
     read(s, "servicePrincipalName of " + n.display, spn, owners.front()->source);
-    if (s != nullptr) s->text = "the target SPN " + spn + " belongs to " + n.display + ": the leg is Kerberos";
+    if (s != nullptr)
+      s->text = "the target SPN " + spn + " belongs to " + n.display + ": the leg is Kerberos";
     out.leg = Leg::kerberos;
   } else if (owners.size() == 1) {
     const std::string owner = ad::qualified_name(*facts_, *owners.front());
     read(s, "servicePrincipalName of " + owner, spn, owners.front()->source);
-    const std::string text = "the target SPN " + spn + " belongs to " + owner + ", but " + std::string(n.name) +
-                             " runs as " + n.display + ": the service ticket cannot be decrypted";
+    const std::string text = "the target SPN " + spn + " belongs to " + owner + ", but " +
+                             std::string(n.name) + " runs as " + n.display +
+                             ": the service ticket cannot be decrypted";
     if (s != nullptr) s->text = text;
-    finding("AD-7", Severity::error, "The call from " + std::string(e.name) + " to " + std::string(n.name) + ": " + text + ".");
+    finding("AD-7", Severity::error,
+            "The call from " + std::string(e.name) + " to " + std::string(n.name) + ": " + text + ".");
     return blocked("AD-7", Leg::kerberos);
   } else {
     const std::string text =
-        owners.empty() ? "the target SPN " + spn + " is registered on no account: Negotiate falls back to NTLM"
-                       : "the target SPN " + spn + " is registered on " + std::to_string(owners.size()) +
-                             " accounts (duplicate SPN): Kerberos fails and Negotiate falls back to NTLM";
+        owners.empty()
+            ? "the target SPN " + spn + " is registered on no account: Negotiate falls back to NTLM"
+            : "the target SPN " + spn + " is registered on " + std::to_string(owners.size()) +
+                  " accounts (duplicate SPN): Kerberos fails and Negotiate falls back to NTLM";
     if (s != nullptr) s->text = text;
-    finding("AD-7", Severity::warning, "The call from " + std::string(e.name) + " to " + std::string(n.name) + ": " + text + ".");
+    finding("AD-7", Severity::warning,
+            "The call from " + std::string(e.name) + " to " + std::string(n.name) + ": " + text + ".");
     out.leg = Leg::ntlm;
   }
   // A hop whose scenario says Negotiate settled on NTLM (kerberos false) takes NTLM.
   if (n.kind == Element::Kind::hop && *out.leg == Leg::kerberos &&
       r_.hops[n.hop].scenario.kerberos.value_or(true) == false) {
-    ChainStep* fallback = step(element_name, "AD-7", "the scenario of " + std::string(n.name) +
-                                                          " says Negotiate settled on NTLM (kerberos false)");
+    ChainStep* fallback =
+        step(element_name, "AD-7",
+             "the scenario of " + std::string(n.name) + " says Negotiate settled on NTLM (kerberos false)");
     read(fallback, std::string(n.name) + ".scenario.kerberos", "false");
     out.leg = Leg::ntlm;
   }
@@ -421,7 +433,8 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
         id = f.rule;
         break;
       }
-    step(at, "CH-4", std::string(at) + " does not run the call (" + std::string(name(e.scenario.status)) + ")");
+    step(at, "CH-4",
+         std::string(at) + " does not run the call (" + std::string(name(e.scenario.status)) + ")");
     return blocked(id);
   }
   for (const Element* element : {&e, &n}) {
@@ -429,23 +442,27 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     if (!element->account->enabled) {
       ChainStep* s = step(at, "AD-6", element->display + " is disabled");
       read_account_flag(s, *element, "enabled", false);
-      finding("AD-6", Severity::error, "The account " + element->display + " (" + std::string(element->name) +
-                                           ") is disabled (ACCOUNTDISABLE): nothing runs or authenticates as it.");
+      finding("AD-6", Severity::error,
+              "The account " + element->display + " (" + std::string(element->name) +
+                  ") is disabled (ACCOUNTDISABLE): nothing runs or authenticates as it.");
       return blocked("AD-6");
     }
   }
   if (n.local_service) {
     step(at, "AD-1", std::string(n.name) + " runs as LocalService, which is anonymous on the network");
     finding("AD-1", Severity::error,
-            std::string(n.name) + " runs as LocalService, which is anonymous on the network: not covered by the "
-                                  "documented rules, the chain stops here.");
+            std::string(n.name) +
+                " runs as LocalService, which is anonymous on the network: not covered by the "
+                "documented rules, the chain stops here.");
     return blocked("AD-1");
   }
   // 2. What n takes (CH-3).
   Arrival arrival = Arrival::windows;
   if (n.kind == Element::Kind::hop) arrival = arrival_of(r_.hops[n.hop].scenario, *n.mechanism);
   if (arrival == Arrival::none) {
-    step(at, "CH-3", std::string(n.name) + " takes no credential that maps to a Windows account: no Windows identity arrives");
+    step(at, "CH-3",
+         std::string(n.name) +
+             " takes no credential that maps to a Windows account: no Windows identity arrives");
     return blocked("CH-3");
   }
   if (arrival == Arrival::user_name) {
@@ -454,8 +471,9 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
       return EdgeOutcome{true, Means::direct, Leg::user_name, {}};
     }
     const bool forwards = e.outbound->forward_user_name_password.value_or(false);
-    ChainStep* s = step(at, forwards && e.scenario.mechanism == Mechanism::cached_token_username ? "CH-12" : "CH-3",
-                        to + " takes a user name and password; only a caller holding the client's password delivers it");
+    ChainStep* s =
+        step(at, forwards && e.scenario.mechanism == Mechanism::cached_token_username ? "CH-12" : "CH-3",
+             to + " takes a user name and password; only a caller holding the client's password delivers it");
     read(s, "mechanism", std::string(name(e.scenario.mechanism)));
     read(s, "forward_user_name_password", std::string(bool_name(forwards)), {},
          !e.outbound->forward_user_name_password);
@@ -480,7 +498,8 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
   // 3. From the client: the leg, then `direct`.
   if (from_client) {
     if (on_same_host) {
-      step(at, "CH-6", "the client runs on " + std::string(n.host) + ", the host of " + to + ": the leg is local");
+      step(at, "CH-6",
+           "the client runs on " + std::string(n.host) + ", the host of " + to + ": the leg is local");
       return EdgeOutcome{true, Means::direct, Leg::local, {}};
     }
     Result<EdgeOutcome> leg = spn_leg(e, n, at);
@@ -506,26 +525,30 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     std::string_view io = "IO-4";
     for (std::string_view id : e.scenario.trace.rules)
       if (id == "IO-2" || id == "IO-4") io = id;
-    step(at, "CH-4", std::string(at) + " does not impersonate the client (" + std::string(io) +
-                         "): its calls run as its own account");
+    step(at, "CH-4",
+         std::string(at) + " does not impersonate the client (" + std::string(io) +
+             "): its calls run as its own account");
     return blocked(io);
   }
   // 5. The token level (CH-5).
   const TokenLevel token = e.scenario.token_level.value_or(TokenLevel::None);
   if (token < TokenLevel::Impersonation) {
-    ChainStep* s = step(at, "CH-5", std::string(at) + " holds a token below Impersonation: it reaches no other process");
+    ChainStep* s =
+        step(at, "CH-5", std::string(at) + " holds a token below Impersonation: it reaches no other process");
     read(s, "token_level", e.scenario.token_level ? std::string(name(token)) : "null");
     return blocked("DR-1");
   }
   // 6. Same host (CH-6).
   if (on_same_host) {
-    ChainStep* s = step(at, "CH-6", to + " runs on the same host: an Impersonation-level token reaches it (DR-2)");
+    ChainStep* s =
+        step(at, "CH-6", to + " runs on the same host: an Impersonation-level token reaches it (DR-2)");
     read(s, "host", std::string(e.host) + " = " + std::string(n.host));
     return EdgeOutcome{true, Means::same_machine, Leg::local, {}};
   }
   // 7. Credential reuse (CH-12).
   if (e.scenario.mechanism == Mechanism::cached_token_username) {
-    ChainStep* s = step(at, "CH-12", std::string(at) + " holds the client's password and logs on as the client");
+    ChainStep* s =
+        step(at, "CH-12", std::string(at) + " holds the client's password and logs on as the client");
     read(s, "token_level", std::string(name(token)));
     if (token != TokenLevel::Delegation) return blocked("DR-2");
     Result<EdgeOutcome> leg = spn_leg(e, n, at);
@@ -533,12 +556,14 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     if (*leg.value().leg == Leg::ntlm) {
       if (!allow_ntlm) return blocked("CH-8", Leg::ntlm);
       const Element& client = elements_.front();
-      if (client.account != nullptr && protected_user(*client.account) && functional_level(*client.account) >= 6)
+      if (client.account != nullptr && protected_user(*client.account) &&
+          functional_level(*client.account) >= 6)
         return blocked("AD-3", Leg::ntlm);
     }
     finding("P-8", Severity::warning,
-            std::string(at) + " reaches " + to + " by reusing the client's user name and password: identity flow, "
-                                                  "not delegation; Active Directory's delegation controls do not apply.");
+            std::string(at) + " reaches " + to +
+                " by reusing the client's user name and password: identity flow, "
+                "not delegation; Active Directory's delegation controls do not apply.");
     leg.value().means = Means::credential_reuse;
     return leg;
   }
@@ -548,7 +573,8 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
   EdgeOutcome out = leg_result.value();
   if (*out.leg == Leg::ntlm) {
     if (!allow_ntlm) {
-      ChainStep* s = step(at, "CH-8", "Kerberos is unavailable and " + std::string(at) + " does not allow NTLM");
+      ChainStep* s =
+          step(at, "CH-8", "Kerberos is unavailable and " + std::string(at) + " does not allow NTLM");
       read(s, "outbound.allow_ntlm", "false");
       return blocked("CH-8", Leg::ntlm);
     }
@@ -569,7 +595,8 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
   }
   // 10. A Delegation-level token: unconstrained (CH-9).
   if (token == TokenLevel::Delegation) {
-    step(at, "CH-9", std::string(at) + " holds a Delegation-level token (the client's TGT): it reaches any machine");
+    step(at, "CH-9",
+         std::string(at) + " holds a Delegation-level token (the client's TGT): it reaches any machine");
     out.means = Means::unconstrained;
     return out;
   }
@@ -596,14 +623,18 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
       read(s, e.display + " allowed_to_delegate_unknown (SharpHound)", "true", hop.source);
     if (s != nullptr) {
       s->text = listed ? (one_domain ? spn + " is in msDS-AllowedToDelegateTo of " + e.display
-                                     : spn + " is listed, but the accounts are in different domains (only RBCD crosses domains)")
+                                     : spn +
+                                           " is listed, but the accounts are in different domains (only RBCD "
+                                           "crosses domains)")
                        : spn + " is not in msDS-AllowedToDelegateTo of " + e.display;
       s->taken = listed && one_domain;
     }
     if (!listed && hop.allowed_to_delegate_unknown) {
       finding("AD-12", Severity::warning,
-              "The verdict on " + std::string(at) + " -> " + to + " depends on msDS-AllowedToDelegateTo of " + e.display +
-                  ", which the SharpHound data may omit (Kerberos-only constrained delegation): check it with LDIF.");
+              "The verdict on " + std::string(at) + " -> " + to + " depends on msDS-AllowedToDelegateTo of " +
+                  e.display +
+                  ", which the SharpHound data may omit (Kerberos-only constrained delegation): check it "
+                  "with LDIF.");
     }
   }
   if (listed && one_domain) {
@@ -617,14 +648,16 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     }
     read_account_flag(s, e, "TRUSTED_TO_AUTH_FOR_DELEGATION", hop.trusted_to_auth_for_delegation);
     if (hop.trusted_to_auth_for_delegation && has_spn) {
-      if (s != nullptr) s->text = "no Kerberos evidence: protocol transition (S4U2self) gives a forwardable ticket";
+      if (s != nullptr)
+        s->text = "no Kerberos evidence: protocol transition (S4U2self) gives a forwardable ticket";
       rule(owner_rules_, "CH-11");
       out.means = Means::constrained_protocol_transition;
       return out;
     }
     if (s != nullptr) {
-      s->text = "no Kerberos evidence, and without TRUSTED_TO_AUTH_FOR_DELEGATION the S4U2self ticket is not "
-                "forwardable: constrained delegation without protocol transition fails";
+      s->text =
+          "no Kerberos evidence, and without TRUSTED_TO_AUTH_FOR_DELEGATION the S4U2self ticket is not "
+          "forwardable: constrained delegation without protocol transition fails";
       s->taken = false;
     }
     rule(owner_rules_, "CH-11");
@@ -652,8 +685,10 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     }
     if (grant && target.allowed_to_act_unverified) {
       finding("AD-12", Severity::warning,
-              "The verdict on " + std::string(at) + " -> " + to + " depends on the RBCD list of " + n.display +
-                  " as SharpHound reports it (deny and inherit-only ACEs are not distinguished): check it with LDIF.");
+              "The verdict on " + std::string(at) + " -> " + to + " depends on the RBCD list of " +
+                  n.display +
+                  " as SharpHound reports it (deny and inherit-only ACEs are not distinguished): check it "
+                  "with LDIF.");
     }
   }
   if (grant) rule(owner_rules_, "AD-10");
@@ -664,9 +699,10 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
     read_account_flag(s, e, "TRUSTED_TO_AUTH_FOR_DELEGATION", hop.trusted_to_auth_for_delegation);
     read(s, e.display + " msDS-AllowedToDelegateTo", joined(hop.allowed_to_delegate_to), hop.source);
     if (kerberos_evidence || s4u_forwardable) {
-      if (s != nullptr) s->text = kerberos_evidence ? "the client's Kerberos ticket is the evidence"
-                                                    : "the S4U2self ticket is forwardable (T2A4D or an empty "
-                                                      "msDS-AllowedToDelegateTo)";
+      if (s != nullptr)
+        s->text = kerberos_evidence ? "the client's Kerberos ticket is the evidence"
+                                    : "the S4U2self ticket is forwardable (T2A4D or an empty "
+                                      "msDS-AllowedToDelegateTo)";
       if (!kerberos_evidence) rule(owner_rules_, "CH-11");
       out.means = Means::resource_based;
       return out;
@@ -676,9 +712,12 @@ Result<EdgeOutcome> ChainEvaluator::edge(Element& e, Element& n) {
   }
   // 13. No path.
   std::string_view id = "DR-2";
-  if (!noted.empty()) id = noted;
-  else if (!hop.allowed_to_delegate_to.empty()) id = "AD-8";
-  else if (!target.allowed_to_act.empty()) id = "AD-10";
+  if (!noted.empty())
+    id = noted;
+  else if (!hop.allowed_to_delegate_to.empty())
+    id = "AD-8";
+  else if (!target.allowed_to_act.empty())
+    id = "AD-10";
   step(at, id, "no delegation path from " + std::string(at) + " to " + to);
   return blocked(id, out.leg);
 }
@@ -689,7 +728,8 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
   ScenarioRequest scenario = given.scenario;
   const std::string_view at = hop.name;
   {
-    ChainStep* s = step(at, "CH-1", "the token level comes from the caller's outbound AllowedImpersonationLevel");
+    ChainStep* s =
+        step(at, "CH-1", "the token level comes from the caller's outbound AllowedImpersonationLevel");
     const auto& level = caller.outbound->allowed_impersonation_level;
     read(s, std::string(caller.name) + ".outbound.allowed_impersonation_level",
          std::string(name(level.value_or(TokenLevel::Identification))), {}, !level);
@@ -717,32 +757,33 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
   if (facts_ != nullptr && hop.account != nullptr && client.account != nullptr) {
     if (*hop.mechanism == Mechanism::cached_token_windows) {
       ChainStep* s = step(at, "AD-4", "");
-      const bool caller_holds_tgt =
-          caller.kind == Element::Kind::client ||
-          (caller.decided && caller.scenario.token_level == TokenLevel::Delegation);
+      const bool caller_holds_tgt = caller.kind == Element::Kind::client ||
+                                    (caller.decided && caller.scenario.token_level == TokenLevel::Delegation);
       std::string_view no;
       read(s, "inbound leg", std::string(name(hop.inbound)));
       read(s, "caller holds the client's TGT", std::string(bool_name(caller_holds_tgt)));
       const bool client_delegable = delegable(client, s, no);
       read_account_flag(s, hop, "enabled", hop.account->enabled);
       read_account_flag(s, hop, "TRUSTED_FOR_DELEGATION", hop.account->trusted_for_delegation);
-      derived = hop.inbound == Leg::kerberos && caller_holds_tgt && client_delegable && hop.account->enabled &&
-                hop.account->trusted_for_delegation;
+      derived = hop.inbound == Leg::kerberos && caller_holds_tgt && client_delegable &&
+                hop.account->enabled && hop.account->trusted_for_delegation;
       if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_name(*derived));
     } else if (*hop.mechanism == Mechanism::cached_token_username) {
       ChainStep* s = step(at, "AD-4", "");
       read_account_flag(s, client, "enabled", client.account->enabled);
       derived = client.account->enabled;
-      if (s != nullptr) s->text = std::string("delegation_capable is ") + std::string(bool_name(*derived)) +
-                                  " (the service logs on as the client with its password)";
+      if (s != nullptr)
+        s->text = std::string("delegation_capable is ") + std::string(bool_name(*derived)) +
+                  " (the service logs on as the client with its password)";
     }
   }
   if (derived) {
     if (given.scenario.delegation_capable && *given.scenario.delegation_capable != *derived) {
       finding("AD-6", Severity::warning,
               "hops[" + std::to_string(hop.hop) + "].scenario.delegation_capable says " +
-                  std::string(bool_name(*given.scenario.delegation_capable)) + ", but the Active Directory facts give " +
-                  std::string(bool_name(*derived)) + " (AD-4): the derived value is used.");
+                  std::string(bool_name(*given.scenario.delegation_capable)) +
+                  ", but the Active Directory facts give " + std::string(bool_name(*derived)) +
+                  " (AD-4): the derived value is used.");
     }
     scenario.delegation_capable = derived;
     out.delegation_capable = derived;
@@ -789,7 +830,8 @@ std::optional<InputError> ChainEvaluator::decide_hop(Element& hop, const Element
     for (const Step& s : hop.scenario.trace.steps) {
       if (about_reach(s.rule)) continue;
       ChainStep chain_step{std::string(at), s.rule, std::string(s.text), {}, s.taken};
-      for (const Read& rd : s.reads) chain_step.reads.push_back(ChainRead{std::string(rd.field), std::string(rd.value), {}, rd.defaulted});
+      for (const Read& rd : s.reads)
+        chain_step.reads.push_back(ChainRead{std::string(rd.field), std::string(rd.value), {}, rd.defaulted});
       answer_.steps.push_back(std::move(chain_step));
     }
   }
@@ -841,8 +883,9 @@ Result<ChainAnswer> ChainEvaluator::run() noexcept {
     answer_.ad_sources = r_.ad->sources.empty() ? std::vector<std::string>{"inline"} : r_.ad->sources;
     if (r_.imported_ad != nullptr) {
       rule(nullptr, "AD-5");
-      answer_.findings.push_back(ChainFinding{
-          "AD-5", Severity::info, "The request carries inline Active Directory facts: --ad was not consulted."});
+      answer_.findings.push_back(
+          ChainFinding{"AD-5", Severity::info,
+                       "The request carries inline Active Directory facts: --ad was not consulted."});
     }
   } else if (r_.imported_ad != nullptr) {
     facts_ = r_.imported_ad;
@@ -927,15 +970,19 @@ Result<ChainAnswer> ChainEvaluator::run() noexcept {
         means == Means::resource_based) {
       n.transited.push_back(e.display);
       if (means == Means::constrained_protocol_transition ||
-          (means == Means::resource_based && !(e.inbound == Leg::kerberos && e.scenario.mechanism != Mechanism::s4u)))
+          (means == Means::resource_based &&
+           !(e.inbound == Leg::kerberos && e.scenario.mechanism != Mechanism::s4u)))
         n.protocol_transition = true;
       e_answer->transited_services = n.transited;
       rule(nullptr, "CH-15");
-      answer_.findings.push_back(ChainFinding{"CH-15", Severity::info,
-              "The ticket " + std::string(e.name) + " obtains for " + std::string(n.name) + " by S4U2proxy carries S4UTransitedServices [" +
-                  joined(n.transited) + "] and the asserted identity SID " +
-                  (n.protocol_transition ? "S-1-18-2 (service asserted identity, after protocol transition)"
-                                         : "S-1-18-1 (authentication authority asserted identity)") + "."});
+      answer_.findings.push_back(ChainFinding{
+          "CH-15", Severity::info,
+          "The ticket " + std::string(e.name) + " obtains for " + std::string(n.name) +
+              " by S4U2proxy carries S4UTransitedServices [" + joined(n.transited) +
+              "] and the asserted identity SID " +
+              (n.protocol_transition ? "S-1-18-2 (service asserted identity, after protocol transition)"
+                                     : "S-1-18-1 (authentication authority asserted identity)") +
+              "."});
     } else if (means != Means::same_machine) {
       n.transited.clear();
       n.protocol_transition = false;

@@ -74,8 +74,7 @@ InputError lookup_error(const Table& table, const std::array<Input, Table::colum
 
 // Looks `inputs` up in `table`; on success records the row in `trace` and returns its index.
 template <class Table>
-std::optional<InputError> look_up(const Table& table,
-                                  const std::array<Input, Table::column_count>& inputs,
+std::optional<InputError> look_up(const Table& table, const std::array<Input, Table::column_count>& inputs,
                                   std::size_t& row) noexcept {
   const Match m = match(table, inputs);
   if (m.count != 1) return lookup_error(table, inputs, m);
@@ -104,10 +103,8 @@ void explain_rows_not_taken(const Table& table, const std::array<Input, Table::c
 
 constexpr std::string_view outcome_text(ImpersonationOutcome outcome) noexcept {
   switch (outcome) {
-    case ImpersonationOutcome::impersonates:
-      return "WCF impersonates the caller for the operation";
-    case ImpersonationOutcome::does_not_impersonate:
-      return "WCF does not impersonate the caller";
+    case ImpersonationOutcome::impersonates: return "WCF impersonates the caller for the operation";
+    case ImpersonationOutcome::does_not_impersonate: return "WCF does not impersonate the caller";
     case ImpersonationOutcome::invalid_configuration:
       return "not allowed: InvalidOperationException when the service host opens";
   }
@@ -116,10 +113,8 @@ constexpr std::string_view outcome_text(ImpersonationOutcome outcome) noexcept {
 
 constexpr std::string_view level_text(TokenLevel level) noexcept {
   switch (level) {
-    case TokenLevel::None:
-      return "no token";
-    case TokenLevel::Anonymous:
-      return "the token is at level Anonymous";
+    case TokenLevel::None: return "no token";
+    case TokenLevel::Anonymous: return "the token is at level Anonymous";
     case TokenLevel::Identification:
       return "the token is at level Identification: the service can read the client's identity "
              "but not act as it";
@@ -181,8 +176,7 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
       step.read(read_given("delegation_capable", in.delegation_capable));
       return r.out;
     }
-    case Mechanism::none:
-      break;
+    case Mechanism::none: break;
   }
   InputError error;
   error.kind = ErrorKind::not_covered;
@@ -205,9 +199,10 @@ ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
   if (m.count == 1) {
     const auto& r = DR.rows[static_cast<std::size_t>(m.row)];
     trace.rule(r.id);
-    StepRef step = trace.step(r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
-                                  : r.out.cross_process ? "delegation reaches other processes on the same computer only"
-                                                        : "no delegation: not across processes, not across computers");
+    StepRef step = trace.step(
+        r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
+              : r.out.cross_process ? "delegation reaches other processes on the same computer only"
+                                    : "no delegation: not across processes, not across computers");
     step.read(Read{"token_level", name(level), false});
     return {r.out, true};
   }
@@ -220,20 +215,17 @@ ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
 
 bool credential_maps_to_windows(const ScenarioRequest& r, CredentialType presented) noexcept {
   switch (presented) {
-    case CredentialType::Windows:
-      return true;
+    case CredentialType::Windows: return true;
     case CredentialType::UserName:
       return r.username_validation_mode.value_or(UsernameValidationMode::Windows) ==
              UsernameValidationMode::Windows;
-    case CredentialType::Certificate:
-      return r.map_client_certificate_to_windows_account.value_or(false);
+    case CredentialType::Certificate: return r.map_client_certificate_to_windows_account.value_or(false);
     case CredentialType::None:
     case CredentialType::Basic:
     case CredentialType::Digest:
     case CredentialType::Ntlm:
     case CredentialType::InheritedFromHost:
-    case CredentialType::IssuedToken:
-      return false;
+    case CredentialType::IssuedToken: return false;
   }
   return false;
 }
@@ -248,25 +240,26 @@ Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, S
   const bool basic = bm_binding == Binding::BasicHttpBinding;
 
   if (!credential_maps_to_windows(r, presented)) {
-    StepRef step = trace.step("BM", "the client credential cannot be mapped to a Windows account: "
-                                  "no impersonation mechanism (only identity flow as data)");
+    StepRef step = trace.step("BM",
+                              "the client credential cannot be mapped to a Windows account: "
+                              "no impersonation mechanism (only identity flow as data)");
     step.read(Read{"client_credential_type", name(presented), false});
     if (presented == CredentialType::Certificate) {
-      step.read(read("map_client_certificate_to_windows_account",
-                                r.map_client_certificate_to_windows_account, false));
+      step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account,
+                     false));
     } else if (presented == CredentialType::UserName) {
-      step.read(read("username_validation_mode", r.username_validation_mode,
-                                UsernameValidationMode::Windows));
+      step.read(
+          read("username_validation_mode", r.username_validation_mode, UsernameValidationMode::Windows));
     }
     return Mechanism::none;
   }
 
   const BindingSecurityMode binding_mode =
       basic ? static_cast<BindingSecurityMode>(bm_mode) : BindingSecurityMode::other_binding;
-  const SecureConversationState conversation =
-      !r.secure_conversation ? SecureConversationState::absent
-      : r.secure_conversation->require_cancellation ? SecureConversationState::require_cancellation_true
-                                                    : SecureConversationState::require_cancellation_false;
+  const SecureConversationState conversation = !r.secure_conversation ? SecureConversationState::absent
+                                               : r.secure_conversation->require_cancellation
+                                                   ? SecureConversationState::require_cancellation_true
+                                                   : SecureConversationState::require_cancellation_false;
   const std::array inputs{Input::of(bm_binding), Input::of(presented), Input::of(binding_mode),
                           Input::of_optional(r.require_cancellation), Input::of(conversation)};
   const Match m = match(BM, inputs);
@@ -275,9 +268,9 @@ Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, S
     const auto& row = BM.rows[static_cast<std::size_t>(m.row)];
     trace.rule(row.id);
     StepRef step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"
-                                    : row.out == Mechanism::cached_token_windows
-                                        ? "cached token from the client's Windows credential"
-                                        : "cached token from the client's user name credential");
+                                      : row.out == Mechanism::cached_token_windows
+                                          ? "cached token from the client's Windows credential"
+                                          : "cached token from the client's user name credential");
     step.read(Read{"binding", name(binding), false});
     step.read(Read{"client_credential_type", name(presented), false});
     if (basic) step.read(read("security_mode", r.security_mode, bm_mode));
@@ -291,8 +284,9 @@ Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, S
   if (m.count == 0) {
     error.field = "client_credential_type";
     error.value = name(presented);
-    error.problem = "with this binding is not covered by the documented rules BM-1..BM-7 "
-                    "(see `policy-eval tables BM`)";
+    error.problem =
+        "with this binding is not covered by the documented rules BM-1..BM-7 "
+        "(see `policy-eval tables BM`)";
     error.column = nullptr;
     error.context.push_back(Read{"binding", name(binding), false});
     if (basic) error.context.push_back(read("security_mode", r.security_mode, bm_mode));
@@ -323,7 +317,8 @@ InputError not_covered(std::string_view field, std::string_view value, std::stri
 constexpr std::string_view kAllBindings =
     "BasicHttpBinding, WSHttpBinding, WSDualHttpBinding, NetTcpBinding, CustomBinding, BasicHttpsBinding, "
     "BasicHttpContextBinding, NetHttpBinding, NetHttpsBinding, WebHttpBinding, WS2007HttpBinding, "
-    "WSHttpContextBinding, NetTcpContextBinding, NetNamedPipeBinding, NetMsmqBinding, MsmqIntegrationBinding, "
+    "WSHttpContextBinding, NetTcpContextBinding, NetNamedPipeBinding, NetMsmqBinding, "
+    "MsmqIntegrationBinding, "
     "NetPeerTcpBinding, UdpBinding, WSFederationHttpBinding, WS2007FederationHttpBinding";
 
 // ---- mechanism: BT, then TT stage 1 (docs/rules.md 8.1 steps 1-2) ---------------------------
@@ -346,14 +341,11 @@ struct Selection {
 
 constexpr std::string_view mechanism_text(Mechanism mechanism) noexcept {
   switch (mechanism) {
-    case Mechanism::cached_token_windows:
-      return "cached token from the client's Windows logon (SSPI)";
+    case Mechanism::cached_token_windows: return "cached token from the client's Windows logon (SSPI)";
     case Mechanism::cached_token_username:
       return "cached token: the service logs the Basic user on with the password it received";
-    case Mechanism::s4u:
-      return "S4U-based impersonation from the mapped client certificate";
-    case Mechanism::none:
-      break;
+    case Mechanism::s4u: return "S4U-based impersonation from the mapped client certificate";
+    case Mechanism::none: break;
   }
   return "no Windows identity: no impersonation mechanism";
 }
@@ -361,10 +353,11 @@ constexpr std::string_view mechanism_text(Mechanism mechanism) noexcept {
 // TT-6: the credential InheritedFromHost stands for.
 Result<CredentialType> inherited_from_host(const ScenarioRequest& r, Trace& trace) noexcept {
   if (!r.host_authentication_schemes) {
-    InputError error = missing("host_authentication_schemes",
-                               "missing; InheritedFromHost takes the authentication schemes the IIS host enables "
-                               "(TT-6)",
-                               "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
+    InputError error =
+        missing("host_authentication_schemes",
+                "missing; InheritedFromHost takes the authentication schemes the IIS host enables "
+                "(TT-6)",
+                "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
     error.context.push_back(Read{"client_credential_type", "InheritedFromHost", false});
     return error;
   }
@@ -372,20 +365,23 @@ Result<CredentialType> inherited_from_host(const ScenarioRequest& r, Trace& trac
   const auto has = [set](HostAuthenticationScheme s) noexcept {
     return Input::of(((set >> static_cast<unsigned>(s)) & 1u) != 0);
   };
-  const Match m = match(TT_HOST, {has(HostAuthenticationScheme::Anonymous), has(HostAuthenticationScheme::Basic),
-                                  has(HostAuthenticationScheme::Digest), has(HostAuthenticationScheme::Ntlm),
-                                  has(HostAuthenticationScheme::Negotiate)});
+  const Match m =
+      match(TT_HOST, {has(HostAuthenticationScheme::Anonymous), has(HostAuthenticationScheme::Basic),
+                      has(HostAuthenticationScheme::Digest), has(HostAuthenticationScheme::Ntlm),
+                      has(HostAuthenticationScheme::Negotiate)});
   if (m.count != 1) {
-    return not_covered("host_authentication_schemes", "",
-                       "names a set of host schemes that is not covered by the documented rules (TT-6 takes a set "
-                       "with Anonymous; exactly Basic, exactly Digest or exactly Ntlm; Negotiate alone or with "
-                       "Ntlm)",
-                       "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
+    return not_covered(
+        "host_authentication_schemes", "",
+        "names a set of host schemes that is not covered by the documented rules (TT-6 takes a set "
+        "with Anonymous; exactly Basic, exactly Digest or exactly Ntlm; Negotiate alone or with "
+        "Ntlm)",
+        "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
   }
   const auto& row = TT_HOST.rows[static_cast<std::size_t>(m.row)];
   trace.rule("TT-6");
-  StepRef step = trace.step("TT-6", "InheritedFromHost: the IIS host's authentication schemes select the "
-                                    "credential the transport uses");
+  StepRef step = trace.step("TT-6",
+                            "InheritedFromHost: the IIS host's authentication schemes select the "
+                            "credential the transport uses");
   step.read(Read{"host_authentication_schemes", row.id.substr(5), false});
   step.read(Read{"client_credential_type", name(row.out), false});
   return row.out;
@@ -409,7 +405,8 @@ Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFact
   selection.scheme = *scheme;
   const bool kerberos = r.kerberos.value_or(true);
   selection.ntlm = is_ntlm(*scheme, kerberos);
-  const UsernameValidationMode validation = r.username_validation_mode.value_or(UsernameValidationMode::Windows);
+  const UsernameValidationMode validation =
+      r.username_validation_mode.value_or(UsernameValidationMode::Windows);
   const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
   const Match m = match(TT_MECHANISM, {Input::of(*scheme), Input::of(validation), Input::of(mapped)});
   const auto& row = TT_MECHANISM.rows[static_cast<std::size_t>(m.row)];  // one row: tables proof
@@ -418,12 +415,14 @@ Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFact
   trace.rule(row.id);
   StepRef step = trace.step(row.id, mechanism_text(row.out));
   step.read(Read{"transport scheme", name(*scheme), false});
-  if (facts.transport != TransportKind::named_pipe) step.read(Read{"client_credential_type", name(effective), false});
+  if (facts.transport != TransportKind::named_pipe)
+    step.read(Read{"client_credential_type", name(effective), false});
   if (*scheme == TransportScheme::Basic) {
     step.read(read("username_validation_mode", r.username_validation_mode, UsernameValidationMode::Windows));
   }
   if (*scheme == TransportScheme::ClientCertificate) {
-    step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account, false));
+    step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account,
+                   false));
   }
   if (*scheme == TransportScheme::Negotiate || *scheme == TransportScheme::NegotiateStream) {
     step.read(read("kerberos", r.kerberos, true));
@@ -469,11 +468,12 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
     step.read(mode_read);
   }
   if (row.out.route == BtRoute::not_covered) {
-    InputError error = not_covered("binding", name(binding),
-                                   selection.family == BindingFamily::WSFederationHttp
-                                       ? "is not covered by the documented rules (BT-11): issued tokens (federation)"
-                                       : "is not covered by the documented rules in this security mode (BT-11): "
-                                         "message security over a queue");
+    InputError error =
+        not_covered("binding", name(binding),
+                    selection.family == BindingFamily::WSFederationHttp
+                        ? "is not covered by the documented rules (BT-11): issued tokens (federation)"
+                        : "is not covered by the documented rules in this security mode (BT-11): "
+                          "message security over a queue");
     if (selection.family != BindingFamily::WSFederationHttp) error.context.push_back(mode_read);
     return error;
   }
@@ -481,46 +481,44 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
   // The credential of the layer the row reads.
   const CredentialEnum* layer = nullptr;
   switch (row.out.layer) {
-    case CredentialLayer::none:
-      break;
-    case CredentialLayer::transport:
-      layer = facts.transport_credential;
-      break;
-    case CredentialLayer::message:
-      layer = facts.message_credential;
-      break;
-    case CredentialLayer::seed:
-      layer = &credentials::kSeed;
-      break;
+    case CredentialLayer::none: break;
+    case CredentialLayer::transport: layer = facts.transport_credential; break;
+    case CredentialLayer::message: layer = facts.message_credential; break;
+    case CredentialLayer::seed: layer = &credentials::kSeed; break;
   }
   std::optional<CredentialType> credential;
   if (layer != nullptr) {
     if (!r.client_credential_type) {
-      InputError error = missing("client_credential_type", "missing; the mechanism depends on it", layer->allowed);
+      InputError error =
+          missing("client_credential_type", "missing; the mechanism depends on it", layer->allowed);
       error.context.push_back(Read{"binding", name(binding), false});
       if (facts.reads_security_mode) error.context.push_back(mode_read);
       return error;
     }
     credential = *r.client_credential_type;
     if (!takes_credential(*layer, *credential)) {
-      InputError error = not_covered("client_credential_type", name(*credential), layer->problem, layer->allowed);
+      InputError error =
+          not_covered("client_credential_type", name(*credential), layer->problem, layer->allowed);
       error.context.push_back(Read{"binding", name(binding), false});
       if (facts.reads_security_mode) error.context.push_back(mode_read);
       return error;
     }
-    const Match refused = match(BT_CREDENTIAL, {Input::of(selection.family), Input::of(mode), Input::of(*credential)});
+    const Match refused =
+        match(BT_CREDENTIAL, {Input::of(selection.family), Input::of(mode), Input::of(*credential)});
     if (refused.count == 1) {
       const auto& refusal = BT_CREDENTIAL.rows[static_cast<std::size_t>(refused.row)];
       if (refusal.out.status != ScenarioStatus::invalid_configuration) {
-        InputError error = not_covered("client_credential_type", name(*credential),
-                                       "is not covered by the documented rules (BT-11): issued tokens (federation)");
+        InputError error =
+            not_covered("client_credential_type", name(*credential),
+                        "is not covered by the documented rules (BT-11): issued tokens (federation)");
         error.context.push_back(Read{"binding", name(binding), false});
         return error;
       }
       selection.invalid = &refusal.out;
       selection.invalid_row = refusal.id;
-      StepRef step = trace.step(refusal.id, "invalid configuration: the binding fails when it is built, so the "
-                                            "service host does not open");
+      StepRef step = trace.step(refusal.id,
+                                "invalid configuration: the binding fails when it is built, so the "
+                                "service host does not open");
       step.read(Read{"binding", name(binding), false});
       step.read(mode_read);
       step.read(Read{"client_credential_type", name(*credential), false});
@@ -539,11 +537,12 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
     case BtRoute::basic_http_message:
       if (*credential == CredentialType::Certificate) {
         const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
-        StepRef step = trace.step(row.id, mapped ? "a client certificate mapped to a Windows account: S4U (the "
-                                                   "authenticator of BM-5 and TT-4)"
-                                                 : "an unmapped client certificate: no Windows identity");
-        step.read(read("map_client_certificate_to_windows_account", r.map_client_certificate_to_windows_account,
-                       false));
+        StepRef step =
+            trace.step(row.id, mapped ? "a client certificate mapped to a Windows account: S4U (the "
+                                        "authenticator of BM-5 and TT-4)"
+                                      : "an unmapped client certificate: no Windows identity");
+        step.read(read("map_client_certificate_to_windows_account",
+                       r.map_client_certificate_to_windows_account, false));
         if (mapped) trace.rule(row.id);
         selection.mechanism = mapped ? Mechanism::s4u : Mechanism::none;
         return selection;
@@ -555,14 +554,13 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
         return selection;
       }
     case BtRoute::seed_rules: {
-      Result<Mechanism> mechanism =
-          seed_mechanism(r, SEED_BINDING[static_cast<std::size_t>(selection.family)], SecurityMode::None, trace);
+      Result<Mechanism> mechanism = seed_mechanism(
+          r, SEED_BINDING[static_cast<std::size_t>(selection.family)], SecurityMode::None, trace);
       if (!mechanism) return mechanism.error();
       selection.mechanism = mechanism.value();
       return selection;
     }
-    case BtRoute::not_covered:
-      break;
+    case BtRoute::not_covered: break;
   }
   return selection;
 }
@@ -579,7 +577,8 @@ void result_misuse(const char* what) noexcept {
   std::abort();
 }
 
-Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request, Explain explain) noexcept {
+Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& request,
+                                                 Explain explain) noexcept {
   const std::array inputs{Input::of_optional(request.impersonation_option),
                           Input::of_optional(request.impersonate_caller_for_all_operations)};
   std::size_t index = 0;
@@ -591,8 +590,8 @@ Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& req
   answer.trace.rule(row.id);
   StepRef step = answer.trace.step(row.id, outcome_text(row.out));
   step.read(read_given("impersonation_option", request.impersonation_option));
-  step.read(read_given("impersonate_caller_for_all_operations",
-                                  request.impersonate_caller_for_all_operations));
+  step.read(
+      read_given("impersonate_caller_for_all_operations", request.impersonate_caller_for_all_operations));
   if (row.out == ImpersonationOutcome::invalid_configuration) {
     answer.trace.finding(row.id, Severity::error, kIo5Message);
   }
@@ -614,7 +613,8 @@ Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request, Ex
   return answer;
 }
 
-Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request, Explain explain) noexcept {
+Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request,
+                                                      Explain explain) noexcept {
   if (!request.token_level) {
     return missing("token_level", "missing; the reach depends on the token level",
                    "None, Anonymous, Identification, Impersonation, Delegation");
@@ -640,11 +640,14 @@ Result<MechanismAnswer> decide_mechanism(const ScenarioRequest& r, Explain expla
 namespace {
 
 constexpr std::string_view kP1HostOpens =
-    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not run "
+    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not "
+    "run "
     "and the call is rejected (.NET Framework already reports this when the service host opens).";
 constexpr std::string_view kP1PerCall =
-    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not run "
-    "and the call is rejected when it arrives (a custom-validated Basic user name or an unmapped certificate is "
+    "The operation impersonates, but the caller cannot be mapped to a Windows account: the operation is not "
+    "run "
+    "and the call is rejected when it arrives (a custom-validated Basic user name or an unmapped certificate "
+    "is "
     "found only per call).";
 constexpr std::string_view kP1Imperative =
     "The operation impersonates imperatively, but the caller cannot be mapped to a Windows account: "
@@ -653,19 +656,23 @@ constexpr std::string_view kP4Transport =
     "AllowedImpersonationLevel Anonymous logs the client on anonymously; on transport security the service "
     "never admits it, whatever allowAnonymousLogons says (TT-11).";
 constexpr std::string_view kP7 =
-    "Delegating to another computer needs Kerberos (multi-leg SSPI without NTLM fallback, or Kerberos directly) "
+    "Delegating to another computer needs Kerberos (multi-leg SSPI without NTLM fallback, or Kerberos "
+    "directly) "
     "and a domain policy that allows delegation.";
 constexpr std::string_view kP7Digest =
-    "Digest authentication reached a Delegation-level token, but delegating to another computer needs Kerberos "
-    "(multi-leg SSPI without NTLM fallback, or Kerberos directly) and a domain policy that allows delegation: "
+    "Digest authentication reached a Delegation-level token, but delegating to another computer needs "
+    "Kerberos "
+    "(multi-leg SSPI without NTLM fallback, or Kerberos directly) and a domain policy that allows "
+    "delegation: "
     "check that the back-end call does not depend on it.";
 constexpr std::string_view kP7Ntlm =
-    "The client authenticated with NTLM, which never delegates to another computer (TT-19): a remote back-end "
+    "The client authenticated with NTLM, which never delegates to another computer (TT-19): a remote "
+    "back-end "
     "needs Kerberos (multi-leg SSPI without NTLM fallback, or Kerberos directly).";
 
 // The level rows of TT stage 3 (TT-13 first), then TW.
-Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selection& selection, bool same_machine,
-                                         Trace& trace) noexcept {
+Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selection& selection,
+                                         bool same_machine, Trace& trace) noexcept {
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
   TokenLevel level = allowed;
   const Match promoted =
@@ -674,8 +681,9 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
     const auto& row = TT_PROMOTION.rows[static_cast<std::size_t>(promoted.row)];
     level = row.out;
     trace.rule(row.id);
-    StepRef step = trace.step(row.id, "an anonymous client on another computer is promoted to Identification (the "
-                                      "documentation; a .NET client refuses Anonymous instead)");
+    StepRef step = trace.step(row.id,
+                              "an anonymous client on another computer is promoted to Identification (the "
+                              "documentation; a .NET client refuses Anonymous instead)");
     step.read(Read{"allowed_impersonation_level", name(allowed), false});
     step.read(Read{"client_on_same_machine", "false", !r.client_on_same_machine.has_value()});
   }
@@ -690,11 +698,13 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
   const auto& row = TT_LEVEL.rows[static_cast<std::size_t>(m.row)];
   trace.rule(row.id);
   {
-    StepRef step = trace.step(row.id, row.out == LevelRule::tw_not_delegation_capable
-                                          ? "NTLM cannot delegate: TW-7/TW-8 with delegation-capable read as no"
-                                          : "the level comes from TW-3..TW-8 on the client's level");
+    StepRef step =
+        trace.step(row.id, row.out == LevelRule::tw_not_delegation_capable
+                               ? "NTLM cannot delegate: TW-7/TW-8 with delegation-capable read as no"
+                               : "the level comes from TW-3..TW-8 on the client's level");
     step.read(Read{"transport scheme", name(selection.scheme), false});
-    if (selection.scheme == TransportScheme::Negotiate || selection.scheme == TransportScheme::NegotiateStream) {
+    if (selection.scheme == TransportScheme::Negotiate ||
+        selection.scheme == TransportScheme::NegotiateStream) {
       step.read(read("kerberos", r.kerberos, true));
     }
     step.read(Read{"allowed_impersonation_level", name(level), false});
@@ -702,9 +712,9 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
       step.read(Read{"client_on_same_machine", "false", !r.client_on_same_machine.has_value()});
     }
   }
-  const TokenInputs inputs{level, (r.service_privileges & kSeImpersonate) != 0, (r.service_privileges & kSeTcb) != 0,
-                           row.out == LevelRule::tw_not_delegation_capable ? std::optional<bool>(false)
-                                                                            : r.delegation_capable};
+  const TokenInputs inputs{
+      level, (r.service_privileges & kSeImpersonate) != 0, (r.service_privileges & kSeTcb) != 0,
+      row.out == LevelRule::tw_not_delegation_capable ? std::optional<bool>(false) : r.delegation_capable};
   return token_level_for(Mechanism::cached_token_windows, inputs, trace);
 }
 
@@ -754,16 +764,16 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     trace.finding(rule, Severity::error, message);
   };
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
-  const bool same_machine =
-      r.client_on_same_machine.value_or(selection.transport && selection.scheme == TransportScheme::NamedPipe);
+  const bool same_machine = r.client_on_same_machine.value_or(selection.transport &&
+                                                              selection.scheme == TransportScheme::NamedPipe);
 
   // 4. TT stage 2: refusals, first match.
   if (selection.transport && selection.mechanism == Mechanism::cached_token_windows) {
     const bool allow_ntlm = r.allow_ntlm.value_or(true);
     const bool explicit_credentials = r.explicit_credentials.value_or(false);
-    const Match refused = match(TT_REFUSAL, {Input::of(selection.scheme), Input::of(selection.ntlm),
-                                             Input::of(allow_ntlm), Input::of(explicit_credentials),
-                                             Input::of(allowed), Input::of(same_machine)});
+    const Match refused =
+        match(TT_REFUSAL, {Input::of(selection.scheme), Input::of(selection.ntlm), Input::of(allow_ntlm),
+                           Input::of(explicit_credentials), Input::of(allowed), Input::of(same_machine)});
     if (refused.count >= 1) {
       const auto& row = TT_REFUSAL.rows[refused.open[0]];
       StepRef step = trace.step(row.id, row.out.when);
@@ -773,7 +783,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       if (!cells[2].is_any()) step.read(read("allow_ntlm", r.allow_ntlm, true));
       if (!cells[3].is_any()) step.read(read("explicit_credentials", r.explicit_credentials, false));
       if (!cells[4].is_any()) {
-        step.read(read("allowed_impersonation_level", r.allowed_impersonation_level, TokenLevel::Identification));
+        step.read(
+            read("allowed_impersonation_level", r.allowed_impersonation_level, TokenLevel::Identification));
       }
       if (!cells[5].is_any()) {
         step.read(Read{"client_on_same_machine", bool_name(same_machine), !r.client_on_same_machine});
@@ -790,9 +801,10 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
     step.read(Read{"allowed_impersonation_level", name(allowed), false});
     step.read(read("allow_anonymous_logons", r.allow_anonymous_logons, false));
     if (!r.allow_anonymous_logons.value_or(false)) {
-      reject("P-4", "AllowedImpersonationLevel Anonymous logs the client on anonymously, and the "
-                    "service does not allow anonymous logons: the call is rejected (set "
-                    "allowAnonymousLogons on the service's windowsAuthentication).");
+      reject("P-4",
+             "AllowedImpersonationLevel Anonymous logs the client on anonymously, and the "
+             "service does not allow anonymous logons: the call is rejected (set "
+             "allowAnonymousLogons on the service's windowsAuthentication).");
     } else {
       trace.finding("P-4", Severity::info,
                     "The client logs on anonymously (AllowedImpersonationLevel Anonymous); the "
@@ -801,17 +813,19 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   }
 
   // 5. P-1: impersonation needs a Windows identity.
-  const ImperativeImpersonation imperative = r.imperative_impersonation.value_or(ImperativeImpersonation::none);
+  const ImperativeImpersonation imperative =
+      r.imperative_impersonation.value_or(ImperativeImpersonation::none);
   if (answer.mechanism == Mechanism::none &&
       (wants_to_impersonate || imperative != ImperativeImpersonation::none)) {
     const bool per_call = selection.tt_row == "TT-3" || selection.tt_row == "TT-5";
-    trace.step("P-1", !wants_to_impersonate ? "impersonation needs a Windows identity and the caller has none"
-                      : per_call ? "impersonation needs a Windows identity and the caller has none: the call is "
-                                   "rejected when it arrives"
-                      : selection.transport || selection.route == BtRoute::no_client_identity
-                          ? "impersonation needs a Windows identity and the binding supplies none: .NET reports it "
-                            "when the service host opens (BindingDoesNotSupportWindowsIdenityForImpersonation)"
-                          : "impersonation needs a Windows identity and the caller has none");
+    trace.step("P-1",
+               !wants_to_impersonate ? "impersonation needs a Windows identity and the caller has none"
+               : per_call ? "impersonation needs a Windows identity and the caller has none: the call is "
+                            "rejected when it arrives"
+               : selection.transport || selection.route == BtRoute::no_client_identity
+                   ? "impersonation needs a Windows identity and the binding supplies none: .NET reports it "
+                     "when the service host opens (BindingDoesNotSupportWindowsIdenityForImpersonation)"
+                   : "impersonation needs a Windows identity and the caller has none");
     reject("P-1", !wants_to_impersonate ? kP1Imperative : per_call ? kP1PerCall : kP1HostOpens);
   }
 
@@ -819,21 +833,24 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   const bool stateful = r.stateful_security_context.value_or(false);
   if (message_security && wants_to_impersonate && stateful && r.client_on_same_machine.value_or(false) &&
       r.client_account.value_or(ClientAccount::user) != ClientAccount::user) {
-    StepRef step = trace.step("P-2", "a system-account client on the same computer with a stateful "
-                                   "secure session cannot be impersonated");
+    StepRef step = trace.step("P-2",
+                              "a system-account client on the same computer with a stateful "
+                              "secure session cannot be impersonated");
     step.read(read("client_account", r.client_account, ClientAccount::user));
     step.read(read("client_on_same_machine", r.client_on_same_machine, false));
     step.read(read("stateful_security_context", r.stateful_security_context, false));
-    reject("P-2", "The client runs as a system account on the service's computer and the secure "
-                  "session uses stateful security context tokens: the client cannot be "
-                  "impersonated (use stateless tokens, the default of system-provided bindings).");
+    reject("P-2",
+           "The client runs as a system account on the service's computer and the secure "
+           "session uses stateful security context tokens: the client cannot be "
+           "impersonated (use stateless tokens, the default of system-provided bindings).");
   }
   if (message_security && wants_to_impersonate && stateful && r.service_on_windows_xp.value_or(false)) {
     StepRef step = trace.step("P-3", "on Windows XP a stateful security context token breaks impersonation");
     step.read(read("service_on_windows_xp", r.service_on_windows_xp, false));
     step.read(read("stateful_security_context", r.stateful_security_context, false));
-    reject("P-3", "On Windows XP, impersonation fails with InvalidOperationException when a "
-                  "stateful security context token is created.");
+    reject("P-3",
+           "On Windows XP, impersonation fails with InvalidOperationException when a "
+           "stateful security context token is created.");
   }
 
   // 6. The token the service obtains: TT stage 3 on transport, else TW, TU or TS.
@@ -878,7 +895,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       const auto& row = TT_REACH.rows[static_cast<std::size_t>(narrowed.row)];
       answer.backend_reachable = row.out;
       trace.rule(row.id);
-      StepRef step = trace.step(row.id, "an NTLM logon never reaches another computer, whatever the token level");
+      StepRef step =
+          trace.step(row.id, "an NTLM logon never reaches another computer, whatever the token level");
       step.read(Read{"transport scheme", name(selection.scheme), false});
       step.read(Read{"backend", name(backend), false});
       trace.finding("P-7", Severity::warning, kP7Ntlm);
@@ -890,7 +908,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   answer.backend_reachable = reachable;
   if (!reachable) {
     const Match dr = match(DR, {Input::of(*answer.token_level)});
-    const std::string_view rule = dr.count == 1 ? DR.rows[static_cast<std::size_t>(dr.row)].id : std::string_view{"DR"};
+    const std::string_view rule =
+        dr.count == 1 ? DR.rows[static_cast<std::size_t>(dr.row)].id : std::string_view{"DR"};
     if (dr.count == 1) {
       trace.finding(rule, Severity::warning,
                     remote ? "The token does not reach another computer: a remote back-end needs a "
@@ -932,13 +951,20 @@ Result<Answer> decide(const Request& request, Explain explain) noexcept {
           if (!result) return result.error();
           return Answer{std::move(result.value())};
         };
-        if constexpr (std::is_same_v<T, ImpersonationRequest>) return forward(decide_impersonation(typed, explain));
-        else if constexpr (std::is_same_v<T, TokenLevelRequest>) return forward(decide_token_level(typed, explain));
-        else if constexpr (std::is_same_v<T, DelegationReachRequest>) return forward(decide_delegation_reach(typed, explain));
-        else if constexpr (std::is_same_v<T, ScenarioRequest>) return forward(decide_scenario(typed, explain));
-        else if constexpr (std::is_same_v<T, WinrmProxyRequest>) return forward(decide_winrm_proxy(typed, explain));
-        else if constexpr (std::is_same_v<T, WinrmConfigRequest>) return forward(decide_winrm_config(typed, explain));
-        else return forward(decide_chain(typed, explain));
+        if constexpr (std::is_same_v<T, ImpersonationRequest>)
+          return forward(decide_impersonation(typed, explain));
+        else if constexpr (std::is_same_v<T, TokenLevelRequest>)
+          return forward(decide_token_level(typed, explain));
+        else if constexpr (std::is_same_v<T, DelegationReachRequest>)
+          return forward(decide_delegation_reach(typed, explain));
+        else if constexpr (std::is_same_v<T, ScenarioRequest>)
+          return forward(decide_scenario(typed, explain));
+        else if constexpr (std::is_same_v<T, WinrmProxyRequest>)
+          return forward(decide_winrm_proxy(typed, explain));
+        else if constexpr (std::is_same_v<T, WinrmConfigRequest>)
+          return forward(decide_winrm_config(typed, explain));
+        else
+          return forward(decide_chain(typed, explain));
       },
       request);
 }

@@ -23,7 +23,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::optional<std::string_view> closest_name(std::string_view word, std::span<const std::string_view> candidates) {
+std::optional<std::string_view> closest_name(std::string_view word,
+                                             std::span<const std::string_view> candidates) {
   // The same name in another case ("http" for "HTTP") comes first.
   for (std::string_view candidate : candidates) {
     if (candidate.size() == word.size() && edit_distance(word, candidate) == 0) return candidate;
@@ -31,7 +32,8 @@ std::optional<std::string_view> closest_name(std::string_view word, std::span<co
   // A prefix of a longer name ("SeTcb" for "SeTcbPrivilege") is a likely abbreviation.
   if (word.size() >= 3) {
     for (std::string_view candidate : candidates) {
-      if (candidate.size() > word.size() && edit_distance(word, candidate.substr(0, word.size())) == 0) return candidate;
+      if (candidate.size() > word.size() && edit_distance(word, candidate.substr(0, word.size())) == 0)
+        return candidate;
     }
   }
   std::optional<std::string_view> best;

@@ -78,11 +78,14 @@ std::string host_dispatch_text() {
     std::string optional;
     for (std::size_t c = 0; c < tables::TT_HOST.column_count; ++c) {
       const std::string scheme(name(static_cast<HostAuthenticationScheme>(c)));
-      if (row.in[c].is_any()) optional += (optional.empty() ? "" : ", ") + scheme;
-      else if (row.in[c].accepts(1)) with += (with.empty() ? "" : " and ") + scheme;
+      if (row.in[c].is_any())
+        optional += (optional.empty() ? "" : ", ") + scheme;
+      else if (row.in[c].accepts(1))
+        with += (with.empty() ? "" : " and ") + scheme;
     }
-    text += (text.empty() ? "" : " | ") + with + (optional.empty() ? " only" : ", with or without " + optional) +
-            " -> " + std::string(name(row.out));
+    text += (text.empty() ? "" : " | ") + with +
+            (optional.empty() ? " only" : ", with or without " + optional) + " -> " +
+            std::string(name(row.out));
   }
   return "client_credential_type: InheritedFromHost; host_authentication_schemes: " + text +
          "; any other set: not covered";
@@ -119,26 +122,29 @@ TableView tt_view() {
 
 // BT (docs/rules.md 9.2): the family-and-mode rows, then the credentials a row refuses.
 TableView bt_view() {
-  TableView view{"BT", std::string(tables::BT.title),
-                 {"binding family", "security mode", "credential read", "outcome"}, {}};
+  TableView view{"BT",
+                 std::string(tables::BT.title),
+                 {"binding family", "security mode", "credential read", "outcome"},
+                 {}};
   for (const auto& row : tables::BT.rows) {
     const std::string_view layer = row.out.layer == CredentialLayer::transport ? "transport"
                                    : row.out.layer == CredentialLayer::message ? "message"
                                    : row.out.layer == CredentialLayer::seed    ? "as sections 3-4"
                                                                                : "none";
-    view.rows.push_back({std::string(row.id),
-                         {cell_text(tables::BT.columns[0], row.in[0]), cell_text(tables::BT.columns[1], row.in[1]),
-                          std::string(layer), std::string(row.out.text)}});
+    view.rows.push_back(
+        {std::string(row.id),
+         {cell_text(tables::BT.columns[0], row.in[0]), cell_text(tables::BT.columns[1], row.in[1]),
+          std::string(layer), std::string(row.out.text)}});
   }
   for (const auto& row : tables::BT_CREDENTIAL.rows) {
     const std::string outcome = row.out.status == ScenarioStatus::invalid_configuration
                                     ? "invalid_configuration (" + std::string(row.out.error_name) + ")"
                                     : std::string(row.out.message);
-    view.rows.push_back({std::string(row.id),
-                         {cell_text(tables::BT_CREDENTIAL.columns[0], row.in[0]),
-                          cell_text(tables::BT_CREDENTIAL.columns[1], row.in[1]),
-                          "client_credential_type " + cell_text(tables::BT_CREDENTIAL.columns[2], row.in[2]),
-                          outcome}});
+    view.rows.push_back(
+        {std::string(row.id),
+         {cell_text(tables::BT_CREDENTIAL.columns[0], row.in[0]),
+          cell_text(tables::BT_CREDENTIAL.columns[1], row.in[1]),
+          "client_credential_type " + cell_text(tables::BT_CREDENTIAL.columns[2], row.in[2]), outcome}});
   }
   return view;
 }
@@ -153,14 +159,16 @@ TableView prose_view() {
 
 // WR and WC: each rule's condition and verdict; a client refusal also names its code.
 template <std::size_t N>
-TableView winrm_rules_view(std::string_view code, std::string_view title, const std::array<WinrmRule, N>& rules) {
+TableView winrm_rules_view(std::string_view code, std::string_view title,
+                           const std::array<WinrmRule, N>& rules) {
   const bool refusals = code == "WC";
   TableView view{std::string(code), std::string(title), {"when", "verdict"}, {}};
   if (refusals) view.headings.emplace_back("client error");
   for (const WinrmRule& rule : rules) {
     TableView::RowView row{std::string(rule.id), {std::string(rule.when), std::string(name(rule.verdict))}};
-    if (refusals) row.cells.push_back(rule.code.empty() ? std::string(rule.symbol)
-                                                        : std::string(rule.code) + " " + std::string(rule.symbol));
+    if (refusals)
+      row.cells.push_back(rule.code.empty() ? std::string(rule.symbol)
+                                            : std::string(rule.code) + " " + std::string(rule.symbol));
     view.rows.push_back(std::move(row));
   }
   return view;
@@ -168,9 +176,11 @@ TableView winrm_rules_view(std::string_view code, std::string_view title, const 
 
 // WH: each hardening item's setting, required value, unconfigured default and sources.
 TableView hardening_view() {
-  TableView view{"WH", std::string(tables::kWhTitle),
-                 {"setting", "required", "unconfigured", "policy", "registry value", "CIS", "STIG", "failure"},
-                 {}};
+  TableView view{
+      "WH",
+      std::string(tables::kWhTitle),
+      {"setting", "required", "unconfigured", "policy", "registry value", "CIS", "STIG", "failure"},
+      {}};
   for (const HardeningItem& item : tables::WH) {
     view.rows.push_back({std::string(item.id),
                          {std::string(name(item.setting)), bool_text(item.required),

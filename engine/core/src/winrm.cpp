@@ -80,11 +80,10 @@ constexpr InputSpec kEncryption{"encryption_enforced",
                                 "missing; over HTTP through a proxy the verdict depends on it "
                                 "(WR-3)",
                                 kBools};
-constexpr InputSpec kRequiresAuthentication{
-    "proxy.requires_authentication",
-    "missing; over HTTP the verdict depends on it (WR-1)", kBools};
-constexpr InputSpec kHttp11{"proxy.supports_http11",
-                            "missing; over HTTP the verdict depends on it (WR-5)", kBools};
+constexpr InputSpec kRequiresAuthentication{"proxy.requires_authentication",
+                                            "missing; over HTTP the verdict depends on it (WR-1)", kBools};
+constexpr InputSpec kHttp11{"proxy.supports_http11", "missing; over HTTP the verdict depends on it (WR-5)",
+                            kBools};
 constexpr InputSpec kConnectionAuth{"proxy.connection_based_auth",
                                     "missing; over HTTP with Negotiate, Kerberos or CredSSP the "
                                     "verdict depends on it (WR-6)",
@@ -104,8 +103,7 @@ constexpr std::string_view kCredentialField = "proxy.session_options.credential"
 // several legs over one connection. The document names the same three for both.
 constexpr std::array kEncryptingOverHttp{AuthMechanism::Negotiate, AuthMechanism::Kerberos,
                                          AuthMechanism::CredSSP};
-constexpr std::array kMultiLeg{AuthMechanism::Negotiate, AuthMechanism::Kerberos,
-                               AuthMechanism::CredSSP};
+constexpr std::array kMultiLeg{AuthMechanism::Negotiate, AuthMechanism::Kerberos, AuthMechanism::CredSSP};
 
 // WC-5: the proxy authentications PSSessionOption accepts.
 constexpr auto kAcceptedProxyAuthentication = static_cast<ProxyAuthenticationSet>(
@@ -152,9 +150,7 @@ class Fact {
     if (b.missing_ != nullptr) return b;
     return of(false);
   }
-  friend constexpr Fact negation(Fact a) noexcept {
-    return a.missing_ != nullptr ? a : of(!a.holds());
-  }
+  friend constexpr Fact negation(Fact a) noexcept { return a.missing_ != nullptr ? a : of(!a.holds()); }
 
  private:
   enum class State : std::uint8_t { no, yes, unknown };
@@ -273,9 +269,11 @@ void check_session_options(const WinrmProxyRequest& r, const WinrmSessionOptions
   e.check(wc(1), both(session_settings, Fact::equals(r.transport, Transport::HTTP, kTransport)),
           {access_read, given("transport", r.transport)});
   const Read auth_read = given("auth_mechanism", r.auth_mechanism);
-  e.check(wc(2), both(session_settings, Fact::equals(r.auth_mechanism, AuthMechanism::Kerberos, kAuthMechanism)),
+  e.check(wc(2),
+          both(session_settings, Fact::equals(r.auth_mechanism, AuthMechanism::Kerberos, kAuthMechanism)),
           {access_read, auth_read});
-  e.check(wc(3), both(session_settings, Fact::equals(r.auth_mechanism, AuthMechanism::CredSSP, kAuthMechanism)),
+  e.check(wc(3),
+          both(session_settings, Fact::equals(r.auth_mechanism, AuthMechanism::CredSSP, kAuthMechanism)),
           {access_read, auth_read});
 
   // The reads name one mechanism: the only one, or the first that PSSessionOption refuses.
@@ -374,7 +372,8 @@ ProxyEvaluation evaluate_proxy(const WinrmProxyRequest& r, Explain explain) noex
 // The worst verdict any completion of the request's missing inputs gets, from the request's own
 // evaluation: each missing input is tried with every value its field schema lists
 // (wcfpolicy/fields.hpp), one after the other.
-Verdict worst_completion(const WinrmProxyRequest& r, const ProxyEvaluation& evaluation, std::size_t depth) noexcept {
+Verdict worst_completion(const WinrmProxyRequest& r, const ProxyEvaluation& evaluation,
+                         std::size_t depth) noexcept {
   if (!evaluation.missing) return evaluation.answer.verdict;
   const Field<WinrmProxyRequest>* field = find_field<WinrmProxyRequest>(evaluation.missing->field);
   if (field == nullptr || depth == 0) return Verdict::deny;  // cannot tell: assume the worst

@@ -36,8 +36,9 @@ Drawing drawing_of(const ChainAnswer& a) {
     d.nodes.push_back(std::move(node));
   }
   if (a.backend) {
-    d.nodes.push_back(Node{{a.backend->name, a.backend->host, a.backend->account, std::string(name(a.backend->kind))},
-                           a.backend->reached});
+    d.nodes.push_back(
+        Node{{a.backend->name, a.backend->host, a.backend->account, std::string(name(a.backend->kind))},
+             a.backend->reached});
   }
   bool blocked = false;
   const auto add = [&](std::size_t from, const std::optional<ChainEdge>& next) {
@@ -102,8 +103,9 @@ std::string mermaid_text(std::string_view text) {
 
 std::string chain_dot(const ChainAnswer& a) {
   const Drawing d = drawing_of(a);
-  std::string out = "digraph chain {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
-                    "  edge [fontname=\"Helvetica\"];\n";
+  std::string out =
+      "digraph chain {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+      "  edge [fontname=\"Helvetica\"];\n";
   for (std::size_t i = 0; i < d.nodes.size(); ++i) {
     std::string label;
     for (const std::string& line : d.nodes[i].lines) {

@@ -39,7 +39,10 @@ void account(detail::JsonWriter& w, const ad::Facts& facts, const ad::Account& a
   w.key("kind");
   w.trusted(kind_name(a.kind));
   w.key("sid");
-  if (a.sid.empty()) w.null(); else w.value(a.sid);
+  if (a.sid.empty())
+    w.null();
+  else
+    w.value(a.sid);
   w.key("enabled");
   w.value(a.enabled);
   w.key("sensitive");
@@ -51,7 +54,10 @@ void account(detail::JsonWriter& w, const ad::Facts& facts, const ad::Account& a
   w.key("trusted_to_auth_for_delegation");
   w.value(a.trusted_to_auth_for_delegation);
   w.key("user_account_control");
-  if (a.user_account_control) w.value(static_cast<long long>(*a.user_account_control)); else w.null();
+  if (a.user_account_control)
+    w.value(static_cast<long long>(*a.user_account_control));
+  else
+    w.null();
   strings(w, "spns", a.spns);
   strings(w, "allowed_to_delegate_to", a.allowed_to_delegate_to);
   w.key("allowed_to_act");
@@ -92,7 +98,10 @@ void append_ad_facts_json(std::string& out, const ad::Facts& facts) {
     w.key("name");
     w.value(d.name);
     w.key("sid");
-    if (d.sid.empty()) w.null(); else w.value(d.sid);
+    if (d.sid.empty())
+      w.null();
+    else
+      w.value(d.sid);
     w.key("dc_functional_level");
     w.value(static_cast<long long>(d.dc_functional_level));
     w.end_object();

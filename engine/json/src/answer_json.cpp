@@ -5,12 +5,11 @@
 #include <string>
 #include <variant>
 
-#include "json_reader.hpp"
 #include "byte_scan.hpp"
+#include "json_reader.hpp"
 #include "utf8.hpp"
 
 namespace wcfpolicy {
-
 
 namespace detail {
 
@@ -173,10 +172,10 @@ void append_answer_json(std::string& out, const Answer& answer, const JsonOption
           detail::write_chain_fields(w, typed, options.explain);  // its own rules, per hop
           return;
         } else {
-        write_fields(w, typed);
-        w.rules(typed.trace);
-        if (has_findings(question)) w.findings(typed.trace);
-        if (options.explain) w.explanation(typed.trace);
+          write_fields(w, typed);
+          w.rules(typed.trace);
+          if (has_findings(question)) w.findings(typed.trace);
+          if (options.explain) w.explanation(typed.trace);
         }
       },
       answer);
@@ -225,10 +224,12 @@ RequestError describe(const InputError& error) {
   return out;
 }
 
-std::optional<RequestError> evaluate_json(std::string_view text, std::string& out, const JsonOptions& options) {
+std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
+                                          const JsonOptions& options) {
   auto parsed = parse_request(text, options);
   if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
-  const Result<Answer> answer = decide(std::get<Request>(parsed), options.explain ? Explain::yes : Explain::no);
+  const Result<Answer> answer =
+      decide(std::get<Request>(parsed), options.explain ? Explain::yes : Explain::no);
   if (const auto* chain = std::get_if<ChainRequest>(&std::get<Request>(parsed)); chain && !answer) {
     return detail::describe_chain_error(answer.error(), *chain);
   }

@@ -1,8 +1,8 @@
 // The `chain` question as JSON (docs/contract.md, "Identity flow across tiers"): the request with
 // its hops and inline Active Directory facts, read strictly (unknown fields, types, enum values,
 // JSON paths such as `hops[1].scenario.binding`), and the answer, written in the contract's order.
-#include <array>
 #include <fmt/format.h>
+#include <array>
 
 #include <charconv>
 #include <string>
@@ -83,8 +83,9 @@ bool read_outbound(ObjectReader& parent, JsonValue object, std::string_view key,
   (void)object;
   if (spn) {
     if (spn->find('/') == std::string_view::npos || spn->front() == '/') {
-      return reader.fail("target_spn", describe_string(*spn) + " is not an SPN (expected class/host[:port], e.g. "
-                                                               "\"MSSQLSvc/sql01.contoso.local:1433\")");
+      return reader.fail("target_spn", describe_string(*spn) +
+                                           " is not an SPN (expected class/host[:port], e.g. "
+                                           "\"MSSQLSvc/sql01.contoso.local:1433\")");
     }
     out.target_spn = std::string(*spn);
   }
@@ -96,14 +97,16 @@ bool read_hop_scenario(ObjectReader& hop_reader, JsonValue object, ScenarioReque
   // CH-1 and CH-2: these two come from the chain, never from the hop.
   JsonValue given;
   if (object.find("allowed_impersonation_level", given)) {
-    return reader.fail("allowed_impersonation_level",
-                       "not allowed in a chain: a hop's level is its caller's outbound.allowed_impersonation_level "
-                       "(CH-1); set it on the client's or the previous hop's \"outbound\"");
+    return reader.fail(
+        "allowed_impersonation_level",
+        "not allowed in a chain: a hop's level is its caller's outbound.allowed_impersonation_level "
+        "(CH-1); set it on the client's or the previous hop's \"outbound\"");
   }
   if (object.find("backend", given)) {
-    return reader.fail("backend",
-                       "not allowed in a chain: a hop's back-end is derived from the hosts of the next element "
-                       "(CH-2)");
+    return reader.fail(
+        "backend",
+        "not allowed in a chain: a hop's back-end is derived from the hosts of the next element "
+        "(CH-2)");
   }
   if (!read_scenario_fields(reader, reader.error(), out)) return false;
   // Negotiate settled on NTLM (kerberos false) decides a hop's inbound leg (AD-7).
@@ -111,7 +114,8 @@ bool read_hop_scenario(ObjectReader& hop_reader, JsonValue object, ScenarioReque
   if (!reader.finish()) return false;
   if (!out.binding) return reader.fail("binding", "missing; a hop's scenario names its binding");
   if (!out.client_credential_type)
-    return reader.fail("client_credential_type", "missing; a hop's scenario names its client credential type");
+    return reader.fail("client_credential_type",
+                       "missing; a hop's scenario names its client credential type");
   return true;
 }
 
@@ -134,10 +138,12 @@ bool read_hop(JsonValue item, std::size_t index, RequestError& error, ChainHop& 
   if (hop.name.empty()) return reader.fail("name", "missing; every hop has a unique name");
   if (hop.host.empty()) return reader.fail("host", "missing; the host the hop runs on (CH-2)");
   if (hop.run_as.empty()) {
-    return reader.fail("run_as", "missing; the account the hop runs as: NetworkService, LocalSystem, LocalService, "
-                                 "name, name@DOMAIN or DOMAIN\\name (AD-1)");
+    return reader.fail("run_as",
+                       "missing; the account the hop runs as: NetworkService, LocalSystem, LocalService, "
+                       "name, name@DOMAIN or DOMAIN\\name (AD-1)");
   }
-  if (!scenario) return reader.fail("scenario", "missing; every hop is a WCF service described by a scenario");
+  if (!scenario)
+    return reader.fail("scenario", "missing; every hop is a WCF service described by a scenario");
   return read_hop_scenario(reader, *scenario, hop.scenario);
 }
 
@@ -156,11 +162,13 @@ bool read_account(JsonValue item, std::string path, RequestError& error, ad::Acc
         optional_string(reader, "domain", account.domain) && reader.get_string("kind", kind) &&
         optional_string(reader, "sid", account.sid) && reader.get_bool("enabled", enabled) &&
         reader.get_bool("sensitive", sensitive) && reader.get_bool("protected_users", protected_users) &&
-        reader.get_bool("trusted_for_delegation", td) && reader.get_bool("trusted_to_auth_for_delegation", t2a4d) &&
+        reader.get_bool("trusted_for_delegation", td) &&
+        reader.get_bool("trusted_to_auth_for_delegation", t2a4d) &&
         get_integer(reader, item, "user_account_control", uac, "userAccountControl as a decimal integer") &&
         string_list(reader, "spns", account.spns) &&
         string_list(reader, "allowed_to_delegate_to", account.allowed_to_delegate_to) &&
-        string_list(reader, "groups", account.groups) && optional_string(reader, "dns_host_name", account.dns_host_name) &&
+        string_list(reader, "groups", account.groups) &&
+        optional_string(reader, "dns_host_name", account.dns_host_name) &&
         optional_string(reader, "source", account.source) &&
         reader.get_bool("allowed_to_delegate_unknown", unknown) &&
         reader.get_bool("allowed_to_act_unverified", unverified))) {
@@ -171,18 +179,24 @@ bool read_account(JsonValue item, std::string path, RequestError& error, ad::Acc
   account.kind = dollar ? ad::AccountKind::computer : ad::AccountKind::user;
   if (kind) {
     static const std::vector<std::string_view> kinds{"user", "computer", "gmsa"};
-    if (*kind == "user") account.kind = ad::AccountKind::user;
-    else if (*kind == "computer") account.kind = ad::AccountKind::computer;
-    else if (*kind == "gmsa") account.kind = ad::AccountKind::gmsa;
-    else return reader.fail_enum("kind", *kind, kinds, "account kind");
+    if (*kind == "user")
+      account.kind = ad::AccountKind::user;
+    else if (*kind == "computer")
+      account.kind = ad::AccountKind::computer;
+    else if (*kind == "gmsa")
+      account.kind = ad::AccountKind::gmsa;
+    else
+      return reader.fail_enum("kind", *kind, kinds, "account kind");
   }
   if (uac) ad::apply_user_account_control(account, *uac);
   // Flags given beside userAccountControl must agree with it.
-  const auto flag = [&](std::string_view key, const std::optional<bool>& given, bool& field, std::uint32_t bit) {
+  const auto flag = [&](std::string_view key, const std::optional<bool>& given, bool& field,
+                        std::uint32_t bit) {
     if (!given) return true;
     if (uac && ((*uac & bit) != 0) != (bit == ad::kAccountDisable ? !*given : *given)) {
-      return reader.fail(key, fmt::format("{} contradicts user_account_control {} (0x{:x} is {})", *given ? "true" : "false",
-                                          *uac, bit, (*uac & bit) != 0 ? "set" : "clear"));
+      return reader.fail(
+          key, fmt::format("{} contradicts user_account_control {} (0x{:x} is {})", *given ? "true" : "false",
+                           *uac, bit, (*uac & bit) != 0 ? "set" : "clear"));
     }
     field = *given;
     return true;
@@ -218,7 +232,8 @@ bool read_account(JsonValue item, std::string path, RequestError& error, ad::Acc
             ace_reader.finish())) {
         return false;
       }
-      if (type && *type == "deny") entry.ace = ad::AceType::deny;
+      if (type && *type == "deny")
+        entry.ace = ad::AceType::deny;
       else if (type && *type != "allow") {
         static constexpr std::array<std::string_view, 2> kAceTypes{"allow", "deny"};
         return ace_reader.fail_enum("ace", *type, kAceTypes, "ACE type");
@@ -240,7 +255,9 @@ bool read_facts(ObjectReader& parent, JsonValue object, ad::Facts& facts) {
   }
   facts.default_domain = upper(facts.default_domain);
   if (level) {
-    if (*level < 0 || *level > 10) return reader.fail("dc_functional_level", std::to_string(*level) + " is not a domain functional level (0..10)");
+    if (*level < 0 || *level > 10)
+      return reader.fail("dc_functional_level",
+                         std::to_string(*level) + " is not a domain functional level (0..10)");
     facts.dc_functional_level = *level;
   }
   bool ok = true;
@@ -250,7 +267,8 @@ bool read_facts(ObjectReader& parent, JsonValue object, ad::Facts& facts) {
     std::size_t i = 0;
     for (const JsonValue item : *accounts) {
       ad::Account account;
-      if (!read_account(item, reader.path_of("accounts") + "[" + std::to_string(i++) + "]", reader.error(), account))
+      if (!read_account(item, reader.path_of("accounts") + "[" + std::to_string(i++) + "]", reader.error(),
+                        account))
         return false;
       facts.accounts.push_back(std::move(account));
     }
@@ -266,25 +284,29 @@ bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& 
   bool ok = true;
   const std::optional<JsonValue> client = reader.get_object("client", ok);
   if (!ok) return false;
-  if (!client) return reader.fail("client", "missing; a chain starts with its client {account, host, outbound}");
+  if (!client)
+    return reader.fail("client", "missing; a chain starts with its client {account, host, outbound}");
   {
     ObjectReader client_reader = reader.nested(*client, "client");
     // Unknown fields first: a misspelt "account" is named as such, not as missing.
     if (!(optional_string(client_reader, "account", request.client.account) &&
           optional_string(client_reader, "host", request.client.host) &&
-          read_outbound(client_reader, *client, "outbound", request.client.outbound) && client_reader.finish())) {
+          read_outbound(client_reader, *client, "outbound", request.client.outbound) &&
+          client_reader.finish())) {
       return false;
     }
     if (request.client.account.empty()) {
-      return client_reader.fail("account", "missing; the end user's Active Directory account (name, name@DOMAIN or "
-                                           "DOMAIN\\name)");
+      return client_reader.fail("account",
+                                "missing; the end user's Active Directory account (name, name@DOMAIN or "
+                                "DOMAIN\\name)");
     }
   }
   const std::optional<JsonValue> hops = reader.get_array("hops", ok);
   if (!ok) return false;
   if (!hops || hops->size() == 0) return reader.fail("hops", "missing; a chain has at least one hop");
   if (hops->size() > kMaxChainHops) {
-    return reader.fail("hops", fmt::format("has {} hops; a chain has at most {}", hops->size(), kMaxChainHops));
+    return reader.fail("hops",
+                       fmt::format("has {} hops; a chain has at most {}", hops->size(), kMaxChainHops));
   }
   std::size_t index = 0;
   for (const JsonValue item : *hops) {
@@ -299,7 +321,8 @@ bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& 
     for (const ChainHop& earlier : request.hops) {
       if (earlier.name == hop.name) {
         error.field = name_path;
-        error.message = name_path + ": " + describe_string(hop.name) + " names an earlier hop too; names must be unique";
+        error.message =
+            name_path + ": " + describe_string(hop.name) + " names an earlier hop too; names must be unique";
         return false;
       }
     }
@@ -319,8 +342,9 @@ bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& 
     out.kind = kind.value_or(BackendKind::other);
     for (const ChainHop& hop : request.hops) {
       if (hop.name == out.name || out.name == "client") {
-        return backend_reader.fail("name", describe_string(out.name) + " is taken; names must be unique, and "
-                                                                        "\"client\" is reserved");
+        return backend_reader.fail("name", describe_string(out.name) +
+                                               " is taken; names must be unique, and "
+                                               "\"client\" is reserved");
       }
     }
     request.backend = std::move(out);
@@ -341,8 +365,10 @@ RequestError describe_chain_error(const InputError& error, const ChainRequest& r
   std::string at;
   FixedList<Read, 4> context;
   for (const Read& read : error.context) {
-    if (read.field == "at") at = std::string(read.value);
-    else context.push_back(read);
+    if (read.field == "at")
+      at = std::string(read.value);
+    else
+      context.push_back(read);
   }
   copy.context = context;
   if (!at.empty() && error.field != "ad") path = at + "." + path;
@@ -351,8 +377,7 @@ RequestError describe_chain_error(const InputError& error, const ChainRequest& r
   if (error.field == "ad" && !at.empty()) out.message += fmt::format(" (needed at {})", at);
   // Names: the close or the matching accounts, for "did you mean".
   const ad::Facts* facts = request.ad ? &*request.ad : request.imported_ad;
-  if (facts != nullptr && !error.value.empty() &&
-      (path == "client.account" || path.ends_with(".run_as"))) {
+  if (facts != nullptr && !error.value.empty() && (path == "client.account" || path.ends_with(".run_as"))) {
     const ad::AccountMatch match = ad::find_account(*facts, error.value);
     if (!match.candidates.empty()) {
       out.message += match.ambiguous ? "; candidates: " : "; did you mean ";
@@ -364,7 +389,8 @@ RequestError describe_chain_error(const InputError& error, const ChainRequest& r
     std::string computers;
     for (const ad::Account& account : facts->accounts)
       if (account.kind == ad::AccountKind::computer)
-        computers += (computers.empty() ? "" : ", ") + (account.dns_host_name.empty() ? account.sam_account_name : account.dns_host_name);
+        computers += (computers.empty() ? "" : ", ") +
+                     (account.dns_host_name.empty() ? account.sam_account_name : account.dns_host_name);
     if (!computers.empty()) out.message += "; the computers known: " + computers;
   }
   return out;
@@ -389,8 +415,10 @@ void write_edge(JsonWriter& w, const std::optional<ChainEdge>& edge) {
   w.key("leg");
   w.optional(edge->leg);
   w.key("blocked_by");
-  if (edge->blocked_by.empty()) w.null();
-  else w.trusted(edge->blocked_by);
+  if (edge->blocked_by.empty())
+    w.null();
+  else
+    w.trusted(edge->blocked_by);
   w.end_object();
 }
 
@@ -477,8 +505,10 @@ void write_chain_fields(JsonWriter& w, const ChainAnswer& a, bool explain) {
     w.key("next");
     write_edge(w, hop.next);
     w.key("transited_services");
-    if (hop.reached) write_strings(w, hop.transited_services);
-    else w.null();
+    if (hop.reached)
+      write_strings(w, hop.transited_services);
+    else
+      w.null();
     write_rules(w, hop.rules);
     write_findings(w, hop.findings);
     w.end_object();
@@ -523,8 +553,10 @@ void write_chain_fields(JsonWriter& w, const ChainAnswer& a, bool explain) {
       w.key("value");
       w.value(std::string_view(read.value));
       w.key("source");
-      if (read.source.empty()) w.null();
-      else w.value(std::string_view(read.source));
+      if (read.source.empty())
+        w.null();
+      else
+        w.value(std::string_view(read.source));
       w.key("default");
       w.value(read.defaulted);
       w.end_object();

@@ -5,8 +5,8 @@
 
 #include <array>
 #include <cstdint>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,10 +125,24 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  void begin_object() { separate(); out_ += '{'; first_ = true; }
-  void end_object() { out_ += '}'; first_ = false; }
-  void begin_array() { separate(); out_ += '['; first_ = true; }
-  void end_array() { out_ += ']'; first_ = false; }
+  void begin_object() {
+    separate();
+    out_ += '{';
+    first_ = true;
+  }
+  void end_object() {
+    out_ += '}';
+    first_ = false;
+  }
+  void begin_array() {
+    separate();
+    out_ += '[';
+    first_ = true;
+  }
+  void end_array() {
+    out_ += ']';
+    first_ = false;
+  }
   // key(k) and trusted(s) write the engine's own names (field names, enum names, rule ids),
   // which need no escaping, as they are; value(s) escapes everything else, messages included.
   // tests/test_json.cpp checks over a broad sweep of answers that this holds.
@@ -145,15 +159,29 @@ class JsonWriter {
     out_ += s;
     out_ += '"';
   }
-  void value(std::string_view s) { separate(); string_literal(s); }
-  void value(bool b) { separate(); out_ += b ? "true" : "false"; }
+  void value(std::string_view s) {
+    separate();
+    string_literal(s);
+  }
+  void value(bool b) {
+    separate();
+    out_ += b ? "true" : "false";
+  }
   void value(long long n);
-  void null() { separate(); out_ += "null"; }
+  void null() {
+    separate();
+    out_ += "null";
+  }
   template <class E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   void value(E e) { trusted(name(e)); }
   template <class T>
-  void optional(const std::optional<T>& v) { if (v) value(*v); else null(); }
+  void optional(const std::optional<T>& v) {
+    if (v)
+      value(*v);
+    else
+      null();
+  }
 
   // The trace's parts, as the contract spells them.
   void rules(const Trace& trace);
@@ -161,7 +189,10 @@ class JsonWriter {
   void explanation(const Trace& trace);
 
  private:
-  void separate() { if (!first_) out_ += ','; first_ = false; }
+  void separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
   void string_literal(std::string_view s);
 
   std::string& out_;

@@ -73,10 +73,8 @@ class JsonParser {
   bool value(std::size_t depth) {
     const std::uint32_t index = new_node();
     switch (pos_ < text_.size() ? text_[pos_] : '\0') {
-      case '{':
-        return object(index, depth + 1);
-      case '[':
-        return array(index, depth + 1);
+      case '{': return object(index, depth + 1);
+      case '[': return array(index, depth + 1);
       case '"': {
         std::string_view s;
         if (!string(s)) return false;
@@ -84,21 +82,20 @@ class JsonParser {
         doc_.nodes_[index].text = s;
         return true;
       }
-      case 't':
-        return literal(index, "true", JsonType::boolean, true);
-      case 'f':
-        return literal(index, "false", JsonType::boolean, false);
-      case 'n':
-        return literal(index, "null", JsonType::null, false);
+      case 't': return literal(index, "true", JsonType::boolean, true);
+      case 'f': return literal(index, "false", JsonType::boolean, false);
+      case 'n': return literal(index, "null", JsonType::null, false);
       default:
-        if (pos_ < text_.size() && (text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9'))) return number(index);
+        if (pos_ < text_.size() && (text_[pos_] == '-' || (text_[pos_] >= '0' && text_[pos_] <= '9')))
+          return number(index);
         return fail(pos_ == text_.size() ? "the input ends where a value was expected"
                                          : fmt::format("expected a value, got {}", shown(pos_)));
     }
   }
 
   bool object(std::uint32_t index, std::size_t depth) {
-    if (depth > max_depth_) return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
+    if (depth > max_depth_)
+      return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
     doc_.nodes_[index].type = JsonType::object;
     ++pos_;  // '{'
     skip_space();
@@ -111,8 +108,9 @@ class JsonParser {
     std::unordered_set<std::string_view> many_keys;  // only for unusually large objects
     while (true) {
       if (peek() != '"') {
-        return fail(pos_ == text_.size() ? std::string("the input ends inside an object")
-                                         : fmt::format("expected a member name in double quotes, got {}", shown(pos_)));
+        return fail(pos_ == text_.size()
+                        ? std::string("the input ends inside an object")
+                        : fmt::format("expected a member name in double quotes, got {}", shown(pos_)));
       }
       std::string_view key;
       if (!string(key)) return false;
@@ -121,7 +119,8 @@ class JsonParser {
         return fail_limit(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
       }
       skip_space();
-      if (peek() != ':') return fail(fmt::format("expected ':' after the member name \"{}\", got {}", key, shown(pos_)));
+      if (peek() != ':')
+        return fail(fmt::format("expected ':' after the member name \"{}\", got {}", key, shown(pos_)));
       ++pos_;
       skip_space();
       const auto child = static_cast<std::uint32_t>(doc_.nodes_.size());
@@ -138,7 +137,8 @@ class JsonParser {
   }
 
   bool array(std::uint32_t index, std::size_t depth) {
-    if (depth > max_depth_) return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
+    if (depth > max_depth_)
+      return fail_limit(fmt::format("the JSON is nested deeper than {} levels", max_depth_));
     doc_.nodes_[index].type = JsonType::array;
     ++pos_;  // '['
     skip_space();
@@ -177,8 +177,9 @@ class JsonParser {
       done = true;
       return true;
     }
-    return fail(pos_ == text_.size() ? fmt::format("the input ends inside {}", container)
-                                     : fmt::format("expected ',' or '{}' after {}, got {}", close, item, shown(pos_)));
+    return fail(pos_ == text_.size()
+                    ? fmt::format("the input ends inside {}", container)
+                    : fmt::format("expected ',' or '{}' after {}, got {}", close, item, shown(pos_)));
   }
 
   bool literal(std::uint32_t index, std::string_view word, JsonType type, bool value) {
@@ -201,12 +202,14 @@ class JsonParser {
     }
     if (peek() == '.') {
       ++pos_;
-      if (digits() == 0) return fail(fmt::format("invalid number: expected a digit after '.', got {}", shown(pos_)));
+      if (digits() == 0)
+        return fail(fmt::format("invalid number: expected a digit after '.', got {}", shown(pos_)));
     }
     if (peek() == 'e' || peek() == 'E') {
       ++pos_;
       if (peek() == '+' || peek() == '-') ++pos_;
-      if (digits() == 0) return fail(fmt::format("invalid number: expected a digit in the exponent, got {}", shown(pos_)));
+      if (digits() == 0)
+        return fail(fmt::format("invalid number: expected a digit in the exponent, got {}", shown(pos_)));
     }
     doc_.nodes_[index].type = JsonType::number;
     doc_.nodes_[index].text = text_.substr(start, pos_ - start);
@@ -271,9 +274,11 @@ class JsonParser {
         case 't': buffer += '\t'; break;
         case 'u': {
           unsigned code = 0;
-          if (!hex4(i + 1, code)) return fail_at(i - 1, "invalid \\u escape: expected four hexadecimal digits");
+          if (!hex4(i + 1, code))
+            return fail_at(i - 1, "invalid \\u escape: expected four hexadecimal digits");
           i += 4;
-          if (code >= 0xDC00 && code <= 0xDFFF) return fail_at(i - 5, "invalid \\u escape: a low surrogate without a high one");
+          if (code >= 0xDC00 && code <= 0xDFFF)
+            return fail_at(i - 5, "invalid \\u escape: a low surrogate without a high one");
           if (code >= 0xD800 && code <= 0xDBFF) {
             unsigned low = 0;
             if (text_.substr(i + 1, 2) != "\\u" || !hex4(i + 3, low) || low < 0xDC00 || low > 0xDFFF) {
@@ -285,8 +290,7 @@ class JsonParser {
           append_utf8(buffer, code);
           break;
         }
-        default:
-          return fail_at(i - 1, fmt::format("invalid escape {} inside a string", shown_escape(i)));
+        default: return fail_at(i - 1, fmt::format("invalid escape {} inside a string", shown_escape(i)));
       }
     }
     out = std::string_view(buffer).substr(begin);
@@ -298,7 +302,10 @@ class JsonParser {
     code = 0;
     for (std::size_t k = at; k < at + 4; ++k) {
       const char h = text_[k];
-      const int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+      const int digit = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
       if (digit < 0) return false;
       code = code * 16 + static_cast<unsigned>(digit);
     }
@@ -333,7 +340,8 @@ class JsonParser {
       return false;
     }
     if (many_keys.empty()) {
-      for (std::uint32_t i = doc_.nodes_[object].first; i != 0; i = doc_.nodes_[i].next) many_keys.insert(doc_.nodes_[i].key);
+      for (std::uint32_t i = doc_.nodes_[object].first; i != 0; i = doc_.nodes_[i].next)
+        many_keys.insert(doc_.nodes_[i].key);
     }
     return !many_keys.insert(key).second;
   }
@@ -352,7 +360,9 @@ class JsonParser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) ++pos_;
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
   }
   [[nodiscard]] char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
@@ -365,7 +375,8 @@ class JsonParser {
   }
   [[nodiscard]] std::string shown_escape(std::size_t at) const {
     const auto c = at < text_.size() ? static_cast<unsigned char>(text_[at]) : 0u;
-    return c >= 0x20 && c < 0x7F ? fmt::format("'\\{}'", static_cast<char>(c)) : fmt::format("'\\' followed by byte \\x{:02X}", c);
+    return c >= 0x20 && c < 0x7F ? fmt::format("'\\{}'", static_cast<char>(c))
+                                 : fmt::format("'\\' followed by byte \\x{:02X}", c);
   }
 
   [[nodiscard]] std::string path() const {

@@ -18,11 +18,11 @@ enum class JsonType : std::uint8_t { null, boolean, number, string, array, objec
 struct JsonNode {
   JsonType type = JsonType::null;
   bool boolean = false;
-  std::string_view text;   // a string's value (unescaped); a number's text as written
-  std::string_view key;    // the member's key, for a value inside an object
-  std::uint32_t size = 0;  // an array's elements, an object's members
-  std::uint32_t first = 0; // the first element or member (0: none)
-  std::uint32_t next = 0;  // the next sibling (0: none)
+  std::string_view text;    // a string's value (unescaped); a number's text as written
+  std::string_view key;     // the member's key, for a value inside an object
+  std::uint32_t size = 0;   // an array's elements, an object's members
+  std::uint32_t first = 0;  // the first element or member (0: none)
+  std::uint32_t next = 0;   // the next sibling (0: none)
 };
 
 class JsonDocument;

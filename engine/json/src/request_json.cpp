@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "json_reader.hpp"
-#include "wcfpolicy/spelling.hpp"
-#include "wcfpolicy/fields.hpp"
 #include "utf8.hpp"
+#include "wcfpolicy/fields.hpp"
+#include "wcfpolicy/spelling.hpp"
 
 namespace wcfpolicy {
 namespace detail {
@@ -36,18 +36,12 @@ std::string describe_string(std::string_view text) { return "the string " + quot
 
 std::string describe_value(const JsonValue& value) {
   switch (value.type()) {
-    case JsonType::null:
-      return "null";
-    case JsonType::boolean:
-      return value.boolean() ? "true" : "false";
-    case JsonType::string:
-      return describe_string(value.text());
-    case JsonType::number:
-      return "the number " + std::string(value.text().substr(0, 40));
-    case JsonType::array:
-      return "an array";
-    case JsonType::object:
-      return "an object";
+    case JsonType::null: return "null";
+    case JsonType::boolean: return value.boolean() ? "true" : "false";
+    case JsonType::string: return describe_string(value.text());
+    case JsonType::number: return "the number " + std::string(value.text().substr(0, 40));
+    case JsonType::array: return "an array";
+    case JsonType::object: return "an object";
   }
   return "an unsupported value";
 }
@@ -97,12 +91,14 @@ std::string enum_value_problem(std::string_view given, std::span<const std::stri
   std::string problem = detail::quoted_excerpt(given) + (type_name == EnumNames<Binding>::type_name
                                                              ? " is not covered by the documented rules"
                                                              : " is not a valid " + std::string(type_name));
-  if (auto suggestion = closest_name(given, allowed)) problem += "; did you mean " + detail::json_quoted(*suggestion) + "?";
+  if (auto suggestion = closest_name(given, allowed))
+    problem += "; did you mean " + detail::json_quoted(*suggestion) + "?";
   return problem + " (allowed: " + detail::joined(allowed) + ")";
 }
 
 std::string version_value_problem(std::string_view given) {
-  return detail::describe_string(given) + " is not a WinRM version (allowed: MAJOR.MINOR, such as \"2.0\" or \"1.1\")";
+  return detail::describe_string(given) +
+         " is not a WinRM version (allowed: MAJOR.MINOR, such as \"2.0\" or \"1.1\")";
 }
 
 namespace detail {
@@ -116,8 +112,8 @@ std::string joined(std::span<const std::string_view> names) {
   return out;
 }
 
-bool ObjectReader::fail_enum(std::string_view key, std::string_view given, std::span<const std::string_view> allowed,
-                             std::string_view type_name) {
+bool ObjectReader::fail_enum(std::string_view key, std::string_view given,
+                             std::span<const std::string_view> allowed, std::string_view type_name) {
   return fail(key, enum_value_problem(given, allowed, type_name));
 }
 
@@ -125,7 +121,8 @@ bool ObjectReader::get_name(std::string_view key, std::span<const std::string_vi
                             std::string_view type_name, std::optional<std::uint32_t>& out) {
   const std::optional<JsonValue> value = find(key);
   if (!value) return true;
-  if (!value->is_string()) return fail(key, "expected one of " + joined(names) + ", got " + describe_value(*value));
+  if (!value->is_string())
+    return fail(key, "expected one of " + joined(names) + ", got " + describe_value(*value));
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == value->text()) {
       out = static_cast<std::uint32_t>(i);
@@ -146,7 +143,8 @@ bool ObjectReader::get_name_set(std::string_view key, std::span<const std::strin
   std::size_t i = 0;
   for (const JsonValue item : *list) {
     const std::string element = std::string(key) + "[" + std::to_string(i++) + "]";
-    if (!item.is_string()) return fail(element, "expected one of " + joined(names) + ", got " + describe_value(item));
+    if (!item.is_string())
+      return fail(element, "expected one of " + joined(names) + ", got " + describe_value(item));
     std::size_t index = 0;
     while (index < names.size() && names[index] != item.text()) ++index;
     if (index == names.size()) return fail_enum(element, item.text(), names, type_name);
@@ -161,7 +159,8 @@ bool ObjectReader::get_name_set(std::string_view key, std::span<const std::strin
 bool ObjectReader::get_bool(std::string_view key, std::optional<bool>& out) {
   const std::optional<JsonValue> value = find(key);
   if (!value) return true;
-  if (!value->is_boolean()) return fail(key, "expected a boolean (true or false), got " + describe_value(*value));
+  if (!value->is_boolean())
+    return fail(key, "expected a boolean (true or false), got " + describe_value(*value));
   out = value->boolean();
   return true;
 }
@@ -205,7 +204,8 @@ bool ObjectReader::finish() {
     std::vector<std::string_view> known(first, last);
     known.insert(known.end(), known_beyond_.begin(), known_beyond_.end());
     std::string problem = "unknown field";
-    if (auto suggestion = closest_name(member.key(), known)) problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
+    if (auto suggestion = closest_name(member.key(), known))
+      problem += "; did you mean " + json_quoted(path_of(*suggestion)) + "?";
     return fail(member.key(), problem + " (allowed here: " + joined(known) + ")");
   }
   return true;
@@ -215,9 +215,9 @@ bool ObjectReader::finish() {
 
 namespace {
 
+using detail::describe_string;
 using detail::JsonValue;
 using detail::ObjectReader;
-using detail::describe_string;
 
 // ---- reading a request from its schema (wcfpolicy/fields.hpp) ---------------------------------
 
@@ -238,7 +238,7 @@ std::string_view container_below(std::string_view prefix, std::string_view path)
 struct Level {
   std::string prefix;
   std::vector<std::pair<std::size_t, std::string_view>> fields;  // index, key
-  std::vector<std::pair<std::string, std::string>> containers;  // key, path
+  std::vector<std::pair<std::string, std::string>> containers;   // key, path
 };
 
 template <class Request>
@@ -248,7 +248,8 @@ std::vector<Level> build_levels() {
   for (const Field<Request>& field : fields) {
     std::string_view parent = field.parent();
     while (!parent.empty()) {  // every object above the field, declared or not
-      if (std::find(prefixes.begin(), prefixes.end(), parent) == prefixes.end()) prefixes.emplace_back(parent);
+      if (std::find(prefixes.begin(), prefixes.end(), parent) == prefixes.end())
+        prefixes.emplace_back(parent);
       const std::size_t dot = parent.rfind('.');
       parent = dot == std::string_view::npos ? std::string_view{} : parent.substr(0, dot);
     }
@@ -320,7 +321,8 @@ bool read_field(ObjectReader& reader, const Field<Request>& field, std::string_v
       ObjectReader nested = reader.nested(*object, key);
       if (!read_level(nested, field.path, request) || !nested.finish()) return false;
       for (const Field<Request>& inner : fields_of<Request>) {
-        if (inner.parent() != field.path || inner.required_in_parent.empty() || nested.has(inner.key())) continue;
+        if (inner.parent() != field.path || inner.required_in_parent.empty() || nested.has(inner.key()))
+          continue;
         return nested.fail(inner.key(), std::string(inner.required_in_parent));
       }
       return true;
@@ -370,14 +372,11 @@ bool any_given_below(std::string_view path, const Request& request) {
 }
 
 template <class Request>
-void write_value(detail::JsonWriter& writer, const Field<Request>& field, FieldValue value, const Request& request) {
+void write_value(detail::JsonWriter& writer, const Field<Request>& field, FieldValue value,
+                 const Request& request) {
   switch (field.kind) {
-    case FieldKind::boolean:
-      writer.value(value.bits != 0);
-      return;
-    case FieldKind::enumeration:
-      writer.trusted(field.values[value.bits]);
-      return;
+    case FieldKind::boolean: writer.value(value.bits != 0); return;
+    case FieldKind::enumeration: writer.trusted(field.values[value.bits]); return;
     case FieldKind::enum_set:
       writer.begin_array();
       for (std::size_t i = 0; i < field.values.size(); ++i)
@@ -460,27 +459,15 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
   Request request;
   bool ok = false;
   switch (*question) {
-    case Question::impersonation:
-      ok = read_request(reader, request.emplace<ImpersonationRequest>());
-      break;
-    case Question::token_level:
-      ok = read_request(reader, request.emplace<TokenLevelRequest>());
-      break;
+    case Question::impersonation: ok = read_request(reader, request.emplace<ImpersonationRequest>()); break;
+    case Question::token_level: ok = read_request(reader, request.emplace<TokenLevelRequest>()); break;
     case Question::delegation_reach:
       ok = read_request(reader, request.emplace<DelegationReachRequest>());
       break;
-    case Question::scenario:
-      ok = read_request(reader, request.emplace<ScenarioRequest>());
-      break;
-    case Question::winrm_proxy:
-      ok = read_request(reader, request.emplace<WinrmProxyRequest>());
-      break;
-    case Question::winrm_config:
-      ok = read_request(reader, request.emplace<WinrmConfigRequest>());
-      break;
-    case Question::chain:
-      ok = detail::read_chain(reader, request.emplace<ChainRequest>(), options);
-      break;
+    case Question::scenario: ok = read_request(reader, request.emplace<ScenarioRequest>()); break;
+    case Question::winrm_proxy: ok = read_request(reader, request.emplace<WinrmProxyRequest>()); break;
+    case Question::winrm_config: ok = read_request(reader, request.emplace<WinrmConfigRequest>()); break;
+    case Question::chain: ok = detail::read_chain(reader, request.emplace<ChainRequest>(), options); break;
   }
   if (!ok || !reader.finish()) return error;
   return request;

@@ -10,7 +10,9 @@ namespace wcfpolicy {
 namespace detail {
 namespace {
 
-unsigned char byte_at(std::string_view text, std::size_t i) noexcept { return static_cast<unsigned char>(text[i]); }
+unsigned char byte_at(std::string_view text, std::size_t i) noexcept {
+  return static_cast<unsigned char>(text[i]);
+}
 
 // The sequence length a lead byte announces (0: not a lead byte), and the range its second byte
 // must fall in (narrower than 80..BF after E0, ED, F0 and F4).

@@ -38,10 +38,8 @@ template <class Request>
 std::string value_json(const Field<Request>& field, FieldValue value) {
   if (!value.present) return "null";
   switch (field.kind) {
-    case FieldKind::boolean:
-      return std::string(bool_name(value.bits != 0));
-    case FieldKind::enumeration:
-      return "\"" + std::string(field.values[value.bits]) + "\"";
+    case FieldKind::boolean: return std::string(bool_name(value.bits != 0));
+    case FieldKind::enumeration: return "\"" + std::string(field.values[value.bits]) + "\"";
     case FieldKind::enum_set: {
       std::string out = "[";
       for (std::size_t i = 0; i < field.values.size(); ++i) {
@@ -53,8 +51,7 @@ std::string value_json(const Field<Request>& field, FieldValue value) {
     }
     case FieldKind::version:
       return "\"" + std::to_string(value.bits >> 16) + "." + std::to_string(value.bits & 0xFFFF) + "\"";
-    case FieldKind::object:
-      return "{}";
+    case FieldKind::object: return "{}";
   }
   return "null";
 }
@@ -88,7 +85,8 @@ std::vector<AnswerField> answer_fields(Question question) {
 
 std::string list_of(const std::vector<json>& values) {
   std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& v : values)
+    out += (out.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
   return out;
 }
 
@@ -100,11 +98,13 @@ std::optional<RequestError> check_goal(Question question, const Goal& goal, cons
     names.push_back(f.field);
     if (f.field != goal.field) continue;
     if (std::find(f.values.begin(), f.values.end(), wanted) != f.values.end()) return std::nullopt;
-    return RequestError{goal.field, goal.field + ": " + wanted.dump() + " is not a value a " + std::string(name(question)) +
+    return RequestError{goal.field, goal.field + ": " + wanted.dump() + " is not a value a " +
+                                        std::string(name(question)) +
                                         " answer gives here (allowed: " + list_of(f.values) + ")"};
   }
   std::string problem = goal.field + ": not a field of the " + std::string(name(question)) + " answer";
-  if (auto suggestion = closest_name(goal.field, names)) problem += "; did you mean \"" + std::string(*suggestion) + "\"?";
+  if (auto suggestion = closest_name(goal.field, names))
+    problem += "; did you mean \"" + std::string(*suggestion) + "\"?";
   std::string allowed;
   for (auto n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
   return RequestError{goal.field, problem + " (allowed: " + allowed + ")"};
@@ -140,8 +140,8 @@ bool contains_all(const std::vector<FieldChange>& bigger, const std::vector<Fiel
 // The search over one question's typed request: every set of k fields of its schema, in the
 // schema's order, for k = 1, 2, ..., each tried with every other value it can take.
 template <class Request>
-void search(const Request& base, const std::function<bool(const Evaluation&)>& meets, const WhyNotOptions& options,
-            WhyNotReport& report) {
+void search(const Request& base, const std::function<bool(const Evaluation&)>& meets,
+            const WhyNotOptions& options, WhyNotReport& report) {
   const auto& fields = fields_of<Request>;
   std::vector<std::vector<FieldValue>> values;
   for (const Field<Request>& field : fields) values.push_back(searched_values(field));
@@ -189,7 +189,8 @@ void search(const Request& base, const std::function<bool(const Evaluation&)>& m
       chosen.pop_back();
     }
   };
-  for (std::size_t k = 1; k <= options.max_changes && k <= fields.size() && !report.truncated; ++k) choose(0, k);
+  for (std::size_t k = 1; k <= options.max_changes && k <= fields.size() && !report.truncated; ++k)
+    choose(0, k);
 }
 
 }  // namespace
@@ -205,7 +206,8 @@ std::variant<Goal, RequestError> parse_goal(std::string_view text) {
   Goal goal{std::string(text.substr(0, equals)), {}};
   const std::string value(text.substr(equals + 1));
   json parsed = json::parse(value, nullptr, false);
-  goal.value_json = parsed.is_discarded() || parsed.is_object() || parsed.is_array() ? json(value).dump() : parsed.dump();
+  goal.value_json =
+      parsed.is_discarded() || parsed.is_object() || parsed.is_array() ? json(value).dump() : parsed.dump();
   return goal;
 }
 

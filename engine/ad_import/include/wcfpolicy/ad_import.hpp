@@ -49,6 +49,7 @@ struct ImportError {
 
 // import_ad_text(name, content): the same for one file already in memory (tests and fuzzing);
 // `name` says what it is by its extension, else the content does.
-[[nodiscard]] std::variant<ad::Facts, ImportError> import_ad_text(std::string_view name, std::string_view content);
+[[nodiscard]] std::variant<ad::Facts, ImportError> import_ad_text(std::string_view name,
+                                                                  std::string_view content);
 
 }  // namespace wcfpolicy::ad_import

@@ -5,9 +5,9 @@
 // defaults of docs/rules.md for everything the file leaves out) and derives one `scenario` request
 // per service endpoint, or per operation when C# sources say which ImpersonationOption each
 // operation has; it lists the client endpoints with their outbound settings, the connection
-// strings, and where in the file each of them (and each value it decided) is. What a file cannot say (the service account's
-// privileges, delegation capability, the back-end, ...) comes from assumptions; every field taken
-// from an assumption or from a default is listed, so an answer never hides what it assumed.
+// strings, and where in the file each of them (and each value it decided) is. What a file cannot say (the
+// service account's privileges, delegation capability, the back-end, ...) comes from assumptions; every field
+// taken from an assumption or from a default is listed, so an answer never hides what it assumed.
 //
 //   auto settings = wcfpolicy::parse_setting("impersonation_option=Required");   // --set
 //   wcfpolicy::ConfigInput input{.xml = text, .file = "web.config",
@@ -75,7 +75,8 @@ struct Assumption {
 
 // parse_assumption_file(text): an `--assume` file, a JSON object of scenario fields, in the
 // file's order.
-[[nodiscard]] std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(std::string_view text);
+[[nodiscard]] std::variant<std::vector<Assumption>, RequestError> parse_assumption_file(
+    std::string_view text);
 
 // ---- C# sources ---------------------------------------------------------------------------------
 
@@ -85,14 +86,15 @@ struct SourceFile {
 };
 
 // load_csharp_sources(directory): every `.cs` file under `directory`, recursively, by path.
-[[nodiscard]] std::variant<std::vector<SourceFile>, ConfigError> load_csharp_sources(const std::string& directory);
+[[nodiscard]] std::variant<std::vector<SourceFile>, ConfigError> load_csharp_sources(
+    const std::string& directory);
 
 // ---- reading a configuration --------------------------------------------------------------------
 
 struct ConfigInput {
   std::string_view xml;
-  std::string file;                      // the name errors use
-  std::vector<Assumption> assumptions;   // in order: a later one for the same field wins
+  std::string file;                     // the name errors use
+  std::vector<Assumption> assumptions;  // in order: a later one for the same field wins
   // C# sources of the services: with them, one answer per operation, its ImpersonationOption
   // read from [OperationBehavior(Impersonation = ...)] (absent: NotAllowed).
   std::optional<std::vector<SourceFile>> sources;
@@ -117,7 +119,7 @@ struct AssumedField {
 // not allow impersonation while ImpersonateCallerForAllOperations is true (IO-5, checked when the
 // host opens: docs/rules.md section 6).
 struct HostOpenError {
-  std::string rule;                      // "IO-5"
+  std::string rule;  // "IO-5"
   std::string contract;
   std::optional<std::string> operation;  // nullopt: every operation, by an assumed option
   std::string message;
@@ -137,9 +139,9 @@ struct ConfigEndpoint {
   ScenarioRequest request;   // the same request, as parse_request reads it
   std::vector<AssumedField> assumed;
   std::optional<HostOpenError> host_open_error;
-  SourceLocation location;           // the <endpoint> element
-  SourceLocation binding_location;   // its <binding> configuration (line 0: the binding's defaults)
-  SourceLocation behavior_location;  // the service's <behavior> (line 0: none)
+  SourceLocation location;                     // the <endpoint> element
+  SourceLocation binding_location;             // its <binding> configuration (line 0: the binding's defaults)
+  SourceLocation behavior_location;            // the service's <behavior> (line 0: none)
   std::vector<FieldLocation> field_locations;  // each request field the file said, where it said it
 };
 
@@ -197,7 +199,8 @@ struct ConfigFile {
 
 // read_wcf_config(input): the service endpoints of read_config_file (each endpoint's operations
 // in the contract's order), or the first error met.
-[[nodiscard]] std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(const ConfigInput& input);
+[[nodiscard]] std::variant<std::vector<ConfigEndpoint>, ConfigError> read_wcf_config(
+    const ConfigInput& input);
 
 // append_config_answer_json(out, endpoint): the endpoint's line (no newline): `kind` "service",
 // `service`, `endpoint`, `operation` (when known), `request`, `assumed`, `host_open_error`, then the scenario

@@ -38,13 +38,58 @@ inline constexpr std::uint32_t kTrustedToAuthForDelegation = 0x1000000;
 inline constexpr std::string_view kProtectedUsersRid = "-525";
 
 // The HOST aliases of sPNMappings when the directory does not say (Windows' default list).
-inline constexpr std::string_view kDefaultSpnMappings[] = {
-    "alerter", "appmgmt", "browser", "cifs", "cisvc", "clipsrv", "dcom", "dhcp", "dmserver",
-    "dns", "dnscache", "eventlog", "eventsystem", "fax", "http", "ias", "iisad", "mcsvc",
-    "messenger", "msiserver", "netdde", "netddedsm", "netlogon", "netman", "nmagent", "oakley",
-    "plugplay", "policyagent", "protectedstorage", "rasman", "remoteaccess", "replicator", "rpc",
-    "rpclocator", "rpcss", "rsvp", "samss", "scardsvr", "scesrv", "schedule", "scm", "seclogon",
-    "snmp", "spooler", "tapisrv", "time", "trksvr", "trkwks", "ups", "w3svc", "wins", "www"};
+inline constexpr std::string_view kDefaultSpnMappings[] = {"alerter",
+                                                           "appmgmt",
+                                                           "browser",
+                                                           "cifs",
+                                                           "cisvc",
+                                                           "clipsrv",
+                                                           "dcom",
+                                                           "dhcp",
+                                                           "dmserver",
+                                                           "dns",
+                                                           "dnscache",
+                                                           "eventlog",
+                                                           "eventsystem",
+                                                           "fax",
+                                                           "http",
+                                                           "ias",
+                                                           "iisad",
+                                                           "mcsvc",
+                                                           "messenger",
+                                                           "msiserver",
+                                                           "netdde",
+                                                           "netddedsm",
+                                                           "netlogon",
+                                                           "netman",
+                                                           "nmagent",
+                                                           "oakley",
+                                                           "plugplay",
+                                                           "policyagent",
+                                                           "protectedstorage",
+                                                           "rasman",
+                                                           "remoteaccess",
+                                                           "replicator",
+                                                           "rpc",
+                                                           "rpclocator",
+                                                           "rpcss",
+                                                           "rsvp",
+                                                           "samss",
+                                                           "scardsvr",
+                                                           "scesrv",
+                                                           "schedule",
+                                                           "scm",
+                                                           "seclogon",
+                                                           "snmp",
+                                                           "spooler",
+                                                           "tapisrv",
+                                                           "time",
+                                                           "trksvr",
+                                                           "trkwks",
+                                                           "ups",
+                                                           "w3svc",
+                                                           "wins",
+                                                           "www"};
 
 enum class AccountKind : std::uint8_t { user, computer, gmsa };
 
@@ -63,21 +108,24 @@ struct Account {
   AccountKind kind = AccountKind::user;
   std::string sid;
   bool enabled = true;
-  bool sensitive = false;        // NOT_DELEGATED (AD-2)
-  bool protected_users = false;  // a direct or nested member of Protected Users (AD-3)
-  bool trusted_for_delegation = false;          // TRUSTED_FOR_DELEGATION (AD-4)
-  bool trusted_to_auth_for_delegation = false;  // TRUSTED_TO_AUTH_FOR_DELEGATION (AD-9)
+  bool sensitive = false;                             // NOT_DELEGATED (AD-2)
+  bool protected_users = false;                       // a direct or nested member of Protected Users (AD-3)
+  bool trusted_for_delegation = false;                // TRUSTED_FOR_DELEGATION (AD-4)
+  bool trusted_to_auth_for_delegation = false;        // TRUSTED_TO_AUTH_FOR_DELEGATION (AD-9)
   std::optional<std::uint32_t> user_account_control;  // as given, when given
   std::vector<std::string> spns;
   std::vector<std::string> allowed_to_delegate_to;  // msDS-AllowedToDelegateTo, raw SPNs
-  std::vector<RbcdEntry> allowed_to_act;             // msDS-AllowedToActOnBehalfOfOtherIdentity
-  std::vector<std::string> groups;                   // transitive group names
+  std::vector<RbcdEntry> allowed_to_act;            // msDS-AllowedToActOnBehalfOfOtherIdentity
+  std::vector<std::string> groups;                  // transitive group names
   std::string dns_host_name;
   std::string source = "inline";  // provenance: "inline", "users.json#data[12]", "dump.ldif:311"
   // SharpHound caveats (docs/rules.md 10.6, AD-12): facts that may be incomplete in the collector's data.
-  bool allowed_to_delegate_unknown = false;  // trustedtoauth false and no allowedtodelegate (docs/rules.md, pitfall 2)
-  bool allowed_to_act_unverified = false;    // AllowedToAct from SharpHound: deny and inherit-only unseen (docs/rules.md, pitfall 3)
-  bool allowed_to_act_unknown = false;  // a user or gMSA from SharpHound, which reads RBCD of computers only (pitfall 4)
+  bool allowed_to_delegate_unknown =
+      false;  // trustedtoauth false and no allowedtodelegate (docs/rules.md, pitfall 2)
+  bool allowed_to_act_unverified =
+      false;  // AllowedToAct from SharpHound: deny and inherit-only unseen (docs/rules.md, pitfall 3)
+  bool allowed_to_act_unknown =
+      false;  // a user or gMSA from SharpHound, which reads RBCD of computers only (pitfall 4)
 };
 
 struct Domain {

@@ -21,8 +21,8 @@
 namespace wcfpolicy {
 
 struct TableCheck {
-  std::string table;   // "TW"
-  std::string check;   // "complete", "no conflicting overlap", "no shadowed row", "unique ids", ...
+  std::string table;  // "TW"
+  std::string check;  // "complete", "no conflicting overlap", "no shadowed row", "unique ids", ...
   bool passed = true;
   std::string detail;  // what failed, with an example combination; or a note when it passed
 };
@@ -103,7 +103,9 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
   });
   if (complete.passed) {
     complete.detail = std::to_string(combinations) + " combinations";
-    if (gaps > 0) complete.detail += ", " + std::to_string(gaps) + " outside the documented rows (answered \"not covered\")";
+    if (gaps > 0)
+      complete.detail +=
+          ", " + std::to_string(gaps) + " outside the documented rows (answered \"not covered\")";
   } else if (gaps > 1) {
     complete.detail += " (and " + std::to_string(gaps - 1) + " more)";
   }
@@ -113,13 +115,15 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
   for (std::size_t r = 0; r < N; ++r) {
     if (decides[r]) continue;
     shadow.passed = false;
-    shadow.detail += (shadow.detail.empty() ? "" : "; ") + std::string(table.rows[r].id) +
-                     " never decides: every combination it matches is matched by another row too, or none exists";
+    shadow.detail +=
+        (shadow.detail.empty() ? "" : "; ") + std::string(table.rows[r].id) +
+        " never decides: every combination it matches is matched by another row too, or none exists";
   }
   if (!ids.passed) {
     for (std::size_t a = 0; a < N; ++a)
       for (std::size_t b = a + 1; b < N; ++b)
-        if (table.rows[a].id == table.rows[b].id) ids.detail = std::string(table.rows[a].id) + " is used twice";
+        if (table.rows[a].id == table.rows[b].id)
+          ids.detail = std::string(table.rows[a].id) + " is used twice";
   }
   return {complete, overlap, shadow, ids};
 }
@@ -131,7 +135,8 @@ std::vector<TableCheck> analyze_table(const DecisionTable<Outcome, K, N>& table,
 // tu_agrees_with_tw(tu, tw): TU gives, for each privilege and delegation capability, what TW
 // gives for AllowedImpersonationLevel Delegation.
 template <std::size_t N1, std::size_t N2>
-TableCheck tu_agrees_with_tw(const DecisionTable<TokenLevel, 3, N1>& tu, const DecisionTable<TokenLevel, 3, N2>& tw) {
+TableCheck tu_agrees_with_tw(const DecisionTable<TokenLevel, 3, N1>& tu,
+                             const DecisionTable<TokenLevel, 3, N2>& tw) {
   TableCheck check{"TU", "agrees with TW's Delegation rows", true, ""};
   for (bool se : {false, true}) {
     for (bool capable : {false, true}) {

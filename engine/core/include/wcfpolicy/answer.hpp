@@ -9,8 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -171,7 +171,7 @@ struct InputError {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) noexcept : state_(std::move(value)) {}          // NOLINT: implicit
+  Result(T value) noexcept : state_(std::move(value)) {}           // NOLINT: implicit
   Result(InputError error) noexcept : state_(std::move(error)) {}  // NOLINT: implicit
 
   [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }

@@ -71,7 +71,7 @@ struct ChainRequest {
   ChainClient client;
   std::vector<ChainHop> hops;
   std::optional<ChainBackend> backend;
-  std::optional<ad::Facts> ad;            // inline facts; used when given
+  std::optional<ad::Facts> ad;             // inline facts; used when given
   const ad::Facts* imported_ad = nullptr;  // facts from --ad, used when no inline facts
 };
 
@@ -107,8 +107,8 @@ struct ChainStep {
 struct ChainEdge {
   std::string to;
   bool reaches = false;
-  std::optional<Means> means;  // null when blocked
-  std::optional<Leg> leg;      // null when the leg was never settled
+  std::optional<Means> means;   // null when blocked
+  std::optional<Leg> leg;       // null when the leg was never settled
   std::string_view blocked_by;  // empty: null
 };
 
@@ -125,7 +125,7 @@ struct ChainHopAnswer {
   std::optional<TokenLevel> token_level;
   std::optional<bool> delegation_capable;
   std::optional<FactSource> delegation_capable_source;
-  std::optional<ChainEdge> next;  // null for the last hop without a back-end, or when unreached
+  std::optional<ChainEdge> next;                // null for the last hop without a back-end, or when unreached
   std::vector<std::string> transited_services;  // CH-15: S4UTransitedServices after this hop
   std::vector<std::string_view> rules;
   std::vector<ChainFinding> findings;
@@ -152,16 +152,17 @@ struct ChainAnswer {
   };
   std::optional<BackendAnswer> backend;
   std::vector<std::string> ad_sources;
-  std::vector<std::string_view> rules;       // every rule applied, in order
-  std::vector<ChainFinding> findings;        // the chain's own: the client's edge, --ad, AD-12
-  std::vector<ChainStep> steps;              // with Explain::yes
+  std::vector<std::string_view> rules;  // every rule applied, in order
+  std::vector<ChainFinding> findings;   // the chain's own: the client's edge, --ad, AD-12
+  std::vector<ChainStep> steps;         // with Explain::yes
   Explain explain = Explain::no;
 };
 
 // decide_chain(request): the chain's answer, or the input error that stops it. An error's `field`
 // is a JSON path ("hops[1].run_as", "hops[0].scenario.delegation_capable"): static text, or, for
 // the value, a view into the request.
-[[nodiscard]] Result<ChainAnswer> decide_chain(const ChainRequest& request, Explain explain = Explain::no) noexcept;
+[[nodiscard]] Result<ChainAnswer> decide_chain(const ChainRequest& request,
+                                               Explain explain = Explain::no) noexcept;
 
 // chain_path(kind, index): the static JSON path of a hop's field ("hops[2].run_as"), for errors.
 enum class ChainPath : std::uint8_t { hop, run_as, host, scenario, name, outbound_target_spn };

@@ -76,29 +76,30 @@ struct ScenarioRequest {
   std::optional<Binding> binding;
   std::optional<SecurityMode> security_mode;  // default: the binding's .NET default (docs/rules.md 9.1)
   std::optional<CredentialType> client_credential_type;
-  std::optional<bool> map_client_certificate_to_windows_account;  // default false
+  std::optional<bool> map_client_certificate_to_windows_account;   // default false
   std::optional<UsernameValidationMode> username_validation_mode;  // default Windows
-  std::optional<bool> require_cancellation;  // CustomBinding; no default
-  std::optional<SecureConversation> secure_conversation;  // nullopt: none
-  std::optional<ImpersonationOption> impersonation_option;  // default NotAllowed
-  std::optional<bool> impersonate_caller_for_all_operations;  // default false
-  std::optional<TokenLevel> allowed_impersonation_level;  // default Identification
-  PrivilegeSet service_privileges = 0;  // absent: none
+  std::optional<bool> require_cancellation;                        // CustomBinding; no default
+  std::optional<SecureConversation> secure_conversation;           // nullopt: none
+  std::optional<ImpersonationOption> impersonation_option;         // default NotAllowed
+  std::optional<bool> impersonate_caller_for_all_operations;       // default false
+  std::optional<TokenLevel> allowed_impersonation_level;           // default Identification
+  PrivilegeSet service_privileges = 0;                             // absent: none
   std::optional<bool> delegation_capable;
   std::optional<bool> allow_anonymous_logons;  // default false
-  std::optional<Backend> backend;  // default none
+  std::optional<Backend> backend;              // default none
   // Inputs of the prose rules P-2, P-3 and P-6 (extensions to docs/contract.md; all default to the
   // harmless case).
-  std::optional<bool> client_on_same_machine;  // default false
-  std::optional<ClientAccount> client_account;  // default user
+  std::optional<bool> client_on_same_machine;     // default false
+  std::optional<ClientAccount> client_account;    // default user
   std::optional<bool> stateful_security_context;  // default false (system bindings: stateless)
-  std::optional<bool> service_on_windows_xp;  // default false
+  std::optional<bool> service_on_windows_xp;      // default false
   std::optional<ImperativeImpersonation> imperative_impersonation;  // default none
   // Transport security (docs/rules.md section 8).
   std::optional<bool> kerberos;              // Negotiate settled on Kerberos; default true
   std::optional<bool> allow_ntlm;            // WindowsClientCredential.AllowNtlm; default true
   std::optional<bool> explicit_credentials;  // the client sets a user name and password; default false
-  std::optional<HostAuthenticationSchemeSet> host_authentication_schemes;  // IIS; needed with InheritedFromHost
+  std::optional<HostAuthenticationSchemeSet>
+      host_authentication_schemes;  // IIS; needed with InheritedFromHost
 };
 
 // The `chain` question's request and answer (wcfpolicy/chain.hpp, included at the end of this
@@ -106,8 +107,8 @@ struct ScenarioRequest {
 struct ChainRequest;
 struct ChainAnswer;
 
-using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest,
-                             ScenarioRequest, WinrmProxyRequest, WinrmConfigRequest, ChainRequest>;
+using Request = std::variant<ImpersonationRequest, TokenLevelRequest, DelegationReachRequest, ScenarioRequest,
+                             WinrmProxyRequest, WinrmConfigRequest, ChainRequest>;
 
 // ---- answers ----------------------------------------------------------------------------------
 
@@ -132,13 +133,13 @@ struct ScenarioAnswer {
   ScenarioStatus status = ScenarioStatus::ok;
   Mechanism mechanism = Mechanism::none;
   bool impersonates = false;
-  std::optional<TokenLevel> token_level;     // null unless ok and a mechanism
-  std::optional<bool> backend_reachable;     // null without a back-end
+  std::optional<TokenLevel> token_level;  // null unless ok and a mechanism
+  std::optional<bool> backend_reachable;  // null without a back-end
   Trace trace;
 };
 
-using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer,
-                            ScenarioAnswer, WinrmProxyAnswer, WinrmConfigAnswer, ChainAnswer>;
+using Answer = std::variant<ImpersonationAnswer, TokenLevelAnswer, DelegationReachAnswer, ScenarioAnswer,
+                            WinrmProxyAnswer, WinrmConfigAnswer, ChainAnswer>;
 
 // Request, Answer and Question list the questions in one order: the index of a request (and of
 // its answer) in its variant is its Question, which the JSON reader and writer rely on.
@@ -148,7 +149,8 @@ constexpr bool question_at() {
   return std::is_same_v<std::variant_alternative_t<index, Request>, R> &&
          std::is_same_v<std::variant_alternative_t<index, Answer>, A>;
 }
-static_assert(std::variant_size_v<Request> == enum_count<Question> && std::variant_size_v<Answer> == enum_count<Question>);
+static_assert(std::variant_size_v<Request> == enum_count<Question> &&
+              std::variant_size_v<Answer> == enum_count<Question>);
 static_assert(question_at<Question::impersonation, ImpersonationRequest, ImpersonationAnswer>() &&
               question_at<Question::token_level, TokenLevelRequest, TokenLevelAnswer>() &&
               question_at<Question::delegation_reach, DelegationReachRequest, DelegationReachAnswer>() &&
@@ -194,8 +196,8 @@ struct MechanismAnswer {
 // that `policy-eval tables` shows exactly what the engine decides with. A cell reads "n/a" (the
 // column does not affect the row), one value, or "A or B"; the outcome columns come last.
 struct TableView {
-  std::string code;   // "TW"
-  std::string title;  // the documented table's heading
+  std::string code;                   // "TW"
+  std::string title;                  // the documented table's heading
   std::vector<std::string> headings;  // one per cell, the row id's column excluded
   struct RowView {
     std::string id;  // "TW-6"

@@ -10,7 +10,8 @@
 //     // field.path: "binding", "secure_conversation.require_cancellation", ...
 //   }
 //   wcfpolicy::ScenarioRequest r;
-//   find_field<wcfpolicy::ScenarioRequest>("backend")->set(r, wcfpolicy::FieldValue::of(2));  // remote_machine
+//   find_field<wcfpolicy::ScenarioRequest>("backend")->set(r, wcfpolicy::FieldValue::of(2));  //
+//   remote_machine
 //
 // This header is part of the core: the standard library only.
 #pragma once
@@ -89,9 +90,9 @@ struct is_optional<std::optional<T>> : std::true_type {};
 
 // Whether a member is one of the nested objects a schema walks into.
 template <class T>
-inline constexpr bool is_object_v = std::is_same_v<T, std::optional<SecureConversation>> ||
-                                    std::is_same_v<T, std::optional<WinrmProxy>> ||
-                                    std::is_same_v<T, std::optional<WinrmSessionOptions>>;
+inline constexpr bool is_object_v =
+    std::is_same_v<T, std::optional<SecureConversation>> || std::is_same_v<T, std::optional<WinrmProxy>> ||
+    std::is_same_v<T, std::optional<WinrmSessionOptions>>;
 
 template <class T>
 constexpr FieldValue value_of(const T& member) noexcept {
@@ -124,7 +125,8 @@ constexpr void assign(T& member, FieldValue value) noexcept {
     if (!value.present) {
       member.reset();
     } else if constexpr (std::is_same_v<V, WinrmVersion>) {
-      member = WinrmVersion{static_cast<std::uint16_t>(value.bits >> 16), static_cast<std::uint16_t>(value.bits & 0xFFFF)};
+      member = WinrmVersion{static_cast<std::uint16_t>(value.bits >> 16),
+                            static_cast<std::uint16_t>(value.bits & 0xFFFF)};
     } else if constexpr (std::is_same_v<V, bool>) {
       member = value.bits != 0;
     } else {
@@ -181,28 +183,60 @@ constexpr void set(Request& request, FieldValue value) noexcept {
 template <class Request, auto... Members>
 constexpr Field<Request> boolean_field(std::string_view path, std::string_view default_text,
                                        std::string_view help) noexcept {
-  return {path, FieldKind::boolean, {}, {}, default_text, help, {}, {},
-          &fields_internal::get<Request, Members...>, &fields_internal::set<Request, Members...>};
+  return {path,
+          FieldKind::boolean,
+          {},
+          {},
+          default_text,
+          help,
+          {},
+          {},
+          &fields_internal::get<Request, Members...>,
+          &fields_internal::set<Request, Members...>};
 }
 template <class Request, class E, auto... Members>
 constexpr Field<Request> enum_field(std::string_view path, std::string_view default_text,
                                     std::string_view help) noexcept {
-  return {path, FieldKind::enumeration, EnumNames<E>::names, EnumNames<E>::type_name, default_text, help, {}, {},
-          &fields_internal::get<Request, Members...>, &fields_internal::set<Request, Members...>};
+  return {path,
+          FieldKind::enumeration,
+          EnumNames<E>::names,
+          EnumNames<E>::type_name,
+          default_text,
+          help,
+          {},
+          {},
+          &fields_internal::get<Request, Members...>,
+          &fields_internal::set<Request, Members...>};
 }
 template <class Request, class E, auto... Members>
-constexpr Field<Request> enum_set_field(std::string_view path, std::string_view default_text, std::string_view help,
-                                        std::string_view empty_problem = {},
+constexpr Field<Request> enum_set_field(std::string_view path, std::string_view default_text,
+                                        std::string_view help, std::string_view empty_problem = {},
                                         std::span<const std::uint32_t> search = {}) noexcept {
-  return {path,  FieldKind::enum_set, EnumNames<E>::names, EnumNames<E>::type_name, default_text, help, {},
-          empty_problem, &fields_internal::get<Request, Members...>, &fields_internal::set<Request, Members...>,
+  return {path,
+          FieldKind::enum_set,
+          EnumNames<E>::names,
+          EnumNames<E>::type_name,
+          default_text,
+          help,
+          {},
+          empty_problem,
+          &fields_internal::get<Request, Members...>,
+          &fields_internal::set<Request, Members...>,
           search};
 }
 template <class Request, auto... Members>
 constexpr Field<Request> object_field(std::string_view path, std::string_view default_text,
                                       std::string_view help) noexcept {
-  return {path, FieldKind::object, {}, {}, default_text, help, {}, {},
-          &fields_internal::get<Request, Members...>, &fields_internal::set<Request, Members...>};
+  return {path,
+          FieldKind::object,
+          {},
+          {},
+          default_text,
+          help,
+          {},
+          {},
+          &fields_internal::get<Request, Members...>,
+          &fields_internal::set<Request, Members...>};
 }
 
 // ---- the schemas --------------------------------------------------------------------------------
@@ -248,7 +282,8 @@ inline constexpr std::array<std::uint32_t, 6> kSearchedHostSchemes{
     1u << static_cast<unsigned>(HostAuthenticationScheme::Digest),
     1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm),
     1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate),
-    1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate) | 1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm)};
+    1u << static_cast<unsigned>(HostAuthenticationScheme::Negotiate) |
+        1u << static_cast<unsigned>(HostAuthenticationScheme::Ntlm)};
 
 template <>
 inline constexpr std::array fields_of<ScenarioRequest>{
@@ -268,9 +303,14 @@ inline constexpr std::array fields_of<ScenarioRequest>{
     object_field<ScenarioRequest, &ScenarioRequest::secure_conversation>(
         "secure_conversation", "absent (no secure conversation)", "Secure conversation is used"),
     Field<ScenarioRequest>{
-        "secure_conversation.require_cancellation", FieldKind::boolean, {}, {}, "",
+        "secure_conversation.require_cancellation",
+        FieldKind::boolean,
+        {},
+        {},
+        "",
         "Secure conversation's requireCancellation",
-        "missing; a secure conversation must say whether it requires cancellation (true or false)", {},
+        "missing; a secure conversation must say whether it requires cancellation (true or false)",
+        {},
         &fields_internal::get<ScenarioRequest, &ScenarioRequest::secure_conversation,
                               &SecureConversation::require_cancellation>,
         &fields_internal::set<ScenarioRequest, &ScenarioRequest::secure_conversation,
@@ -302,7 +342,8 @@ inline constexpr std::array fields_of<ScenarioRequest>{
     enum_field<ScenarioRequest, ImperativeImpersonation, &ScenarioRequest::imperative_impersonation>(
         "imperative_impersonation", "none", "Impersonation in the operation's code (P-6)"),
     boolean_field<ScenarioRequest, &ScenarioRequest::kerberos>(
-        "kerberos", "true", "Negotiate settled on Kerberos; false: NTLM fallback (TT-10, TT-14..TT-16, TT-19)"),
+        "kerberos", "true",
+        "Negotiate settled on Kerberos; false: NTLM fallback (TT-10, TT-14..TT-16, TT-19)"),
     boolean_field<ScenarioRequest, &ScenarioRequest::allow_ntlm>(
         "allow_ntlm", "true", "The client's WindowsClientCredential.AllowNtlm (TT-10)"),
     boolean_field<ScenarioRequest, &ScenarioRequest::explicit_credentials>(
@@ -318,14 +359,23 @@ inline constexpr std::array fields_of<ScenarioRequest>{
 // proxy's authentication (the three mechanisms a proxy takes, WC-5, and one pair).
 inline constexpr std::array<std::uint32_t, 2> kSearchedWinrmVersions{1u << 16 | 1u, 2u << 16 | 0u};
 inline constexpr std::array<std::uint32_t, 4> kSearchedProxyAuthentication{
-    1u << static_cast<unsigned>(ProxyAuthentication::Negotiate), 1u << static_cast<unsigned>(ProxyAuthentication::Basic),
+    1u << static_cast<unsigned>(ProxyAuthentication::Negotiate),
+    1u << static_cast<unsigned>(ProxyAuthentication::Basic),
     1u << static_cast<unsigned>(ProxyAuthentication::Digest),
-    1u << static_cast<unsigned>(ProxyAuthentication::Basic) | 1u << static_cast<unsigned>(ProxyAuthentication::Negotiate)};
+    1u << static_cast<unsigned>(ProxyAuthentication::Basic) |
+        1u << static_cast<unsigned>(ProxyAuthentication::Negotiate)};
 
 template <>
 inline constexpr std::array fields_of<WinrmProxyRequest>{
-    Field<WinrmProxyRequest>{"winrm_version", FieldKind::version, {}, {}, "", "The WinRM version, e.g. 2.0 or 1.1",
-                             {}, {}, &fields_internal::get<WinrmProxyRequest, &WinrmProxyRequest::winrm_version>,
+    Field<WinrmProxyRequest>{"winrm_version",
+                             FieldKind::version,
+                             {},
+                             {},
+                             "",
+                             "The WinRM version, e.g. 2.0 or 1.1",
+                             {},
+                             {},
+                             &fields_internal::get<WinrmProxyRequest, &WinrmProxyRequest::winrm_version>,
                              &fields_internal::set<WinrmProxyRequest, &WinrmProxyRequest::winrm_version>,
                              kSearchedWinrmVersions},
     enum_field<WinrmProxyRequest, Transport, &WinrmProxyRequest::transport>("transport", "",
@@ -345,15 +395,16 @@ inline constexpr std::array fields_of<WinrmProxyRequest>{
     boolean_field<WinrmProxyRequest, &WinrmProxyRequest::proxy, &WinrmProxy::connection_persistence>(
         "proxy.connection_persistence", "",
         "The proxy keeps each client connection mapped to one server connection"),
-    enum_field<WinrmProxyRequest, ProxySettingsSource, &WinrmProxyRequest::proxy, &WinrmProxy::settings_source>(
-        "proxy.settings_source", "", "Where the client's proxy settings come from"),
+    enum_field<WinrmProxyRequest, ProxySettingsSource, &WinrmProxyRequest::proxy,
+               &WinrmProxy::settings_source>("proxy.settings_source", "",
+                                             "Where the client's proxy settings come from"),
     object_field<WinrmProxyRequest, &WinrmProxyRequest::proxy, &WinrmProxy::session_options>(
         "proxy.session_options", "absent", "New-PSSessionOption's proxy settings"),
     enum_field<WinrmProxyRequest, ProxyAccessType, &WinrmProxyRequest::proxy, &WinrmProxy::session_options,
                &WinrmSessionOptions::access_type>("proxy.session_options.access_type", "None",
                                                   "New-PSSessionOption -ProxyAccessType"),
-    enum_set_field<WinrmProxyRequest, ProxyAuthentication, &WinrmProxyRequest::proxy, &WinrmProxy::session_options,
-                   &WinrmSessionOptions::authentication>(
+    enum_set_field<WinrmProxyRequest, ProxyAuthentication, &WinrmProxyRequest::proxy,
+                   &WinrmProxy::session_options, &WinrmSessionOptions::authentication>(
         "proxy.session_options.authentication", "Negotiate", "New-PSSessionOption -ProxyAuthentication",
         "an empty list names no mechanism: leave the field out for PowerShell's default (Negotiate), "
         "or name one of Basic, Negotiate, Digest",
@@ -376,9 +427,17 @@ constexpr void set_setting(WinrmConfigRequest& request, FieldValue value) noexce
 }
 template <std::size_t... I>
 constexpr auto winrm_config_fields(std::index_sequence<I...>) noexcept {
-  return std::array<Field<WinrmConfigRequest>, sizeof...(I)>{Field<WinrmConfigRequest>{
-      EnumNames<WinrmSetting>::names[I], FieldKind::boolean, {}, {}, "unconfigured WinRM",
-      "WinRM setting (rules/winrm.hpp names its registry value)", {}, {}, &get_setting<I>, &set_setting<I>}...};
+  return std::array<Field<WinrmConfigRequest>, sizeof...(I)>{
+      Field<WinrmConfigRequest>{EnumNames<WinrmSetting>::names[I],
+                                FieldKind::boolean,
+                                {},
+                                {},
+                                "unconfigured WinRM",
+                                "WinRM setting (rules/winrm.hpp names its registry value)",
+                                {},
+                                {},
+                                &get_setting<I>,
+                                &set_setting<I>}...};
 }
 }  // namespace fields_internal
 
@@ -406,7 +465,8 @@ template <class Request>
       out[n++] = FieldValue::of(1);
       break;
     case FieldKind::enumeration:
-      for (std::uint32_t i = 0; i < field.values.size() && n < kMaxCandidates; ++i) out[n++] = FieldValue::of(i);
+      for (std::uint32_t i = 0; i < field.values.size() && n < kMaxCandidates; ++i)
+        out[n++] = FieldValue::of(i);
       break;
     case FieldKind::enum_set:
       for (std::uint32_t bits = 0; bits < (1u << field.values.size()) && n < kMaxCandidates; ++bits)
@@ -416,8 +476,7 @@ template <class Request>
       out[n++] = FieldValue::absent();
       out[n++] = FieldValue::of(1);
       break;
-    case FieldKind::version:
-      break;
+    case FieldKind::version: break;
   }
   return n;
 }
@@ -438,7 +497,8 @@ auto with_request_type(Question question, F& f, std::index_sequence<I...>) {
 }  // namespace fields_internal
 template <class F>
 auto with_request_type(Question question, F f) {
-  return fields_internal::with_request_type(question, f, std::make_index_sequence<std::variant_size_v<Request>>{});
+  return fields_internal::with_request_type(question, f,
+                                            std::make_index_sequence<std::variant_size_v<Request>>{});
 }
 
 // find_field<Request>(path): the field at `path`, or null.

@@ -69,9 +69,9 @@ using ProxyAuthenticationSet = std::uint8_t;
 // The proxy settings of a PowerShell session, as New-PSSessionOption takes them. Absent fields
 // take PowerShell's defaults: access type None, authentication Negotiate, no credential.
 struct WinrmSessionOptions {
-  std::optional<ProxyAccessType> access_type;               // -ProxyAccessType
-  std::optional<ProxyAuthenticationSet> authentication;     // -ProxyAuthentication (non-empty)
-  std::optional<bool> credential;                           // -ProxyCredential given
+  std::optional<ProxyAccessType> access_type;            // -ProxyAccessType
+  std::optional<ProxyAuthenticationSet> authentication;  // -ProxyAuthentication (non-empty)
+  std::optional<bool> credential;                        // -ProxyCredential given
 };
 
 struct WinrmProxy {

@@ -3,7 +3,8 @@
 // the bad value and what is allowed.
 //
 //   std::string out;
-//   if (auto error = wcfpolicy::evaluate_json(R"({"question":"delegation_reach","token_level":"Delegation"})", out)) {
+//   if (auto error =
+//   wcfpolicy::evaluate_json(R"({"question":"delegation_reach","token_level":"Delegation"})", out)) {
 //     /* error->message */
 //   }
 #pragma once
@@ -34,8 +35,8 @@ struct RequestError {
 [[nodiscard]] std::string escape_invalid_utf8(std::string_view text);
 
 struct JsonOptions {
-  bool explain = false;            // add "explanation" to answers
-  std::size_t max_depth = 32;      // deeper JSON is refused
+  bool explain = false;        // add "explanation" to answers
+  std::size_t max_depth = 32;  // deeper JSON is refused
   // Active Directory facts imported with --ad, for chain requests without inline `ad`; must
   // outlive the answers.
   const ad::Facts* ad = nullptr;
@@ -51,7 +52,8 @@ void append_answer_json(std::string& out, const Answer& answer, const JsonOption
 
 // The problem with a value given for a field, worded as the JSON reader words it, for the other
 // readers of the same fields (the command line's flags): an enumeration's value, a version.
-[[nodiscard]] std::string enum_value_problem(std::string_view given, std::span<const std::string_view> allowed,
+[[nodiscard]] std::string enum_value_problem(std::string_view given,
+                                             std::span<const std::string_view> allowed,
                                              std::string_view type_name);
 [[nodiscard]] std::string version_value_problem(std::string_view given);
 

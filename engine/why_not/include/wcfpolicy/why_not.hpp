@@ -26,8 +26,8 @@ struct Goal {
 };
 
 struct WhyNotOptions {
-  std::size_t max_changes = 3;    // the largest change set tried
-  std::size_t max_results = 12;   // minimal sets reported at most
+  std::size_t max_changes = 3;   // the largest change set tried
+  std::size_t max_results = 12;  // minimal sets reported at most
 };
 
 struct FieldChange {
@@ -42,17 +42,18 @@ struct ChangeSet {
 };
 
 struct WhyNotReport {
-  bool already = false;             // the request already gets the wanted value
-  std::string current;              // its answer (JSON), or the error that stops it
-  std::vector<ChangeSet> sets;      // minimal change sets, fewest changes first
-  std::size_t evaluated = 0;        // requests tried
-  bool truncated = false;           // more sets exist than max_results
+  bool already = false;         // the request already gets the wanted value
+  std::string current;          // its answer (JSON), or the error that stops it
+  std::vector<ChangeSet> sets;  // minimal change sets, fewest changes first
+  std::size_t evaluated = 0;    // requests tried
+  bool truncated = false;       // more sets exist than max_results
 };
 
 // why_not(request, goal): the minimal change sets that give `goal`. An error when the request
 // is not valid JSON of a known question, or the goal names no answer field of that question or
 // a value that field never takes.
-[[nodiscard]] std::variant<WhyNotReport, RequestError> why_not(std::string_view request_json, const Goal& goal,
+[[nodiscard]] std::variant<WhyNotReport, RequestError> why_not(std::string_view request_json,
+                                                               const Goal& goal,
                                                                const WhyNotOptions& options = {});
 
 // parse_goal("token_level=Delegation"): field and JSON value; the value is JSON where it parses

@@ -29,7 +29,7 @@ struct Cell {
 
   constexpr Cell() = default;
   template <class E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   constexpr Cell(E value) : set(static_cast<std::uint32_t>(1u << static_cast<unsigned>(value))) {}
   constexpr explicit Cell(bool value) : set(value ? 2 : 1) {}
 
@@ -59,7 +59,7 @@ struct Column {
   std::string_view field;    // request field, as spelled in JSON
   std::string_view heading;  // the documented table's column heading
   std::uint8_t domain_size = 0;
-  std::array<std::uint8_t, 24> domain{};  // value indices, in the documented order
+  std::array<std::uint8_t, 24> domain{};          // value indices, in the documented order
   const std::string_view* value_names = nullptr;  // names by index; nullptr for a bool column
 
   // The name of the value with index `index`.
@@ -74,15 +74,18 @@ inline constexpr Column bool_column(std::string_view field, std::string_view hea
   return Column{field, heading, 2, {0, 1}};
 }
 template <class E, class... More>
-constexpr Column enum_column(std::string_view field, std::string_view heading,
-                             const std::string_view* names, E first, More... more) {
-  return Column{field, heading, static_cast<std::uint8_t>(1 + sizeof...(More)),
-                {static_cast<std::uint8_t>(first), static_cast<std::uint8_t>(more)...}, names};
+constexpr Column enum_column(std::string_view field, std::string_view heading, const std::string_view* names,
+                             E first, More... more) {
+  return Column{field,
+                heading,
+                static_cast<std::uint8_t>(1 + sizeof...(More)),
+                {static_cast<std::uint8_t>(first), static_cast<std::uint8_t>(more)...},
+                names};
 }
 // enum_column(field, heading, values...) for an enumeration with EnumNames.
 template <class E, class... More>
-  requires(std::is_same_v<E, More> && ...)
-constexpr Column enum_column(std::string_view field, std::string_view heading, E first, More... more) {
+requires(std::is_same_v<E, More>&&...) constexpr Column
+    enum_column(std::string_view field, std::string_view heading, E first, More... more) {
   return enum_column(field, heading, EnumNames<E>::names.data(), first, more...);
 }
 
@@ -112,10 +115,8 @@ struct Input {
 
   static constexpr Input unknown() noexcept { return {}; }
   template <class E>
-    requires std::is_enum_v<E>
-  static constexpr Input of(E value) noexcept {
-    return {true, static_cast<std::uint8_t>(value)};
-  }
+  requires std::is_enum_v<E>
+  static constexpr Input of(E value) noexcept { return {true, static_cast<std::uint8_t>(value)}; }
   static constexpr Input of(bool value) noexcept { return {true, static_cast<std::uint8_t>(value)}; }
   template <class T>
   static constexpr Input of_optional(const T& optional) noexcept {
@@ -197,17 +198,15 @@ constexpr bool ids_are_unique(const DecisionTable<Outcome, K, N>& table) {
 // Every combination of the columns' domains is answered by exactly one row.
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool answers_each_combination_once(const DecisionTable<Outcome, K, N>& table) {
-  return combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
-    return match(table, inputs).count == 1;
-  });
+  return combinations::for_each_combination(
+      table, [&](const std::array<Input, K>& inputs) { return match(table, inputs).count == 1; });
 }
 
 // No combination is answered by two rows (for tables with documented gaps, such as BM).
 template <class Outcome, std::size_t K, std::size_t N>
 constexpr bool answers_each_combination_at_most_once(const DecisionTable<Outcome, K, N>& table) {
-  return combinations::for_each_combination(table, [&](const std::array<Input, K>& inputs) {
-    return match(table, inputs).count <= 1;
-  });
+  return combinations::for_each_combination(
+      table, [&](const std::array<Input, K>& inputs) { return match(table, inputs).count <= 1; });
 }
 
 // Every row decides at least one combination (no row is shadowed or empty).

@@ -43,8 +43,8 @@ inline constexpr Column kDelegationCapableColumn =
 inline constexpr DecisionTable<TokenLevel, 3, 8> TW{
     "TW",
     "cached token from Windows credentials",
-    {enum_column("allowed_impersonation_level", "AllowedImpersonationLevel", Anonymous,
-                 Identification, Impersonation, Delegation),
+    {enum_column("allowed_impersonation_level", "AllowedImpersonationLevel", Anonymous, Identification,
+                 Impersonation, Delegation),
      kSeImpersonateColumn, kDelegationCapableColumn},
     {{
         {"TW-1", {Anonymous, yes, na}, Impersonation},
@@ -62,8 +62,8 @@ inline constexpr DecisionTable<TokenLevel, 3, 8> TW{
 inline constexpr DecisionTable<TokenLevel, 3, 3> TU{
     "TU",
     "cached token from user name credentials",
-    {enum_column("allowed_impersonation_level", "AllowedImpersonationLevel", None, Anonymous,
-                 Identification, Impersonation, Delegation),
+    {enum_column("allowed_impersonation_level", "AllowedImpersonationLevel", None, Anonymous, Identification,
+                 Impersonation, Delegation),
      kSeImpersonateColumn, kDelegationCapableColumn},
     {{
         {"TU-1", {na, yes, yes}, Delegation},
@@ -100,8 +100,8 @@ inline constexpr DecisionTable<Reach, 1, 3> DR{
 
 // ---- BM: which mechanism a binding gives -----------------------------------------------------
 // BM reads the security mode of BasicHttpBinding only; every other binding reads as
-// `other_binding` (BindingSecurityMode). The credential column holds only credentials the service can map to a
-// Windows account: the others give Mechanism::none before BM is consulted (docs/rules.md section 3).
+// `other_binding` (BindingSecurityMode). The credential column holds only credentials the service can map to
+// a Windows account: the others give Mechanism::none before BM is consulted (docs/rules.md section 3).
 namespace bm {
 using B = Binding;
 using C = CredentialType;
@@ -120,27 +120,28 @@ inline constexpr DecisionTable<Mechanism, 5, 7> BM{
                  bm::B::WSDualHttpBinding, bm::B::NetTcpBinding, bm::B::CustomBinding),
      enum_column("client_credential_type", "client credential (mapped to Windows)", bm::C::Windows,
                  bm::C::UserName, bm::C::Certificate),
-     enum_column("security_mode", "security mode (BasicHttpBinding)", bm::M::None,
-                 bm::M::Transport, bm::M::Message, bm::M::TransportWithMessageCredential,
-                 bm::M::TransportCredentialOnly, bm::M::other_binding),
+     enum_column("security_mode", "security mode (BasicHttpBinding)", bm::M::None, bm::M::Transport,
+                 bm::M::Message, bm::M::TransportWithMessageCredential, bm::M::TransportCredentialOnly,
+                 bm::M::other_binding),
      bool_column("require_cancellation", "requireCancellation (CustomBinding)"),
      enum_column("secure_conversation", "secure conversation", bm::S::absent,
                  bm::S::require_cancellation_true, bm::S::require_cancellation_false)},
     {{
-        {"BM-1", {bm::kStandardWindowsBindings, bm::C::Windows, na, na, na},
-         Mechanism::cached_token_windows},
+        {"BM-1", {bm::kStandardWindowsBindings, bm::C::Windows, na, na, na}, Mechanism::cached_token_windows},
         {"BM-2",
          {Cell::one_of(bm::B::BasicHttpBinding, bm::B::WSHttpBinding, bm::B::WSDualHttpBinding,
                        bm::B::NetTcpBinding),
-          bm::C::UserName, Cell::one_of(bm::M::TransportWithMessageCredential, bm::M::other_binding),
-          na, na},
+          bm::C::UserName, Cell::one_of(bm::M::TransportWithMessageCredential, bm::M::other_binding), na, na},
          Mechanism::cached_token_username},
-        {"BM-3", {bm::B::CustomBinding, bm::C::Windows, na, yes, bm::kNoOrCancellableSecureConversation},
+        {"BM-3",
+         {bm::B::CustomBinding, bm::C::Windows, na, yes, bm::kNoOrCancellableSecureConversation},
          Mechanism::cached_token_windows},
-        {"BM-4", {bm::B::CustomBinding, bm::C::UserName, na, na, bm::kNoOrCancellableSecureConversation},
+        {"BM-4",
+         {bm::B::CustomBinding, bm::C::UserName, na, na, bm::kNoOrCancellableSecureConversation},
          Mechanism::cached_token_username},
         {"BM-5", {bm::kStandardWindowsBindings, bm::C::Certificate, na, na, na}, Mechanism::s4u},
-        {"BM-6", {bm::B::CustomBinding, bm::C::Windows, na, no, bm::kNoOrCancellableSecureConversation},
+        {"BM-6",
+         {bm::B::CustomBinding, bm::C::Windows, na, no, bm::kNoOrCancellableSecureConversation},
          Mechanism::s4u},
         {"BM-7",
          {bm::B::CustomBinding, Cell::one_of(bm::C::UserName, bm::C::Windows), na, na,
@@ -156,28 +157,38 @@ struct ProseRule {
 
 inline constexpr std::string_view kProseTitle = "rules from the prose";
 inline constexpr std::array<ProseRule, 10> P{{
-    {"P-1", "The service impersonates but the caller cannot be mapped to a Windows account: the "
-            "operation is not run and the call is rejected."},
-    {"P-2", "Client and service on one computer, client running as LocalSystem or "
-            "NetworkService, secure session with stateful security context tokens: the client "
-            "cannot be impersonated."},
-    {"P-3", "On Windows XP impersonation fails with InvalidOperationException when a stateful "
-            "security context token is created."},
-    {"P-4", "AllowedImpersonationLevel Anonymous logs the client on anonymously: the service must "
-            "allow anonymous logons, whether or not it impersonates, or the call is rejected."},
-    {"P-5", "ImpersonationOption Allowed without impersonating runs the operation with the "
-            "service's own credentials, which may exceed the client's (elevation risk)."},
-    {"P-6", "Imperative impersonation must be reverted (a using block); otherwise denial of "
-            "service and elevation of privilege are possible."},
-    {"P-7", "Delegating to a back-end needs Kerberos (multi-leg SSPI without NTLM fallback, or "
-            "Kerberos directly) and a domain policy that allows delegation."},
-    {"P-8", "Reusing the client's user name and password against the back-end is identity flow, "
-            "not delegation: Active Directory's delegation controls do not apply."},
-    {"P-9", "Constrained delegation needs, on the domain controller: the client account not "
-            "marked sensitive, the client account trusted for delegation, and the middle-tier "
-            "computer trusted for delegation to specified services only."},
-    {"P-10", "A client produces a token only at the level it allows (AllowedImpersonationLevel): "
-             "the service cannot obtain more."},
+    {"P-1",
+     "The service impersonates but the caller cannot be mapped to a Windows account: the "
+     "operation is not run and the call is rejected."},
+    {"P-2",
+     "Client and service on one computer, client running as LocalSystem or "
+     "NetworkService, secure session with stateful security context tokens: the client "
+     "cannot be impersonated."},
+    {"P-3",
+     "On Windows XP impersonation fails with InvalidOperationException when a stateful "
+     "security context token is created."},
+    {"P-4",
+     "AllowedImpersonationLevel Anonymous logs the client on anonymously: the service must "
+     "allow anonymous logons, whether or not it impersonates, or the call is rejected."},
+    {"P-5",
+     "ImpersonationOption Allowed without impersonating runs the operation with the "
+     "service's own credentials, which may exceed the client's (elevation risk)."},
+    {"P-6",
+     "Imperative impersonation must be reverted (a using block); otherwise denial of "
+     "service and elevation of privilege are possible."},
+    {"P-7",
+     "Delegating to a back-end needs Kerberos (multi-leg SSPI without NTLM fallback, or "
+     "Kerberos directly) and a domain policy that allows delegation."},
+    {"P-8",
+     "Reusing the client's user name and password against the back-end is identity flow, "
+     "not delegation: Active Directory's delegation controls do not apply."},
+    {"P-9",
+     "Constrained delegation needs, on the domain controller: the client account not "
+     "marked sensitive, the client account trusted for delegation, and the middle-tier "
+     "computer trusted for delegation to specified services only."},
+    {"P-10",
+     "A client produces a token only at the level it allows (AllowedImpersonationLevel): "
+     "the service cannot obtain more."},
 }};
 
 // ---- compile-time proofs ---------------------------------------------------------------------
@@ -186,8 +197,7 @@ static_assert(ids_are_unique(TW) && answers_each_combination_once(TW) && every_r
 static_assert(ids_are_unique(TU) && answers_each_combination_once(TU) && every_row_is_reachable(TU));
 static_assert(ids_are_unique(TS) && answers_each_combination_once(TS) && every_row_is_reachable(TS));
 static_assert(ids_are_unique(DR) && answers_each_combination_once(DR) && every_row_is_reachable(DR));
-static_assert(ids_are_unique(BM) && answers_each_combination_at_most_once(BM) &&
-              every_row_is_reachable(BM));
+static_assert(ids_are_unique(BM) && answers_each_combination_at_most_once(BM) && every_row_is_reachable(BM));
 
 // TU must agree with TW's Delegation rows (docs/rules.md section 2): a user name is Delegation.
 consteval bool tu_agrees_with_tw_delegation() {
@@ -195,8 +205,7 @@ consteval bool tu_agrees_with_tw_delegation() {
     for (bool capable : {false, true}) {
       const Match tu = match(TU, {Input::of(Delegation), Input::of(se), Input::of(capable)});
       const Match tw = match(TW, {Input::of(Delegation), Input::of(se), Input::of(capable)});
-      if (TU.rows[static_cast<std::size_t>(tu.row)].out !=
-          TW.rows[static_cast<std::size_t>(tw.row)].out)
+      if (TU.rows[static_cast<std::size_t>(tu.row)].out != TW.rows[static_cast<std::size_t>(tw.row)].out)
         return false;
     }
   }

@@ -48,8 +48,8 @@ template <>
 struct EnumNames<BindingFamily> {
   static constexpr std::string_view type_name = "binding family";
   static constexpr std::array<std::string_view, 13> names{
-      "BasicHttp", "BasicHttps", "WebHttp",    "WSHttp", "WSDualHttp",       "NetTcp", "NetNamedPipe",
-      "NetMsmq",   "MsmqIntegration", "NetPeerTcp", "Udp", "WSFederationHttp", "Custom"};
+      "BasicHttp", "BasicHttps",      "WebHttp",    "WSHttp", "WSDualHttp",       "NetTcp", "NetNamedPipe",
+      "NetMsmq",   "MsmqIntegration", "NetPeerTcp", "Udp",    "WSFederationHttp", "Custom"};
 };
 
 // BT's view of `security_mode`: the value given or the family's .NET default; `absent` only
@@ -67,7 +67,8 @@ template <>
 struct EnumNames<BtSecurityMode> {
   static constexpr std::string_view type_name = "security mode";
   static constexpr std::array<std::string_view, 7> names{
-      "None", "Transport", "Message", "TransportWithMessageCredential", "TransportCredentialOnly", "Both", "absent"};
+      "None", "Transport", "Message", "TransportWithMessageCredential", "TransportCredentialOnly",
+      "Both", "absent"};
 };
 
 // What the transport authenticates the client with (8.1 "Scheme"), once the credential is read.
@@ -85,7 +86,8 @@ template <>
 struct EnumNames<TransportScheme> {
   static constexpr std::string_view type_name = "transport scheme";
   static constexpr std::array<std::string_view, 8> names{
-      "Anonymous", "Basic", "Digest", "Ntlm", "Negotiate", "NegotiateStream", "ClientCertificate", "NamedPipe"};
+      "Anonymous",         "Basic",    "Digest", "Ntlm", "Negotiate", "NegotiateStream",
+      "ClientCertificate", "NamedPipe"};
 };
 
 // The transport a family authenticates on.
@@ -123,35 +125,37 @@ struct CredentialEnum {
 
 namespace credentials {
 using enum CredentialType;
-inline constexpr CredentialEnum kHttp{"HttpClientCredentialType",
-                                      credential_set({None, Basic, Digest, Ntlm, Windows, Certificate,
-                                                      InheritedFromHost}),
-                                      None, "None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost",
-                                      "is not an HttpClientCredentialType: in this security mode the binding reads the "
-                                      "transport's credential"};
+inline constexpr CredentialEnum kHttp{
+    "HttpClientCredentialType",
+    credential_set({None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost}), None,
+    "None, Basic, Digest, Ntlm, Windows, Certificate, InheritedFromHost",
+    "is not an HttpClientCredentialType: in this security mode the binding reads the "
+    "transport's credential"};
 // WSHttpBinding's transport credential defaults to Windows (WSHttpSecurity, 9.1).
 inline constexpr CredentialEnum kWsHttp{"HttpClientCredentialType", kHttp.values, Windows, kHttp.allowed,
                                         kHttp.problem};
-inline constexpr CredentialEnum kTcp{"TcpClientCredentialType", credential_set({None, Windows, Certificate}), Windows,
-                                     "None, Windows, Certificate",
-                                     "is not a TcpClientCredentialType: in this security mode the binding reads the "
-                                     "transport's credential"};
-inline constexpr CredentialEnum kBasicHttpMessage{"BasicHttpMessageCredentialType",
-                                                  credential_set({UserName, Certificate}), UserName,
-                                                  "UserName, Certificate",
-                                                  "is not a BasicHttpMessageCredentialType: in this security mode the "
-                                                  "binding reads the message credential"};
-inline constexpr CredentialEnum kMessage{"MessageCredentialType",
-                                         credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
-                                         "None, Windows, UserName, Certificate, IssuedToken",
-                                         "is not a MessageCredentialType: in this security mode the binding reads the "
-                                         "message credential"};
+inline constexpr CredentialEnum kTcp{
+    "TcpClientCredentialType", credential_set({None, Windows, Certificate}), Windows,
+    "None, Windows, Certificate",
+    "is not a TcpClientCredentialType: in this security mode the binding reads the "
+    "transport's credential"};
+inline constexpr CredentialEnum kBasicHttpMessage{
+    "BasicHttpMessageCredentialType", credential_set({UserName, Certificate}), UserName,
+    "UserName, Certificate",
+    "is not a BasicHttpMessageCredentialType: in this security mode the "
+    "binding reads the message credential"};
+inline constexpr CredentialEnum kMessage{
+    "MessageCredentialType", credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
+    "None, Windows, UserName, Certificate, IssuedToken",
+    "is not a MessageCredentialType: in this security mode the binding reads the "
+    "message credential"};
 // BT-10: the credentials sections 3-4 read (IssuedToken is taken, then refused by BT-11).
-inline constexpr CredentialEnum kSeed{"client credential type (sections 3-4)",
-                                      credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
-                                      "None, Windows, UserName, Certificate, IssuedToken",
-                                      "is not a credential sections 3-4 read (table BM): this binding takes its "
-                                      "credential from its message security"};
+inline constexpr CredentialEnum kSeed{
+    "client credential type (sections 3-4)",
+    credential_set({None, Windows, UserName, Certificate, IssuedToken}), Windows,
+    "None, Windows, UserName, Certificate, IssuedToken",
+    "is not a credential sections 3-4 read (table BM): this binding takes its "
+    "credential from its message security"};
 }  // namespace credentials
 
 struct FamilyFacts {
@@ -175,26 +179,30 @@ using T = TransportKind;
 // security settings at all) are not in 9.1's table: their modes are read from .NET's types.
 inline constexpr std::array<FamilyFacts, enum_count<BindingFamily>> FAMILIES{{
     {families::F::BasicHttp,
-     mode_set({families::None, families::Transport, families::Message, families::TransportWithMessageCredential,
-               families::TransportCredentialOnly}),
-     families::None, "None, Transport, Message, TransportWithMessageCredential, TransportCredentialOnly (default None)",
+     mode_set({families::None, families::Transport, families::Message,
+               families::TransportWithMessageCredential, families::TransportCredentialOnly}),
+     families::None,
+     "None, Transport, Message, TransportWithMessageCredential, TransportCredentialOnly (default None)",
      families::T::http, &credentials::kHttp, &credentials::kBasicHttpMessage, true},
     {families::F::BasicHttps, mode_set({families::Transport, families::TransportWithMessageCredential}),
      families::Transport, "Transport, TransportWithMessageCredential (default Transport)", families::T::http,
      &credentials::kHttp, &credentials::kBasicHttpMessage, true},
     {families::F::WebHttp, mode_set({families::None, families::Transport, families::TransportCredentialOnly}),
-     families::None, "None, Transport, TransportCredentialOnly (default None)", families::T::http, &credentials::kHttp,
-     nullptr, true},
+     families::None, "None, Transport, TransportCredentialOnly (default None)", families::T::http,
+     &credentials::kHttp, nullptr, true},
     {families::F::WSHttp,
-     mode_set({families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
+     mode_set(
+         {families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
      families::Message, "None, Transport, Message, TransportWithMessageCredential (default Message)",
      families::T::http, &credentials::kWsHttp, &credentials::kMessage, true},
     {families::F::WSDualHttp, mode_set({families::None, families::Message}), families::Message,
      "None, Message (default Message)", families::T::none, nullptr, &credentials::kMessage, true},
     {families::F::NetTcp,
-     mode_set({families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
+     mode_set(
+         {families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
      families::Transport,
-     "None, Transport, Message, TransportWithMessageCredential (default Transport; absent in a request: BT-10)",
+     "None, Transport, Message, TransportWithMessageCredential (default Transport; absent in a request: "
+     "BT-10)",
      families::T::tcp, &credentials::kTcp, &credentials::kMessage, true},
     {families::F::NetNamedPipe, mode_set({families::None, families::Transport}), families::Transport,
      "None, Transport (default Transport)", families::T::named_pipe, nullptr, nullptr, true},
@@ -204,15 +212,16 @@ inline constexpr std::array<FamilyFacts, enum_count<BindingFamily>> FAMILIES{{
     {families::F::MsmqIntegration, mode_set({families::None, families::Transport}), families::Transport,
      "None, Transport (default Transport)", families::T::none, nullptr, nullptr, true},
     {families::F::NetPeerTcp,
-     mode_set({families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
+     mode_set(
+         {families::None, families::Transport, families::Message, families::TransportWithMessageCredential}),
      families::Transport, "None, Transport, Message, TransportWithMessageCredential (default Transport)",
      families::T::none, nullptr, nullptr, true},
     {families::F::Udp, mode_set({families::None}), families::None,
      "None (UdpBinding has no security settings)", families::T::none, nullptr, nullptr, true},
     {families::F::WSFederationHttp,
-     mode_set({families::None, families::Message, families::TransportWithMessageCredential}), families::Message,
-     "None, Message, TransportWithMessageCredential (default Message)", families::T::none, nullptr,
-     &credentials::kMessage, true},
+     mode_set({families::None, families::Message, families::TransportWithMessageCredential}),
+     families::Message, "None, Message, TransportWithMessageCredential (default Message)", families::T::none,
+     nullptr, &credentials::kMessage, true},
     {families::F::Custom, 0x3F, families::None, "not read (a CustomBinding's security is its elements)",
      families::T::none, nullptr, nullptr, false},
 }};
@@ -245,9 +254,9 @@ inline constexpr std::array<BindingFamily, enum_count<Binding>> BINDING_FAMILY{
 // The seed's binding that sections 3-4 (table BM) read for a family's binding (9.1: each is
 // answered exactly as its base).
 inline constexpr std::array<Binding, enum_count<BindingFamily>> SEED_BINDING{
-    Binding::BasicHttpBinding, Binding::BasicHttpBinding, Binding::BasicHttpBinding, Binding::WSHttpBinding,
-    Binding::WSDualHttpBinding, Binding::NetTcpBinding, Binding::NetTcpBinding, Binding::NetTcpBinding,
-    Binding::NetTcpBinding, Binding::NetTcpBinding, Binding::NetTcpBinding, Binding::WSHttpBinding,
+    Binding::BasicHttpBinding,  Binding::BasicHttpBinding, Binding::BasicHttpBinding, Binding::WSHttpBinding,
+    Binding::WSDualHttpBinding, Binding::NetTcpBinding,    Binding::NetTcpBinding,    Binding::NetTcpBinding,
+    Binding::NetTcpBinding,     Binding::NetTcpBinding,    Binding::NetTcpBinding,    Binding::WSHttpBinding,
     Binding::CustomBinding};
 
 [[nodiscard]] constexpr BindingFamily family_of(Binding binding) noexcept {
@@ -270,8 +279,7 @@ inline constexpr std::array<Binding, enum_count<BindingFamily>> SEED_BINDING{
   using C = CredentialType;
   using S = TransportScheme;
   switch (transport) {
-    case TransportKind::named_pipe:
-      return S::NamedPipe;
+    case TransportKind::named_pipe: return S::NamedPipe;
     case TransportKind::http:
       switch (credential) {
         case C::None: return S::Anonymous;
@@ -298,8 +306,7 @@ inline constexpr std::array<Binding, enum_count<BindingFamily>> SEED_BINDING{
         case C::IssuedToken: return std::nullopt;
       }
       return std::nullopt;
-    case TransportKind::none:
-      break;
+    case TransportKind::none: break;
   }
   return std::nullopt;
 }
@@ -339,8 +346,9 @@ namespace bt {
 using F = BindingFamily;
 using M = BtSecurityMode;
 // The families with a security mode None that switches security off (BT-1's first term).
-inline constexpr Cell kNoneModeFamilies = Cell::one_of(F::BasicHttp, F::WebHttp, F::WSHttp, F::WSDualHttp, F::NetTcp,
-                                                       F::NetNamedPipe, F::NetMsmq, F::MsmqIntegration);
+inline constexpr Cell kNoneModeFamilies =
+    Cell::one_of(F::BasicHttp, F::WebHttp, F::WSHttp, F::WSDualHttp, F::NetTcp, F::NetNamedPipe, F::NetMsmq,
+                 F::MsmqIntegration);
 inline constexpr BtOutcome kNone{BtRoute::no_client_identity, CredentialLayer::none,
                                  "no client identity reaches the service: mechanism none"};
 inline constexpr BtOutcome kSeed{BtRoute::seed_rules, CredentialLayer::message,
@@ -354,9 +362,10 @@ inline constexpr BtOutcome kNotCovered{BtRoute::not_covered, CredentialLayer::no
 inline constexpr DecisionTable<BtOutcome, 2, 16> BT{
     "BT",
     "Which binding gives which security",
-    {enum_column("binding", "binding family", bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp, bt::F::WSHttp,
-                 bt::F::WSDualHttp, bt::F::NetTcp, bt::F::NetNamedPipe, bt::F::NetMsmq, bt::F::MsmqIntegration,
-                 bt::F::NetPeerTcp, bt::F::Udp, bt::F::WSFederationHttp, bt::F::Custom),
+    {enum_column("binding", "binding family", bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp,
+                 bt::F::WSHttp, bt::F::WSDualHttp, bt::F::NetTcp, bt::F::NetNamedPipe, bt::F::NetMsmq,
+                 bt::F::MsmqIntegration, bt::F::NetPeerTcp, bt::F::Udp, bt::F::WSFederationHttp,
+                 bt::F::Custom),
      enum_column("security_mode", "security mode", bt::M::None, bt::M::Transport, bt::M::Message,
                  bt::M::TransportWithMessageCredential, bt::M::TransportCredentialOnly, bt::M::Both,
                  bt::M::absent)},
@@ -365,21 +374,28 @@ inline constexpr DecisionTable<BtOutcome, 2, 16> BT{
         {"BT-1", {bt::kNoneModeFamilies, bt::M::None}, bt::kNone},
         {"BT-1", {Cell::one_of(bt::F::Udp, bt::F::NetPeerTcp), na}, bt::kNone},
         {"BT-1", {Cell::one_of(bt::F::NetMsmq, bt::F::MsmqIntegration), bt::M::Transport}, bt::kNone},
-        {"BT-2", {Cell::one_of(bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp), bt::M::Transport},
+        {"BT-2",
+         {Cell::one_of(bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp), bt::M::Transport},
          {BtRoute::transport, CredentialLayer::transport, "HTTPS: TT by the transport scheme"}},
-        {"BT-3", {Cell::one_of(bt::F::BasicHttp, bt::F::WebHttp), bt::M::TransportCredentialOnly},
+        {"BT-3",
+         {Cell::one_of(bt::F::BasicHttp, bt::F::WebHttp), bt::M::TransportCredentialOnly},
          {BtRoute::transport, CredentialLayer::transport,
           "HTTP: TT by the transport scheme; Certificate is an invalid configuration"}},
-        {"BT-4", {bt::F::WSHttp, bt::M::Transport},
+        {"BT-4",
+         {bt::F::WSHttp, bt::M::Transport},
          {BtRoute::transport, CredentialLayer::transport, "HTTPS: TT by the transport scheme"}},
-        {"BT-5", {bt::F::NetTcp, bt::M::Transport},
+        {"BT-5",
+         {bt::F::NetTcp, bt::M::Transport},
          {BtRoute::transport, CredentialLayer::transport, "TCP: TT by the transport scheme"}},
-        {"BT-6", {bt::F::NetNamedPipe, bt::M::Transport},
+        {"BT-6",
+         {bt::F::NetNamedPipe, bt::M::Transport},
          {BtRoute::transport, CredentialLayer::none, "named pipe (always Windows): TT's named-pipe rows"}},
-        {"BT-7", {Cell::one_of(bt::F::BasicHttp, bt::F::BasicHttps), bt::M::TransportWithMessageCredential},
+        {"BT-7",
+         {Cell::one_of(bt::F::BasicHttp, bt::F::BasicHttps), bt::M::TransportWithMessageCredential},
          {BtRoute::basic_http_message, CredentialLayer::message,
           "UserName: BM-2 or none; Certificate: s4u by TS when mapped, else none"}},
-        {"BT-8", {bt::F::BasicHttp, bt::M::Message},
+        {"BT-8",
+         {bt::F::BasicHttp, bt::M::Message},
          {BtRoute::basic_http_message, CredentialLayer::message,
           "UserName is an invalid configuration; Certificate: as BT-7"}},
         {"BT-9",
@@ -396,8 +412,8 @@ inline constexpr DecisionTable<BtOutcome, 2, 16> BT{
 // The credential-specific outcomes of BT rows: an invalid configuration when the binding is
 // built (BT-3, BT-8), or not covered (BT-11, issued tokens).
 struct BtCredentialOutcome {
-  ScenarioStatus status;           // invalid_configuration; ok stands for "not covered"
-  std::string_view error_name;     // the .NET resource the exception carries
+  ScenarioStatus status;        // invalid_configuration; ok stands for "not covered"
+  std::string_view error_name;  // the .NET resource the exception carries
   std::string_view message;
   constexpr bool operator==(const BtCredentialOutcome& other) const noexcept {
     return status == other.status && error_name == other.error_name && message == other.message;
@@ -407,28 +423,32 @@ struct BtCredentialOutcome {
 inline constexpr DecisionTable<BtCredentialOutcome, 3, 3> BT_CREDENTIAL{
     "BT",
     "Credentials a binding refuses",
-    {enum_column("binding", "binding family", bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp, bt::F::WSHttp,
-                 bt::F::WSDualHttp, bt::F::NetTcp, bt::F::NetNamedPipe, bt::F::NetMsmq, bt::F::MsmqIntegration,
-                 bt::F::NetPeerTcp, bt::F::Udp, bt::F::WSFederationHttp, bt::F::Custom),
+    {enum_column("binding", "binding family", bt::F::BasicHttp, bt::F::BasicHttps, bt::F::WebHttp,
+                 bt::F::WSHttp, bt::F::WSDualHttp, bt::F::NetTcp, bt::F::NetNamedPipe, bt::F::NetMsmq,
+                 bt::F::MsmqIntegration, bt::F::NetPeerTcp, bt::F::Udp, bt::F::WSFederationHttp,
+                 bt::F::Custom),
      enum_column("security_mode", "security mode", bt::M::None, bt::M::Transport, bt::M::Message,
                  bt::M::TransportWithMessageCredential, bt::M::TransportCredentialOnly, bt::M::Both,
                  bt::M::absent),
-     enum_column("client_credential_type", "client credential type", CredentialType::None, CredentialType::Windows,
-                 CredentialType::UserName, CredentialType::Certificate, CredentialType::Basic,
-                 CredentialType::Digest, CredentialType::Ntlm, CredentialType::InheritedFromHost,
-                 CredentialType::IssuedToken)},
+     enum_column("client_credential_type", "client credential type", CredentialType::None,
+                 CredentialType::Windows, CredentialType::UserName, CredentialType::Certificate,
+                 CredentialType::Basic, CredentialType::Digest, CredentialType::Ntlm,
+                 CredentialType::InheritedFromHost, CredentialType::IssuedToken)},
     {{
         {"BT-3",
          {Cell::one_of(bt::F::BasicHttp, bt::F::WebHttp), bt::M::TransportCredentialOnly,
           CredentialType::Certificate},
          {ScenarioStatus::invalid_configuration, "CertificateUnsupportedForHttpTransportCredentialOnly",
-          "A client certificate needs HTTPS: TransportCredentialOnly (plain HTTP) cannot take the Certificate "
+          "A client certificate needs HTTPS: TransportCredentialOnly (plain HTTP) cannot take the "
+          "Certificate "
           "transport credential, and the binding fails when it is built (the service host does not open)."}},
-        {"BT-8", {bt::F::BasicHttp, bt::M::Message, CredentialType::UserName},
+        {"BT-8",
+         {bt::F::BasicHttp, bt::M::Message, CredentialType::UserName},
          {ScenarioStatus::invalid_configuration, "BasicHttpMessageSecurityRequiresCertificate",
           "BasicHttpBinding's Message security needs the Certificate message credential: with UserName the "
           "binding fails when it is built (the service host does not open)."}},
-        {"BT-11", {na, na, CredentialType::IssuedToken},
+        {"BT-11",
+         {na, na, CredentialType::IssuedToken},
          {ScenarioStatus::ok, "", "issued tokens (federation) are not covered by the documented rules"}},
     }}};
 
@@ -457,29 +477,32 @@ namespace tt {
 using S = TransportScheme;
 using U = UsernameValidationMode;
 using enum TokenLevel;
-inline constexpr Column kSchemeColumn = enum_column("client_credential_type", "transport scheme", S::Anonymous,
-                                                    S::Basic, S::Digest, S::Ntlm, S::Negotiate, S::NegotiateStream,
-                                                    S::ClientCertificate, S::NamedPipe);
-inline constexpr Cell kSspi = Cell::one_of(S::Digest, S::Ntlm, S::Negotiate, S::NegotiateStream, S::NamedPipe);
+inline constexpr Column kSchemeColumn =
+    enum_column("client_credential_type", "transport scheme", S::Anonymous, S::Basic, S::Digest, S::Ntlm,
+                S::Negotiate, S::NegotiateStream, S::ClientCertificate, S::NamedPipe);
+inline constexpr Cell kSspi =
+    Cell::one_of(S::Digest, S::Ntlm, S::Negotiate, S::NegotiateStream, S::NamedPipe);
 inline constexpr Cell kWindowsSchemes = Cell::one_of(S::Ntlm, S::Negotiate, S::NegotiateStream);
 inline constexpr Column kNtlmColumn =
     bool_column("kerberos", "NTLM (the Ntlm scheme, or Windows with kerberos false)");
 inline constexpr Column kLevelColumn =
-    enum_column("allowed_impersonation_level", "L (AllowedImpersonationLevel)", None, Anonymous, Identification,
-                Impersonation, Delegation);
-inline constexpr Column kSameMachineColumn = bool_column("client_on_same_machine", "client on the same machine");
+    enum_column("allowed_impersonation_level", "L (AllowedImpersonationLevel)", None, Anonymous,
+                Identification, Impersonation, Delegation);
+inline constexpr Column kSameMachineColumn =
+    bool_column("client_on_same_machine", "client on the same machine");
 }  // namespace tt
 
 inline constexpr DecisionTable<Mechanism, 3, 6> TT_MECHANISM{
     "TT",
     "Impersonation with transport security, stage 1: the mechanism",
     {tt::kSchemeColumn,
-     enum_column("username_validation_mode", "username_validation_mode", tt::U::Windows, tt::U::MembershipProvider,
-                 tt::U::Custom),
+     enum_column("username_validation_mode", "username_validation_mode", tt::U::Windows,
+                 tt::U::MembershipProvider, tt::U::Custom),
      bool_column("map_client_certificate_to_windows_account", "map_client_certificate_to_windows_account")},
     {{
         {"TT-1", {tt::S::Anonymous, na, na}, Mechanism::none},
-        {"TT-2", {tt::S::Basic, Cell::one_of(tt::U::Windows, tt::U::MembershipProvider), na},
+        {"TT-2",
+         {tt::S::Basic, Cell::one_of(tt::U::Windows, tt::U::MembershipProvider), na},
          Mechanism::cached_token_username},
         {"TT-3", {tt::S::Basic, tt::U::Custom, na}, Mechanism::none},
         {"TT-4", {tt::S::ClientCertificate, na, yes}, Mechanism::s4u},
@@ -503,31 +526,39 @@ inline constexpr DecisionTable<Refusal, 6, 5> TT_REFUSAL{
     {tt::kSchemeColumn, tt::kNtlmColumn, bool_column("allow_ntlm", "allow_ntlm"),
      bool_column("explicit_credentials", "explicit_credentials"), tt::kLevelColumn, tt::kSameMachineColumn},
     {{
-        {"TT-8", {tt::S::NamedPipe, na, na, na, na, no},
+        {"TT-8",
+         {tt::S::NamedPipe, na, na, na, na, no},
          {"the pipe denies the NETWORK SID", "when the client opens the pipe",
           "A named pipe admits local callers only: a client on another computer cannot open it, and the call "
           "is refused."}},
-        {"TT-9", {tt::S::Digest, na, na, yes, Cell::one_of(tt::Anonymous, tt::Identification), na},
+        {"TT-9",
+         {tt::S::Digest, na, na, yes, Cell::one_of(tt::Anonymous, tt::Identification), na},
          {"InvalidOperationException DigestExplicitCredsImpersonationLevel",
           "on the client, at its first request; nothing reaches the service",
           "Digest with an explicit user name and password needs an HttpDigest impersonation level of "
           "Impersonation or Delegation: the client refuses to send the request (InvalidOperationException "
           "DigestExplicitCredsImpersonationLevel)."}},
-        {"TT-10", {tt::kWindowsSchemes, yes, no, na, na, na},
+        {"TT-10",
+         {tt::kWindowsSchemes, yes, no, na, na, na},
          {"InvalidOperationException CredentialDisallowsNtlm (scheme Ntlm); SecurityNegotiationException "
           "(Negotiate)",
           "on the client, at its first request; nothing reaches the service",
-          "The client authenticates with NTLM but its credential disallows NTLM (AllowNtlm false): the client "
+          "The client authenticates with NTLM but its credential disallows NTLM (AllowNtlm false): the "
+          "client "
           "refuses the call (scheme Ntlm: InvalidOperationException CredentialDisallowsNtlm; Negotiate: "
           "SecurityNegotiationException, mutual authentication not satisfied)."}},
-        {"TT-11", {tt::kSspi, na, na, na, tt::Anonymous, yes},
+        {"TT-11",
+         {tt::kSspi, na, na, na, tt::Anonymous, yes},
          {"SecurityTokenValidationException", "on the service, on each call",
           "AllowedImpersonationLevel Anonymous logs the client on anonymously, and transport security never "
           "admits an anonymous logon (whatever allowAnonymousLogons says): the call is rejected "
           "(SecurityTokenValidationException)."}},
-        {"TT-12", {tt::S::NamedPipe, na, na, na, Cell::one_of(tt::Impersonation, tt::Delegation), na},
-         {"none in the .NET runtimes (documented only)", "nowhere in the .NET runtimes: the documentation says so",
-          "Named pipes are documented not to take the Impersonation or Delegation levels: the call is refused "
+        {"TT-12",
+         {tt::S::NamedPipe, na, na, na, Cell::one_of(tt::Impersonation, tt::Delegation), na},
+         {"none in the .NET runtimes (documented only)",
+          "nowhere in the .NET runtimes: the documentation says so",
+          "Named pipes are documented not to take the Impersonation or Delegation levels: the call is "
+          "refused "
           "(the .NET runtimes themselves accept it: the documentation and the implementations part here)."}},
     }}};
 
@@ -542,8 +573,8 @@ inline constexpr DecisionTable<TokenLevel, 3, 1> TT_PROMOTION{
 
 // Stage 3: the token level of cached_token_windows (TT-2 uses TU, TT-4 uses TS).
 enum class LevelRule : std::uint8_t {
-  tw_on_level,                 // TW-3..TW-8 on L
-  tw_not_delegation_capable,   // TW-7/TW-8: delegation-capable read as no (NTLM cannot delegate)
+  tw_on_level,                // TW-3..TW-8 on L
+  tw_not_delegation_capable,  // TW-7/TW-8: delegation-capable read as no (NTLM cannot delegate)
 };
 
 inline constexpr DecisionTable<LevelRule, 4, 6> TT_LEVEL{
@@ -551,9 +582,12 @@ inline constexpr DecisionTable<LevelRule, 4, 6> TT_LEVEL{
     "Impersonation with transport security, stage 3: the token level",
     {tt::kSchemeColumn, tt::kNtlmColumn, tt::kLevelColumn, tt::kSameMachineColumn},
     {{
-        {"TT-14", {Cell::one_of(tt::S::Negotiate, tt::S::NegotiateStream), no, na, na}, LevelRule::tw_on_level},
+        {"TT-14",
+         {Cell::one_of(tt::S::Negotiate, tt::S::NegotiateStream), no, na, na},
+         LevelRule::tw_on_level},
         {"TT-15", {tt::kWindowsSchemes, yes, tt::Delegation, no}, LevelRule::tw_not_delegation_capable},
-        {"TT-16", {tt::kWindowsSchemes, yes, Cell::one_of(tt::None, tt::Identification, tt::Impersonation), na},
+        {"TT-16",
+         {tt::kWindowsSchemes, yes, Cell::one_of(tt::None, tt::Identification, tt::Impersonation), na},
          LevelRule::tw_on_level},
         {"TT-16", {tt::kWindowsSchemes, yes, tt::Delegation, yes}, LevelRule::tw_on_level},
         {"TT-17", {tt::S::Digest, no, na, na}, LevelRule::tw_on_level},
@@ -564,7 +598,8 @@ inline constexpr DecisionTable<LevelRule, 4, 6> TT_LEVEL{
 inline constexpr DecisionTable<bool, 2, 1> TT_REACH{
     "TT",
     "Impersonation with transport security, stage 4: reach",
-    {tt::kNtlmColumn, enum_column("backend", "backend", Backend::none, Backend::same_machine, Backend::remote_machine)},
+    {tt::kNtlmColumn,
+     enum_column("backend", "backend", Backend::none, Backend::same_machine, Backend::remote_machine)},
     {{
         {"TT-19", {yes, Backend::remote_machine}, false},
     }}};
@@ -653,8 +688,8 @@ constexpr bool every_row_is_first_somewhere(const DecisionTable<Outcome, K, N>& 
 consteval bool tt_levels_cover_every_call_not_refused() {
   for (TransportScheme s : all_values<TransportScheme>) {
     const Match mechanism = match(TT_MECHANISM, {Input::of(s), Input::unknown(), Input::unknown()});
-    if (mechanism.count != 1 || TT_MECHANISM.rows[static_cast<std::size_t>(mechanism.row)].out !=
-                                    Mechanism::cached_token_windows)
+    if (mechanism.count != 1 ||
+        TT_MECHANISM.rows[static_cast<std::size_t>(mechanism.row)].out != Mechanism::cached_token_windows)
       continue;
     for (bool kerberos : {false, true}) {
       const bool ntlm = is_ntlm(s, kerberos);
@@ -662,15 +697,16 @@ consteval bool tt_levels_cover_every_call_not_refused() {
         for (bool explicit_credentials : {false, true})
           for (TokenLevel level : all_values<TokenLevel>)
             for (bool same : {false, true}) {
-              const Match refused = match(TT_REFUSAL, {Input::of(s), Input::of(ntlm), Input::of(allow_ntlm),
-                                                       Input::of(explicit_credentials), Input::of(level),
-                                                       Input::of(same)});
+              const Match refused =
+                  match(TT_REFUSAL, {Input::of(s), Input::of(ntlm), Input::of(allow_ntlm),
+                                     Input::of(explicit_credentials), Input::of(level), Input::of(same)});
               if (refused.count > 0) continue;
               TokenLevel l = level;
               const Match promoted = match(TT_PROMOTION, {Input::of(s), Input::of(level), Input::of(same)});
               if (promoted.count == 1) l = TT_PROMOTION.rows[0].out;
               if (l == TokenLevel::Anonymous) return false;  // stage 2 or TT-13 must have dealt with it
-              const Match hit = match(TT_LEVEL, {Input::of(s), Input::of(ntlm), Input::of(l), Input::of(same)});
+              const Match hit =
+                  match(TT_LEVEL, {Input::of(s), Input::of(ntlm), Input::of(l), Input::of(same)});
               if (l == TokenLevel::None ? hit.count > 1 : hit.count != 1) return false;
             }
     }
@@ -681,7 +717,8 @@ consteval bool tt_levels_cover_every_call_not_refused() {
 }  // namespace transport_checks
 
 static_assert(transport_checks::ids_name_one_rule_each(BT) && every_row_is_reachable(BT) &&
-              answers_each_combination_at_most_once(BT) && transport_checks::bt_answers_each_valid_combination_once());
+              answers_each_combination_at_most_once(BT) &&
+              transport_checks::bt_answers_each_valid_combination_once());
 static_assert(ids_are_unique(BT_CREDENTIAL) && answers_each_combination_at_most_once(BT_CREDENTIAL) &&
               every_row_is_reachable(BT_CREDENTIAL));
 static_assert(ids_are_unique(TT_HOST) && answers_each_combination_at_most_once(TT_HOST) &&
@@ -690,8 +727,9 @@ static_assert(ids_are_unique(TT_MECHANISM) && answers_each_combination_once(TT_M
               every_row_is_reachable(TT_MECHANISM));
 static_assert(ids_are_unique(TT_REFUSAL) && transport_checks::every_row_is_first_somewhere(TT_REFUSAL));
 static_assert(ids_are_unique(TT_PROMOTION) && every_row_is_reachable(TT_PROMOTION));
-static_assert(transport_checks::ids_name_one_rule_each(TT_LEVEL) && answers_each_combination_at_most_once(TT_LEVEL) &&
-              every_row_is_reachable(TT_LEVEL) && transport_checks::tt_levels_cover_every_call_not_refused());
+static_assert(transport_checks::ids_name_one_rule_each(TT_LEVEL) &&
+              answers_each_combination_at_most_once(TT_LEVEL) && every_row_is_reachable(TT_LEVEL) &&
+              transport_checks::tt_levels_cover_every_call_not_refused());
 static_assert(ids_are_unique(TT_REACH) && every_row_is_reachable(TT_REACH));
 
 // TT_ROWS holds TT-1..TT-19 in 8.2's order.

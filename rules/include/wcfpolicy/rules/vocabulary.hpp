@@ -26,18 +26,16 @@ namespace wcfpolicy {
 template <class E>
 struct EnumNames;
 
-#define WCFPOLICY_ENUM_NAMES(E, title, ...)                                      \
-  template <>                                                                    \
-  struct EnumNames<E> {                                                          \
-    static constexpr std::string_view type_name = title;                         \
-    static constexpr std::array<std::string_view,                                \
-                                std::size({__VA_ARGS__})> names{__VA_ARGS__};    \
+#define WCFPOLICY_ENUM_NAMES(E, title, ...)                                                     \
+  template <>                                                                                   \
+  struct EnumNames<E> {                                                                         \
+    static constexpr std::string_view type_name = title;                                        \
+    static constexpr std::array<std::string_view, std::size({__VA_ARGS__})> names{__VA_ARGS__}; \
   }
 
 // OperationBehaviorAttribute.Impersonation. Default (docs/rules.md section 1): NotAllowed.
 enum class ImpersonationOption : std::uint8_t { NotAllowed, Allowed, Required };
-WCFPOLICY_ENUM_NAMES(ImpersonationOption, "ImpersonationOption", "NotAllowed", "Allowed",
-                     "Required");
+WCFPOLICY_ENUM_NAMES(ImpersonationOption, "ImpersonationOption", "NotAllowed", "Allowed", "Required");
 
 // TokenImpersonationLevel, ordered from least to most capable.
 enum class TokenLevel : std::uint8_t { None, Anonymous, Identification, Impersonation, Delegation };
@@ -48,8 +46,8 @@ enum class Privilege : std::uint8_t { SeImpersonatePrivilege, SeTcbPrivilege };
 WCFPOLICY_ENUM_NAMES(Privilege, "privilege", "SeImpersonatePrivilege", "SeTcbPrivilege");
 
 enum class Mechanism : std::uint8_t { cached_token_windows, cached_token_username, s4u, none };
-WCFPOLICY_ENUM_NAMES(Mechanism, "impersonation mechanism", "cached_token_windows",
-                     "cached_token_username", "s4u", "none");
+WCFPOLICY_ENUM_NAMES(Mechanism, "impersonation mechanism", "cached_token_windows", "cached_token_username",
+                     "s4u", "none");
 
 // Every binding WCF ships (docs/rules.md sections 1 and 9): the seed's five first, in the seed's order
 // (the BM table's cells index them), then the rest.
@@ -78,9 +76,9 @@ enum class Binding : std::uint8_t {
 WCFPOLICY_ENUM_NAMES(Binding, "binding", "BasicHttpBinding", "WSHttpBinding", "WSDualHttpBinding",
                      "NetTcpBinding", "CustomBinding", "BasicHttpsBinding", "BasicHttpContextBinding",
                      "NetHttpBinding", "NetHttpsBinding", "WebHttpBinding", "WS2007HttpBinding",
-                     "WSHttpContextBinding", "NetTcpContextBinding", "NetNamedPipeBinding",
-                     "NetMsmqBinding", "MsmqIntegrationBinding", "NetPeerTcpBinding", "UdpBinding",
-                     "WSFederationHttpBinding", "WS2007FederationHttpBinding");
+                     "WSHttpContextBinding", "NetTcpContextBinding", "NetNamedPipeBinding", "NetMsmqBinding",
+                     "MsmqIntegrationBinding", "NetPeerTcpBinding", "UdpBinding", "WSFederationHttpBinding",
+                     "WS2007FederationHttpBinding");
 
 // The client credential type: the message credentials first (the seed's four, then IssuedToken
 // of MessageCredentialType), then the transport's own (HttpClientCredentialType, section 8).
@@ -95,8 +93,8 @@ enum class CredentialType : std::uint8_t {
   InheritedFromHost,
   IssuedToken
 };
-WCFPOLICY_ENUM_NAMES(CredentialType, "client credential type", "None", "Windows", "UserName",
-                     "Certificate", "Basic", "Digest", "Ntlm", "InheritedFromHost", "IssuedToken");
+WCFPOLICY_ENUM_NAMES(CredentialType, "client credential type", "None", "Windows", "UserName", "Certificate",
+                     "Basic", "Digest", "Ntlm", "InheritedFromHost", "IssuedToken");
 
 // A binding's security mode: the union of BasicHttpSecurityMode, SecurityMode,
 // WebHttpSecurityMode, NetNamedPipeSecurityMode and NetMsmqSecurityMode (docs/rules.md 9.1 says which
@@ -115,8 +113,8 @@ WCFPOLICY_ENUM_NAMES(SecurityMode, "BasicHttpSecurityMode", "None", "Transport",
 // The authentication schemes an IIS host enables (<system.webServer><security><authentication>),
 // which InheritedFromHost takes (TT-6).
 enum class HostAuthenticationScheme : std::uint8_t { Anonymous, Basic, Digest, Ntlm, Negotiate };
-WCFPOLICY_ENUM_NAMES(HostAuthenticationScheme, "host authentication scheme", "Anonymous", "Basic",
-                     "Digest", "Ntlm", "Negotiate");
+WCFPOLICY_ENUM_NAMES(HostAuthenticationScheme, "host authentication scheme", "Anonymous", "Basic", "Digest",
+                     "Ntlm", "Negotiate");
 
 // UserNamePasswordValidationMode. Default: Windows.
 enum class UsernameValidationMode : std::uint8_t { Windows, MembershipProvider, Custom };
@@ -133,8 +131,7 @@ WCFPOLICY_ENUM_NAMES(ClientAccount, "client account", "user", "LocalSystem", "Ne
 
 // Imperative impersonation inside the service method (P-6). Default: none.
 enum class ImperativeImpersonation : std::uint8_t { none, reverted, not_reverted };
-WCFPOLICY_ENUM_NAMES(ImperativeImpersonation, "imperative impersonation", "none", "reverted",
-                     "not_reverted");
+WCFPOLICY_ENUM_NAMES(ImperativeImpersonation, "imperative impersonation", "none", "reverted", "not_reverted");
 
 // The BM table's view of a binding's security: BasicHttpBinding's mode, or `other_binding`.
 enum class BindingSecurityMode : std::uint8_t {
@@ -154,15 +151,11 @@ enum class SecureConversationState : std::uint8_t {
   require_cancellation_true,
   require_cancellation_false
 };
-WCFPOLICY_ENUM_NAMES(SecureConversationState, "secure conversation", "absent",
-                     "require_cancellation_true", "require_cancellation_false");
+WCFPOLICY_ENUM_NAMES(SecureConversationState, "secure conversation", "absent", "require_cancellation_true",
+                     "require_cancellation_false");
 
 // Answers.
-enum class ImpersonationOutcome : std::uint8_t {
-  impersonates,
-  does_not_impersonate,
-  invalid_configuration
-};
+enum class ImpersonationOutcome : std::uint8_t { impersonates, does_not_impersonate, invalid_configuration };
 WCFPOLICY_ENUM_NAMES(ImpersonationOutcome, "outcome", "impersonates", "does_not_impersonate",
                      "invalid_configuration");
 
@@ -180,8 +173,8 @@ enum class Transport : std::uint8_t { HTTP, HTTPS };
 WCFPOLICY_ENUM_NAMES(Transport, "transport", "HTTP", "HTTPS");
 
 enum class AuthMechanism : std::uint8_t { Negotiate, Kerberos, CredSSP, Basic, Digest, Certificate };
-WCFPOLICY_ENUM_NAMES(AuthMechanism, "authentication mechanism", "Negotiate", "Kerberos", "CredSSP",
-                     "Basic", "Digest", "Certificate");
+WCFPOLICY_ENUM_NAMES(AuthMechanism, "authentication mechanism", "Negotiate", "Kerberos", "CredSSP", "Basic",
+                     "Digest", "Certificate");
 
 enum class ProxySettingsSource : std::uint8_t { winhttp, internet_explorer };
 WCFPOLICY_ENUM_NAMES(ProxySettingsSource, "proxy settings source", "winhttp", "internet_explorer");
@@ -189,8 +182,8 @@ WCFPOLICY_ENUM_NAMES(ProxySettingsSource, "proxy settings source", "winhttp", "i
 // PowerShell's ProxyAccessType (New-PSSessionOption -ProxyAccessType). Default: None, which
 // passes no proxy settings to the WinRM client at all.
 enum class ProxyAccessType : std::uint8_t { None, IEConfig, WinHttpConfig, AutoDetect, NoProxyServer };
-WCFPOLICY_ENUM_NAMES(ProxyAccessType, "proxy access type", "None", "IEConfig", "WinHttpConfig",
-                     "AutoDetect", "NoProxyServer");
+WCFPOLICY_ENUM_NAMES(ProxyAccessType, "proxy access type", "None", "IEConfig", "WinHttpConfig", "AutoDetect",
+                     "NoProxyServer");
 
 // PowerShell's AuthenticationMechanism as -ProxyAuthentication takes it. Only the first three
 // are accepted for a proxy (WC-5); the default is Negotiate.
@@ -203,8 +196,8 @@ enum class ProxyAuthentication : std::uint8_t {
   CredSSP,
   NegotiateWithImplicitCredential
 };
-WCFPOLICY_ENUM_NAMES(ProxyAuthentication, "proxy authentication mechanism", "Basic", "Negotiate",
-                     "Digest", "Default", "Kerberos", "CredSSP", "NegotiateWithImplicitCredential");
+WCFPOLICY_ENUM_NAMES(ProxyAuthentication, "proxy authentication mechanism", "Basic", "Negotiate", "Digest",
+                     "Default", "Kerberos", "CredSSP", "NegotiateWithImplicitCredential");
 
 // The WinRM client and service settings that `winrm_config` reads, each spelled as its JSON
 // path. The registry values and defaults are in rules/winrm.hpp.
@@ -229,8 +222,8 @@ WCFPOLICY_ENUM_NAMES(WinrmSetting, "WinRM setting", "client.allow_unencrypted", 
                      "client.auth.digest", "client.auth.kerberos", "client.auth.negotiate",
                      "client.auth.credssp", "client.auth.certificate", "service.allow_unencrypted",
                      "service.auth.basic", "service.auth.kerberos", "service.auth.negotiate",
-                     "service.auth.credssp", "service.auth.certificate",
-                     "service.allow_auto_config", "service.disable_run_as");
+                     "service.auth.credssp", "service.auth.certificate", "service.allow_auto_config",
+                     "service.disable_run_as");
 
 // The questions a request may ask (docs/contract.md, Requests).
 enum class Question : std::uint8_t {
@@ -242,8 +235,8 @@ enum class Question : std::uint8_t {
   winrm_config,
   chain
 };
-WCFPOLICY_ENUM_NAMES(Question, "question", "impersonation", "token_level", "delegation_reach",
-                     "scenario", "winrm_proxy", "winrm_config", "chain");
+WCFPOLICY_ENUM_NAMES(Question, "question", "impersonation", "token_level", "delegation_reach", "scenario",
+                     "winrm_proxy", "winrm_config", "chain");
 
 // Identity flow across tiers (docs/rules.md, CH and AD). A leg: how one element of a chain
 // authenticates to the next.

@@ -40,12 +40,9 @@ struct WinrmRule {
 // The severity of the finding a rule raises: deny is an error, warn a warning, allow info.
 [[nodiscard]] constexpr Severity severity_of(Verdict verdict) noexcept {
   switch (verdict) {
-    case Verdict::deny:
-      return Severity::error;
-    case Verdict::warn:
-      return Severity::warning;
-    case Verdict::allow:
-      return Severity::info;
+    case Verdict::deny: return Severity::error;
+    case Verdict::warn: return Severity::warning;
+    case Verdict::allow: return Severity::info;
   }
   return Severity::info;
 }
@@ -53,12 +50,9 @@ struct WinrmRule {
 // The verdict a finding of `severity` calls for (the inverse of severity_of).
 [[nodiscard]] constexpr Verdict verdict_of(Severity severity) noexcept {
   switch (severity) {
-    case Severity::error:
-      return Verdict::deny;
-    case Severity::warning:
-      return Verdict::warn;
-    case Severity::info:
-      return Verdict::allow;
+    case Severity::error: return Verdict::deny;
+    case Severity::warning: return Verdict::warn;
+    case Severity::info: return Verdict::allow;
   }
   return Verdict::allow;
 }
@@ -101,8 +95,7 @@ inline constexpr std::array<WinrmRule, 11> WR{{
     {"WR-2", "the proxy requires authentication", Verdict::allow,
      "The proxy's authentication is separate from, and independent of, the target server's: "
      "the client needs two sets of credentials, one for the proxy and one for the server."},
-    {"WR-3", "HTTP through a proxy and the traffic is not encrypted at message level",
-     Verdict::deny,
+    {"WR-3", "HTTP through a proxy and the traffic is not encrypted at message level", Verdict::deny,
      "Unencrypted HTTP is never sent through a proxy: enforce encryption on the server "
      "(AllowUnencrypted false, so that it refuses unencrypted traffic) and authenticate with "
      "Negotiate, Kerberos or CredSSP, or use HTTPS."},
@@ -155,8 +148,7 @@ inline constexpr std::array<WinrmRule, 11> WR{{
 // exactly when the proxy access type is not None.
 inline constexpr std::string_view kWcTitle = "what the WinRM client refuses";
 inline constexpr std::array<WinrmRule, 8> WC{{
-    {"WC-1", "session proxy settings (access type other than None) with the HTTP transport",
-     Verdict::deny,
+    {"WC-1", "session proxy settings (access type other than None) with the HTTP transport", Verdict::deny,
      "The WinRM client refuses session proxy settings with the HTTP transport (0x803381B1 "
      "ERROR_WSMAN_CANNOT_USE_PROXY_SETTINGS_FOR_HTTP): use HTTPS, or drop -ProxyAccessType and "
      "configure the proxy with `netsh winhttp set proxy`.",
@@ -234,8 +226,7 @@ inline constexpr std::array<HardeningItem, 7> WH{{
      "fails CIS 18.10.89.1.1 (v1.0.0: 18.9.102.1.1) and STIG WN10-CC-000330: set the client "
      "policy \"Allow Basic authentication\" to Disabled "
      "(HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowBasic = 0)."},
-    {"WH-2", WinrmSetting::client_allow_unencrypted, false,
-     "Client: Allow unencrypted traffic = Disabled",
+    {"WH-2", WinrmSetting::client_allow_unencrypted, false, "Client: Allow unencrypted traffic = Disabled",
      "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowUnencryptedTraffic",
      "18.10.89.1.2 (v1.0.0: 18.9.102.1.2)", "WN10-CC-000335", Severity::error,
      "The WinRM client sends and accepts unencrypted messages: set the client policy \"Allow "
@@ -246,8 +237,7 @@ inline constexpr std::array<HardeningItem, 7> WH{{
      "value HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowUnencryptedTraffic, "
      "which is absent until the policy is set: set \"Allow unencrypted traffic\" to Disabled "
      "for CIS 18.10.89.1.2 (v1.0.0: 18.9.102.1.2) and STIG WN10-CC-000335."},
-    {"WH-3", WinrmSetting::client_auth_digest, false,
-     "Client: Disallow Digest authentication = Enabled",
+    {"WH-3", WinrmSetting::client_auth_digest, false, "Client: Disallow Digest authentication = Enabled",
      "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client\\AllowDigest",
      "18.10.89.1.3 (v1.0.0: 18.9.102.1.3)", "WN10-CC-000360", Severity::error,
      "The WinRM client allows Digest authentication: set the client policy \"Disallow Digest "
@@ -283,8 +273,7 @@ inline constexpr std::array<HardeningItem, 7> WH{{
      "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowAutoConfig, which is "
      "absent until the policy is set: set \"Allow remote server management through WinRM\" to "
      "Disabled for CIS 18.10.89.2.2 (v1.0.0: 18.9.102.2.2), a Level 2 item."},
-    {"WH-6", WinrmSetting::service_allow_unencrypted, false,
-     "Service: Allow unencrypted traffic = Disabled",
+    {"WH-6", WinrmSetting::service_allow_unencrypted, false, "Service: Allow unencrypted traffic = Disabled",
      "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service\\AllowUnencryptedTraffic",
      "18.10.89.2.3 (v1.0.0: 18.9.102.2.3)", "WN10-CC-000350", Severity::error,
      "The WinRM service accepts unencrypted messages: set the service policy \"Allow "
