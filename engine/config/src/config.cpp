@@ -8,6 +8,7 @@
 
 #include "config_detail.hpp"
 #include "json_reader.hpp"
+#include "wcfpolicy/fields.hpp"
 
 namespace wcfpolicy {
 namespace {
@@ -16,8 +17,28 @@ using detail::ConfigFailure;
 using detail::DerivedField;
 using detail::Fields;
 using detail::kDefault;
+using detail::kSaidByConfig;
 using detail::kSaidByFile;
-using detail::kScenarioFields;
+
+// scenario_fields(f): f(name) for each top-level `scenario` field, in the schema's order (which is
+// the contract's and a derived request's).
+template <class F>
+constexpr void for_each_scenario_field(F&& f) {
+  for (const wcfpolicy::Field<ScenarioRequest>& field : fields_of<ScenarioRequest>) {
+    if (field.parent().empty()) f(field.path);
+  }
+}
+
+constexpr bool said_by_config(std::string_view field) {
+  return std::find(kSaidByConfig.begin(), kSaidByConfig.end(), field) != kSaidByConfig.end();
+}
+
+// Every field the configuration says is a field of the schema.
+static_assert(std::all_of(kSaidByConfig.begin(), kSaidByConfig.end(), [](std::string_view said) {
+  bool found = false;
+  for_each_scenario_field([&](std::string_view field) { found = found || field == said; });
+  return found;
+}));
 using Json = nlohmann::ordered_json;
 
 constexpr auto kReplaceInvalidUtf8 = Json::error_handler_t::replace;
@@ -32,22 +53,20 @@ const DerivedField* find_field(const Fields& fields, std::string_view name) {
 // "impersonation_option, allowed_impersonation_level, ...": what an assumption may give.
 std::string assumable_fields() {
   std::vector<std::string_view> names;
-  for (const auto& f : kScenarioFields) {
-    if (!f.said_by_config) names.push_back(f.name);
-  }
+  for_each_scenario_field([&](std::string_view field) {
+    if (!said_by_config(field)) names.push_back(field);
+  });
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
 // An assumption of `field` = `value`, checked as a JSON request's field would be.
 std::variant<Assumption, RequestError> make_assumption(const std::string& field, const Json& value,
                                                        std::string_view source) {
-  const auto listed = std::find_if(kScenarioFields.begin(), kScenarioFields.end(),
-                                   [&](const auto& f) { return f.name == field; });
   if (field == "question") {
     return RequestError{field,
                         "question: an assumption gives a scenario field; the question is always scenario"};
   }
-  if (listed != kScenarioFields.end() && listed->said_by_config) {
+  if (said_by_config(field)) {
     return RequestError{field,
                         fmt::format("{}: the configuration file says this (or WCF's default for it); an "
                                     "assumption gives only what a configuration cannot say: {}",
@@ -72,74 +91,57 @@ void put_unsayable_defaults(Fields& fields) {
 // The request the fields make, in the contract's order (fields it does not list last).
 Json request_of(const Fields& fields) {
   Json request = {{"question", "scenario"}};
-  for (const auto& f : kScenarioFields) {
-    if (const DerivedField* d = find_field(fields, f.name)) request[d->field] = d->value;
-  }
+  for_each_scenario_field([&](std::string_view field) {
+    if (const DerivedField* d = find_field(fields, field)) request[d->field] = d->value;
+  });
   for (const DerivedField& d : fields) {
     if (!request.contains(d.field)) request[d.field] = d.value;
   }
   return request;
 }
 
-// The request as the decisions take it, built from the derived JSON (which may carry fields and
-// values the JSON reader does not take yet: the config reader derives every binding).
-template <class E>
-std::optional<E> enum_field(const Json& request, const char* field) {
-  if (!request.contains(field)) return std::nullopt;
-  auto value = parse_enum<E>(request[field].get<std::string>());
-  if (!value)
-    throw ConfigFailure{
-        ConfigError{{}, 0, 0, fmt::format("internal: {} has no value {}", field, request[field].dump())}};
-  return value;
+// The request as the decisions take it, built from the derived JSON through the field schema
+// (wcfpolicy/fields.hpp): each field's value is set by the schema's own accessor. Unlike the strict
+// JSON reader, this takes what a file may say and a request may not (an IIS host that enables no
+// scheme is an empty `host_authentication_schemes`).
+[[noreturn]] void internal_value(std::string_view path, const Json& value) {
+  throw ConfigFailure{ConfigError{{}, 0, 0, fmt::format("internal: {} has no value {}", path, value.dump())}};
 }
-std::optional<bool> bool_field(const Json& request, const char* field) {
-  if (!request.contains(field)) return std::nullopt;
-  return request[field].get<bool>();
+
+std::uint32_t value_index(const wcfpolicy::Field<ScenarioRequest>& field, const Json& value) {
+  const std::string text = value.get<std::string>();
+  const auto it = std::find(field.values.begin(), field.values.end(), text);
+  if (it == field.values.end()) internal_value(field.path, value);
+  return static_cast<std::uint32_t>(it - field.values.begin());
+}
+
+FieldValue field_value(const wcfpolicy::Field<ScenarioRequest>& field, const Json& value) {
+  switch (field.kind) {
+    case FieldKind::boolean: return FieldValue::of(value.get<bool>() ? 1U : 0U);
+    case FieldKind::enumeration: return FieldValue::of(value_index(field, value));
+    case FieldKind::enum_set: {
+      std::uint32_t bits = 0;
+      for (const Json& item : value) bits |= 1U << value_index(field, item);
+      return FieldValue::of(bits);
+    }
+    case FieldKind::object: return value.is_null() ? FieldValue::absent() : FieldValue::of(1);
+    case FieldKind::version: break;
+  }
+  internal_value(field.path, value);
 }
 
 ScenarioRequest scenario_of(const Json& request) {
   ScenarioRequest r;
-  r.binding = enum_field<Binding>(request, "binding");
-  r.security_mode = enum_field<SecurityMode>(request, "security_mode");
-  r.client_credential_type = enum_field<CredentialType>(request, "client_credential_type");
-  r.map_client_certificate_to_windows_account =
-      bool_field(request, "map_client_certificate_to_windows_account");
-  r.username_validation_mode = enum_field<UsernameValidationMode>(request, "username_validation_mode");
-  r.require_cancellation = bool_field(request, "require_cancellation");
-  if (request.contains("secure_conversation") && !request["secure_conversation"].is_null()) {
-    r.secure_conversation =
-        SecureConversation{request["secure_conversation"]["require_cancellation"].get<bool>()};
-  }
-  r.impersonation_option = enum_field<ImpersonationOption>(request, "impersonation_option");
-  r.impersonate_caller_for_all_operations = bool_field(request, "impersonate_caller_for_all_operations");
-  r.allowed_impersonation_level = enum_field<TokenLevel>(request, "allowed_impersonation_level");
-  if (request.contains("service_privileges")) {
-    for (const Json& p : request["service_privileges"]) {
-      if (auto privilege = parse_enum<Privilege>(p.get<std::string>())) {
-        r.service_privileges =
-            static_cast<PrivilegeSet>(r.service_privileges | (1u << static_cast<unsigned>(*privilege)));
-      }
+  for (const wcfpolicy::Field<ScenarioRequest>& field : fields_of<ScenarioRequest>) {
+    const Json* value = &request;
+    for (std::string_view path = field.path; value != nullptr;) {
+      const std::size_t dot = path.find('.');
+      const auto it = value->find(std::string(path.substr(0, dot)));
+      value = it == value->end() || it->is_null() ? nullptr : &*it;
+      if (dot == std::string_view::npos) break;
+      path.remove_prefix(dot + 1);
     }
-  }
-  r.delegation_capable = bool_field(request, "delegation_capable");
-  r.allow_anonymous_logons = bool_field(request, "allow_anonymous_logons");
-  r.backend = enum_field<Backend>(request, "backend");
-  r.client_on_same_machine = bool_field(request, "client_on_same_machine");
-  r.client_account = enum_field<ClientAccount>(request, "client_account");
-  r.stateful_security_context = bool_field(request, "stateful_security_context");
-  r.service_on_windows_xp = bool_field(request, "service_on_windows_xp");
-  r.imperative_impersonation = enum_field<ImperativeImpersonation>(request, "imperative_impersonation");
-  r.kerberos = bool_field(request, "kerberos");
-  r.allow_ntlm = bool_field(request, "allow_ntlm");
-  r.explicit_credentials = bool_field(request, "explicit_credentials");
-  if (request.contains("host_authentication_schemes")) {
-    HostAuthenticationSchemeSet set = 0;
-    for (const Json& scheme : request["host_authentication_schemes"]) {
-      if (auto value = parse_enum<HostAuthenticationScheme>(scheme.get<std::string>())) {
-        set = static_cast<HostAuthenticationSchemeSet>(set | (1u << static_cast<unsigned>(*value)));
-      }
-    }
-    r.host_authentication_schemes = set;
+    if (value != nullptr) field.set(r, field_value(field, *value));
   }
   return r;
 }
@@ -310,9 +312,10 @@ class Combiner {
       for (const char* field : {"binding", "security_mode", "client_credential_type"}) {
         if (const DerivedField* d = find_field(model.binding_fields, field)) outbound[field] = d->value;
       }
-      c.binding = enum_field<Binding>(outbound, "binding");
-      c.security_mode = enum_field<SecurityMode>(outbound, "security_mode");
-      c.client_credential_type = enum_field<CredentialType>(outbound, "client_credential_type");
+      const ScenarioRequest security = scenario_of(outbound);  // the three fields are the scenario's
+      c.binding = security.binding;
+      c.security_mode = security.security_mode;
+      c.client_credential_type = security.client_credential_type;
     }
     for (const DerivedField& d : model.outbound_fields) outbound[d.field] = d.value;
     if (const DerivedField* level = find_field(model.outbound_fields, "allowed_impersonation_level")) {
@@ -387,10 +390,10 @@ class Combiner {
       fail(fmt::format("the request derived for this endpoint is not valid: {}", e.what()), endpoint.line);
     }
     line.field_locations = field_locations(input_.file, fields);
-    for (const auto& f : kScenarioFields) {
-      const DerivedField* d = find_field(fields, f.name);
+    for_each_scenario_field([&](std::string_view field) {
+      const DerivedField* d = find_field(fields, field);
       if (d != nullptr && d->source != kSaidByFile) line.assumed.push_back({d->field, d->source});
-    }
+    });
   }
 
   const ConfigInput& input_;

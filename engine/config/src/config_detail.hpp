@@ -49,37 +49,20 @@ using Fields = std::vector<DerivedField>;
 void put(Fields& fields, std::string_view field, nlohmann::ordered_json value, std::string_view source,
          Position at = {});
 
-// The `scenario` fields of docs/contract.md in its order, which is the order of a derived request,
-// and whether a configuration says the field (then it cannot be assumed).
-struct ScenarioField {
-  std::string_view name;
-  bool said_by_config;
+// The `scenario` fields a configuration file says (or for which WCF's default is taken): they
+// cannot be assumed. The order of a derived request, and the other fields, come from the field
+// schema (wcfpolicy/fields.hpp).
+inline constexpr std::array<std::string_view, 9> kSaidByConfig{
+    "binding",
+    "security_mode",
+    "client_credential_type",
+    "map_client_certificate_to_windows_account",
+    "username_validation_mode",
+    "require_cancellation",
+    "secure_conversation",
+    "impersonate_caller_for_all_operations",
+    "allow_anonymous_logons",
 };
-inline constexpr std::array<ScenarioField, 23> kScenarioFields{{
-    {"binding", true},
-    {"security_mode", true},
-    {"client_credential_type", true},
-    {"map_client_certificate_to_windows_account", true},
-    {"username_validation_mode", true},
-    {"require_cancellation", true},
-    {"secure_conversation", true},
-    {"impersonation_option", false},
-    {"impersonate_caller_for_all_operations", true},
-    {"allowed_impersonation_level", false},
-    {"service_privileges", false},
-    {"delegation_capable", false},
-    {"allow_anonymous_logons", true},
-    {"backend", false},
-    {"client_on_same_machine", false},
-    {"client_account", false},
-    {"stateful_security_context", false},
-    {"service_on_windows_xp", false},
-    {"imperative_impersonation", false},
-    {"kerberos", false},
-    {"allow_ntlm", false},  // from the file's <client> endpoints when it has them
-    {"explicit_credentials", false},
-    {"host_authentication_schemes", false},  // from <system.webServer> when the file has it
-}};
 
 // ---- the XML reader (config_xml.cpp) ------------------------------------------------------------
 
