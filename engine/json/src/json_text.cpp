@@ -106,6 +106,7 @@ class JsonParser {
     std::uint32_t previous = 0;
     std::uint32_t count = 0;
     std::unordered_set<std::string_view> many_keys;  // only for unusually large objects
+    std::uint64_t signatures = 0;                    // key_signature of the keys so far
     while (true) {
       if (peek() != '"') {
         return fail(pos_ == text_.size()
@@ -114,7 +115,12 @@ class JsonParser {
       }
       std::string_view key;
       if (!string(key)) return false;
-      if (is_duplicate(index, key, count, many_keys)) {
+      // A key whose signature no earlier key of the object has is new: most keys are told apart
+      // so, without comparing them with the keys before.
+      const std::uint64_t signature = key_signature(key);
+      const bool maybe_seen = (signatures & signature) != 0 || count >= 32;
+      signatures |= signature;
+      if (maybe_seen && is_duplicate(index, key, count, many_keys)) {
         doc_.path_.push_back({key, -1});
         return fail_limit(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
       }
@@ -328,6 +334,14 @@ class JsonParser {
       out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
       out += static_cast<char>(0x80 | (code & 0x3F));
     }
+  }
+
+  // One bit of 64 for a key, from its length and two of its bytes.
+  static std::uint64_t key_signature(std::string_view key) {
+    if (key.empty()) return 1;
+    const auto first = static_cast<unsigned char>(key.front());
+    const auto last = static_cast<unsigned char>(key.back());
+    return std::uint64_t{1} << ((key.size() * 7 + first * 3 + last * 5) & 63);
   }
 
   bool is_duplicate(std::uint32_t object, std::string_view key, std::uint32_t count,
