@@ -198,11 +198,13 @@ std::optional<JsonValue> ObjectReader::get_array(std::string_view key, bool& ok)
 bool ObjectReader::finish() {
   const std::string_view* first = known_.keys;
   const std::string_view* last = known_.keys + known_count_;
+  const auto is_known = [&](std::string_view key) {
+    return std::any_of(first, last, [key](std::string_view k) { return same_text(k, key); }) ||
+           std::any_of(known_beyond_.begin(), known_beyond_.end(),
+                       [key](std::string_view k) { return same_text(k, key); });
+  };
   for (const JsonValue member : object_) {
-    if (std::find(first, last, member.key()) != last ||
-        std::find(known_beyond_.begin(), known_beyond_.end(), member.key()) != known_beyond_.end()) {
-      continue;
-    }
+    if (is_known(member.key())) continue;
     std::vector<std::string_view> known(first, last);
     known.insert(known.end(), known_beyond_.begin(), known_beyond_.end());
     std::string problem = "unknown field";
@@ -364,11 +366,11 @@ bool read_request(ObjectReader& reader, Request& request) {
 std::optional<Request> read_fast(JsonValue root) {
   std::optional<Question> question;
   for (const JsonValue member : root) {
-    if (member.key() != "question") continue;
+    if (!detail::same_text(member.key(), "question")) continue;
     if (!member.is_string()) return std::nullopt;
     const auto& names = EnumNames<Question>::names;
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == member.text()) question = static_cast<Question>(i);
+      if (detail::same_text(names[i], member.text())) question = static_cast<Question>(i);
     break;
   }
   if (!question || *question == Question::chain) return std::nullopt;

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,10 +56,10 @@ class KeyTable {
     if (hashed_) {
       if (key.empty()) return kNone;
       const std::uint16_t i = slots_[hash(key)];
-      return i != kNone && entries_[i].first == key ? entries_[i].second : kNone;
+      return i != kNone && same_text(entries_[i].first, key) ? entries_[i].second : kNone;
     }
     for (const auto& [k, payload] : entries_)
-      if (k == key) return payload;
+      if (same_text(k, key)) return payload;
     return kNone;
   }
 
@@ -152,7 +153,7 @@ class FastSchema {
   // The index of `text` among `names`, or -1.
   static int name_index(std::span<const std::string_view> names, std::string_view text) noexcept {
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] == text) return static_cast<int>(i);
+      if (same_text(names[i], text)) return static_cast<int>(i);
     return -1;
   }
 
