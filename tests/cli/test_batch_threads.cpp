@@ -2,6 +2,7 @@
 // every question (chains with inline AD facts included) mixed with bad lines of every kind.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -137,7 +138,7 @@ std::string workload(std::size_t lines) {
 
 TEST_CASE("batch --threads 1 and --threads 2 write the same bytes, bad lines and all") {
   const TempFile requests(workload(20000));
-  for (const std::vector<std::string> flags :
+  for (const std::vector<std::string>& flags :
        {std::vector<std::string>{}, std::vector<std::string>{"--explain"}}) {
     std::vector<std::string> one{"batch", requests.path(), "--max-request-bytes", "4096", "--threads", "1"};
     std::vector<std::string> two{"batch", requests.path(), "--max-request-bytes", "4096", "--threads", "2"};

@@ -16,7 +16,7 @@ namespace wcfpolicy::detail {
 
 // same_text(a, b): a == b, inline, 8 bytes at a time (keys and names are short; a call to memcmp
 // costs more than the comparison).
-inline bool same_text(std::string_view a, std::string_view b) noexcept {
+[[gnu::always_inline]] inline bool same_text(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   std::size_t i = 0;
   for (; i + 8 <= a.size(); i += 8) {
