@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,8 +26,23 @@ constexpr std::size_t kLinesPerBlock = 512;
 constexpr std::size_t kBytesPerBlock = std::size_t{1} << 18;
 constexpr std::size_t kBlocks = 6;
 
+// The reading thread parses two lines of three; it leaves the third, as text, to the answering
+// thread, whose share (deciding and writing) is the smaller: the two threads' shares are then
+// about even (callgrind: about 3,300 and 3,700 instructions a mixed request, against 4,700 and
+// 2,200 when the reading thread parses every line). Where a line is parsed changes nothing in
+// its answer.
+constexpr std::size_t kLeftToAnswer = 3;  // every third line
+
 struct Block {
   std::vector<BatchItem> items;
+  // The lines left unparsed: the item's index, and where its text lies in `text`.
+  struct Unparsed {
+    std::size_t item;
+    std::size_t offset;
+    std::size_t length;
+  };
+  std::vector<Unparsed> unparsed;
+  std::string text;
   std::size_t bytes = 0;
   bool flush = false;          // write the answers out after this block
   bool last = false;           // nothing follows
@@ -34,6 +50,8 @@ struct Block {
 
   void reset() {
     items.clear();
+    unparsed.clear();
+    text.clear();
     bytes = 0;
     flush = false;
   }
@@ -112,9 +130,16 @@ void read_lines(InputSource& input, Blocks& blocks, const wcfpolicy::JsonOptions
   });
   try {
     LineReader::Line line;
+    std::size_t count = 0;
     while (input.next_line(line, max_request_bytes)) {
       if (line.blank) continue;
-      block->items.push_back(read_batch_line(line, options, max_request_bytes));
+      if (++count % kLeftToAnswer == 0 && !line.too_long) {
+        block->unparsed.push_back({block->items.size(), block->text.size(), line.text.size()});
+        block->text.append(line.text);
+        block->items.push_back({line.number, wcfpolicy::RequestError{}});
+      } else {
+        block->items.push_back(read_batch_line(line, options, max_request_bytes));
+      }
       block->bytes += line.length;
       if (block->items.size() == kLinesPerBlock || block->bytes >= kBytesPerBlock) hand_over(false);
     }
@@ -176,6 +201,13 @@ bool answer_lines_on_two_threads(InputSource& input, Output& out, const wcfpolic
   std::string answer;
   while (true) {
     std::unique_ptr<Block> block = blocks.take_filled();
+    for (const Block::Unparsed& left : block->unparsed) {
+      LineReader::Line line;
+      line.number = block->items[left.item].line;
+      line.text = std::string_view(block->text).substr(left.offset, left.length);
+      line.length = left.length;
+      block->items[left.item] = read_batch_line(line, options, max_request_bytes);
+    }
     for (const BatchItem& item : block->items) {
       answer.clear();
       if (!append_batch_answer(answer, item, options)) any_bad = true;
