@@ -1,7 +1,7 @@
 // `batch` on two threads: one reads and parses the lines, the other decides and writes the
-// answers, in input order. The output is byte for byte that of the single thread (`--threads 1`),
-// bad lines and read errors included, at the same place; memory stays bounded (a few blocks of
-// parsed lines in flight).
+// answers, in input order (and parses every third line, to even out the two threads' work). The output is
+// byte for byte that of the single thread (`--threads 1`), bad lines and read errors included, at the same
+// place; memory stays bounded (a few blocks of parsed lines in flight).
 #pragma once
 
 #include <cstddef>
