@@ -5,8 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "batch_line.hpp"
+#include "batch_threads.hpp"
 #include "chain_command.hpp"
 #include "command_error.hpp"
 #include "commands.hpp"
@@ -17,11 +19,15 @@
 namespace policy_eval {
 namespace {
 
+// batch's default: a second thread when the machine has a second core.
+std::size_t default_threads() { return std::thread::hardware_concurrency() >= 2 ? 2 : 1; }
+
 struct JsonCommandOptions {
   std::string file = "-";
   bool explain = false;
   std::size_t max_request_bytes = kMaxRequestBytes;
-  std::vector<std::string> ad_paths;  // --ad
+  std::vector<std::string> ad_paths;        // --ad
+  std::size_t threads = default_threads();  // batch: 1, or 2 (read and parse; decide and write)
 };
 
 // The JSON options of a run, with the facts of --ad (imported once, kept in `facts`).
@@ -55,14 +61,20 @@ int run_query(const JsonCommandOptions& options) {
   return kAnswered;
 }
 
-// JSON Lines in, JSON Lines out, in order, one line in memory at a time.
+// JSON Lines in, JSON Lines out, in order, at bounded memory: one line at a time on one thread,
+// a few blocks of lines in flight on two (batch_threads.hpp), with the same output.
 int run_batch(const JsonCommandOptions& options) {
   InputSource input(options.file);
   Output out;
-  // A peer that writes a request and waits for its answer gets it before we wait for more input.
-  input.set_before_wait([&out] { out.flush(); });
   std::optional<wcfpolicy::ad::Facts> facts;
   const wcfpolicy::JsonOptions json_options = json_options_of(options, facts);
+  if (options.threads >= 2) {
+    const bool all_good = answer_lines_on_two_threads(input, out, json_options, options.max_request_bytes);
+    out.flush();
+    return all_good ? kAnswered : kBadInput;
+  }
+  // A peer that writes a request and waits for its answer gets it before we wait for more input.
+  input.set_before_wait([&out] { out.flush(); });
   LineReader::Line line;
   std::string answer;
   bool any_bad = false;
@@ -122,6 +134,14 @@ void add_json_commands(CLI::App& app, int& status) {
   add_explain_flag(*batch, batch_options->explain);
   add_ad_option(*batch, batch_options->ad_paths);
   add_max_request_bytes_option(*batch, batch_options->max_request_bytes, "request line");
+  batch
+      ->add_option("--threads", batch_options->threads,
+                   fmt::format("1: read, parse, decide and write on one thread; 2: read and parse on one, "
+                               "decide and write on the other (the same output, in the same order). "
+                               "Default {} (2 when the machine has two cores or more)",
+                               batch_options->threads))
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{2}));
   batch->footer(
       "Blank lines are skipped (and counted). A bad line gets {\"line\":N,\"error\":{\"field\":...,\n"
       "\"message\":...}} in its place (N counts from 1); the other lines are still answered, and the\n"

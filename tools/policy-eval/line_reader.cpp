@@ -39,7 +39,21 @@ bool LineReader::next(Line& line) {
   char last = '\0';
   bool dropped_non_blank = false;  // a byte past what is kept that is not white space
   bool any = false;
-  while (begin_ != end_ || refill()) {
+  // The usual line lies whole in the buffer: it is seen there, not copied.
+  std::string_view in_buffer;
+  bool whole_in_buffer = false;
+  if (begin_ != end_) {
+    const char* start = buffer_.data() + begin_;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    if (newline != nullptr && static_cast<std::size_t>(newline - start) <= keep) {
+      length = static_cast<std::size_t>(newline - start);
+      in_buffer = std::string_view(start, length);
+      if (length != 0) last = start[length - 1];
+      begin_ += length + 1;
+      whole_in_buffer = any = true;
+    }
+  }
+  while (!whole_in_buffer && (begin_ != end_ || refill())) {
     any = true;
     const char* start = buffer_.data() + begin_;
     const std::size_t available = end_ - begin_;
@@ -57,7 +71,7 @@ bool LineReader::next(Line& line) {
   if (!any) return false;
 
   line.number = ++lines_;
-  std::string_view text(kept_);
+  std::string_view text = whole_in_buffer ? in_buffer : std::string_view(kept_);
   if (line.number == 1 && text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
     text.remove_prefix(kByteOrderMark.size());
     length -= kByteOrderMark.size();

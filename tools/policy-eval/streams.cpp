@@ -1,6 +1,7 @@
 #include "streams.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +52,14 @@ InputSource::~InputSource() {
 std::size_t InputSource::read_some(char* buffer, std::size_t capacity) {
   if (before_wait_) before_wait_();
   while (true) {
+    if (cancel_fd_ >= 0) {
+      pollfd fds[2] = {{fd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        throw ReadFailure{os_reason()};
+      }
+      if (fds[1].revents != 0) throw InputCancelled{};
+    }
     const ssize_t n = ::read(fd_, buffer, capacity);
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR) throw ReadFailure{os_reason()};

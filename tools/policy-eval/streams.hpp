@@ -44,6 +44,10 @@ class InputSource {
   bool next_line(LineReader::Line& line, std::size_t max_line_bytes);
   void set_before_wait(std::function<void()> before_wait) { before_wait_ = std::move(before_wait); }
 
+  // set_cancel_fd(fd): from now on a read waits for the input and for `fd` at once, and throws
+  // InputCancelled when `fd` becomes readable: another thread's way to stop a reader that waits.
+  void set_cancel_fd(int fd) { cancel_fd_ = fd; }
+
  private:
   std::size_t read_some(char* buffer, std::size_t capacity);  // 0 at the end; throws ReadFailure
 
@@ -52,7 +56,11 @@ class InputSource {
   std::string name_;
   std::optional<LineReader> lines_;
   std::function<void()> before_wait_;
+  int cancel_fd_ = -1;
 };
+
+// Thrown by InputSource's reads once its cancel fd is readable (set_cancel_fd).
+struct InputCancelled {};
 
 // Output: standard output through a large buffer. Throws StdoutClosed when the reader has gone
 // (EPIPE) and CommandError on any other write error; the destructor flushes what is left but

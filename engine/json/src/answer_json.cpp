@@ -2,6 +2,8 @@
 // byte-identical for the same answer.
 #include <fmt/format.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -15,35 +17,41 @@ namespace detail {
 
 void JsonWriter::value(long long n) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", n);
+  char digits[24];
+  const auto end = fmt::format_to(digits, "{}", n);
+  put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 void JsonWriter::string_literal(std::string_view s) {
-  out_ += '"';
-  // Runs of bytes that need no escaping are appended whole: most strings are one run.
+  put('"');
+  // Runs of bytes that need no escaping are copied whole: most strings are one run.
   std::size_t run = 0;
   for (std::size_t i = find_special_byte(s, 0); i < s.size(); i = find_special_byte(s, i + 1)) {
     const auto c = static_cast<unsigned char>(s[i]);
-    out_.append(s.data() + run, i - run);
+    put(s.substr(run, i - run));
     if (c >= 0x80) {
       // Never pass on bytes that are not UTF-8: the line would not be JSON any more.
       const std::size_t n = utf8_sequence(s, i);
-      out_.append(n != 0 ? s.substr(i, n) : kReplacementCharacter);
+      put(n != 0 ? s.substr(i, n) : kReplacementCharacter);
       i += (n != 0 ? n : utf8_invalid_run(s, i)) - 1;
     } else {
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default: fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
+        case '"': put(std::string_view("\\\"")); break;
+        case '\\': put(std::string_view("\\\\")); break;
+        case '\n': put(std::string_view("\\n")); break;
+        case '\r': put(std::string_view("\\r")); break;
+        case '\t': put(std::string_view("\\t")); break;
+        default: {
+          char escape[8];
+          const auto end = fmt::format_to(escape, "\\u{:04x}", static_cast<unsigned>(c));
+          put(std::string_view(escape, static_cast<std::size_t>(end - escape)));
+        }
       }
     }
     run = i + 1;
   }
-  out_.append(s.data() + run, s.size() - run);
-  out_ += '"';
+  put(s.substr(run));
+  put('"');
 }
 
 void JsonWriter::rules(const Trace& trace) {
@@ -53,19 +61,51 @@ void JsonWriter::rules(const Trace& trace) {
   end_array();
 }
 
+namespace {
+
+// A finding as JSON, {"rule":...,"severity":...,"message":...}, rendered once: the messages are
+// the engine's own sentences, a few hundred bytes each, that recur from answer to answer, so
+// each is escaped once and its fragment kept, per thread, in a small table found by where the
+// message lies. A slot is used only when its finding is the same text (compared, not assumed
+// from the address), so a message built on the fly is rendered anew and never mistaken.
+struct FindingFragment {
+  std::string rule;
+  std::string message;
+  Severity severity = Severity::info;
+  bool filled = false;
+  std::string json;
+};
+
+const std::string& finding_fragment(const Finding& f) {
+  constexpr std::size_t kSlots = 256;
+  thread_local std::array<FindingFragment, kSlots> fragments;
+  const auto address = reinterpret_cast<std::uintptr_t>(f.message.data());
+  FindingFragment& slot = fragments[(address >> 4 ^ address >> 12 ^ f.message.size()) % kSlots];
+  if (slot.filled && slot.severity == f.severity && slot.message == f.message && slot.rule == f.rule)
+    return slot.json;
+  slot.rule = f.rule;
+  slot.message = f.message;
+  slot.severity = f.severity;
+  slot.filled = true;
+  slot.json.clear();
+  JsonWriter w(slot.json);
+  w.begin_object();
+  w.key("rule");
+  w.trusted(f.rule);
+  w.key("severity");
+  w.value(f.severity);
+  w.key("message");
+  w.value(f.message);
+  w.end_object();
+  return slot.json;
+}
+
+}  // namespace
+
 void JsonWriter::findings(const Trace& trace) {
   key("findings");
   begin_array();
-  for (const Finding& f : trace.findings) {
-    begin_object();
-    key("rule");
-    trusted(f.rule);
-    key("severity");
-    value(f.severity);
-    key("message");
-    value(f.message);
-    end_object();
-  }
+  for (const Finding& f : trace.findings) raw(finding_fragment(f));
   end_array();
 }
 
@@ -224,18 +264,22 @@ RequestError describe(const InputError& error) {
   return out;
 }
 
-std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
-                                          const JsonOptions& options) {
-  auto parsed = parse_request(text, options);
-  if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
-  const Result<Answer> answer =
-      decide(std::get<Request>(parsed), options.explain ? Explain::yes : Explain::no);
-  if (const auto* chain = std::get_if<ChainRequest>(&std::get<Request>(parsed)); chain && !answer) {
+std::optional<RequestError> answer_json(const Request& request, std::string& out,
+                                        const JsonOptions& options) {
+  const Result<Answer> answer = decide(request, options.explain ? Explain::yes : Explain::no);
+  if (const auto* chain = std::get_if<ChainRequest>(&request); chain && !answer) {
     return detail::describe_chain_error(answer.error(), *chain);
   }
   if (!answer) return describe(answer.error());
   append_answer_json(out, answer.value(), options);
   return std::nullopt;
+}
+
+std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
+                                          const JsonOptions& options) {
+  auto parsed = parse_request(text, options);
+  if (auto* error = std::get_if<RequestError>(&parsed)) return std::move(*error);
+  return answer_json(std::get<Request>(parsed), out, options);
 }
 
 }  // namespace wcfpolicy

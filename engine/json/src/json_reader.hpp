@@ -3,12 +3,16 @@
 // problem met is kept as a RequestError naming its JSON path, the value and what is allowed.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "json_text.hpp"
@@ -106,10 +110,19 @@ class ObjectReader {
   std::string path_;
   RequestError& error_;
   // The keys read so far: inline for the usual object, then in known_beyond_ (no key is dropped).
-  std::array<std::string_view, 48> known_;
+  // Left uninitialised until used (a chain request makes dozens of readers).
+  union KnownKeys {
+    KnownKeys() noexcept {}  // NOLINT: no key is active until known() constructs it
+    std::string_view keys[48];
+  } known_;
   std::size_t known_count_ = 0;
   std::vector<std::string_view> known_beyond_;
 };
+
+// parse_request without the fast reader (schema_reader.hpp): the strict reader alone, which the
+// fast one must agree with (tests/test_json_fast_reader.cpp).
+[[nodiscard]] std::variant<Request, RequestError> parse_request_strictly(std::string_view text,
+                                                                         const JsonOptions& options = {});
 
 // The `scenario` fields, read from their schema (request_json.cpp), and the `chain` request
 // (chain_json.cpp).
@@ -121,43 +134,63 @@ bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& 
 // ---- writing --------------------------------------------------------------------------------
 
 // JsonWriter: appends compact JSON to a string; the caller keeps fields in the contract's order.
+// It writes through a cursor into room it makes at the end of the string (a few hundred bytes
+// at a time), so that a key or a name is one inline copy rather than a few calls into the
+// string; the string is cut to what was written when the writer goes. So: while a writer is
+// alive, its string is read through no other way.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out) : out_(out), used_(out.size()) {}
+  ~JsonWriter() { out_.resize(used_); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
   void begin_object() {
     separate();
-    out_ += '{';
+    put('{');
     first_ = true;
   }
   void end_object() {
-    out_ += '}';
+    put('}');
     first_ = false;
   }
   void begin_array() {
     separate();
-    out_ += '[';
+    put('[');
     first_ = true;
   }
   void end_array() {
-    out_ += ']';
+    put(']');
     first_ = false;
   }
   // key(k) and trusted(s) write the engine's own names (field names, enum names, rule ids),
   // which need no escaping, as they are; value(s) escapes everything else, messages included.
   // tests/test_json.cpp checks over a broad sweep of answers that this holds.
   void key(std::string_view k) {
-    separate();
-    out_ += '"';
-    out_ += k;
-    out_ += "\":";
+    char* at = room(k.size() + 4);
+    if (!first_) *at++ = ',';
+    *at++ = '"';
+    std::memcpy(at, k.data(), k.size());
+    at += k.size();
+    *at++ = '"';
+    *at++ = ':';
+    used_ = static_cast<std::size_t>(at - out_.data());
     first_ = true;
   }
   void trusted(std::string_view s) {
+    char* at = room(s.size() + 3);
+    if (!first_) *at++ = ',';
+    *at++ = '"';
+    std::memcpy(at, s.data(), s.size());
+    at += s.size();
+    *at++ = '"';
+    used_ = static_cast<std::size_t>(at - out_.data());
+    first_ = false;
+  }
+  // raw(json): `json` as it is, a whole value already written as JSON (a pre-rendered fragment).
+  void raw(std::string_view json) {
     separate();
-    out_ += '"';
-    out_ += s;
-    out_ += '"';
+    put(json);
   }
   void value(std::string_view s) {
     separate();
@@ -165,12 +198,12 @@ class JsonWriter {
   }
   void value(bool b) {
     separate();
-    out_ += b ? "true" : "false";
+    put(b ? std::string_view("true") : std::string_view("false"));
   }
   void value(long long n);
   void null() {
     separate();
-    out_ += "null";
+    put(std::string_view("null"));
   }
   template <class E>
   requires std::is_enum_v<E>
@@ -190,12 +223,27 @@ class JsonWriter {
 
  private:
   void separate() {
-    if (!first_) out_ += ',';
+    if (!first_) put(',');
     first_ = false;
+  }
+  // room(n): n writable bytes at the cursor.
+  char* room(std::size_t n) {
+    if (out_.size() - used_ < n) grow(n);
+    return out_.data() + used_;
+  }
+  void grow(std::size_t n) { out_.resize(used_ + std::max(n, std::max<std::size_t>(512, used_ / 2))); }
+  void put(char c) {
+    *room(1) = c;
+    ++used_;
+  }
+  void put(std::string_view s) {
+    std::memcpy(room(s.size()), s.data(), s.size());
+    used_ += s.size();
   }
   void string_literal(std::string_view s);
 
   std::string& out_;
+  std::size_t used_;  // the bytes of out_ written; out_ is longer while the writer works
   bool first_ = true;
 };
 

@@ -11,16 +11,9 @@
 
 namespace wcfpolicy::detail {
 
-JsonValue::Iterator& JsonValue::Iterator::operator++() {
-  index_ = document_->node(index_).next;
-  return *this;
-}
-
-const JsonNode& JsonValue::node() const { return document_->node(index_); }
-
 bool JsonValue::find(std::string_view key, JsonValue& member) const {
   for (std::uint32_t i = node().first; i != 0; i = document_->node(i).next) {
-    if (document_->node(i).key == key) {
+    if (same_text(document_->node(i).key, key)) {
       member = JsonValue(*document_, i);
       return true;
     }
@@ -63,7 +56,12 @@ class JsonParser {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     skip_space();
     if (pos_ == text_.size()) return fail("the input is empty: expected a JSON object");
-    if (!value(0)) return false;
+    if (!value(0)) {
+      // The path of the failure was gathered as the parse unwound, innermost part first.
+      std::reverse(doc_.path_.begin(), doc_.path_.end());
+      doc_.error_path_ = path();
+      return false;
+    }
     skip_space();
     if (pos_ != text_.size()) return fail(fmt::format("unexpected {} after the JSON value", shown(pos_)));
     return true;
@@ -106,6 +104,7 @@ class JsonParser {
     std::uint32_t previous = 0;
     std::uint32_t count = 0;
     std::unordered_set<std::string_view> many_keys;  // only for unusually large objects
+    std::uint64_t signatures = 0;                    // key_signature of the keys so far
     while (true) {
       if (peek() != '"') {
         return fail(pos_ == text_.size()
@@ -114,9 +113,14 @@ class JsonParser {
       }
       std::string_view key;
       if (!string(key)) return false;
-      if (is_duplicate(index, key, count, many_keys)) {
-        doc_.path_.push_back({key, -1});
-        return fail_limit(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
+      // A key whose signature no earlier key of the object has is new: most keys are told apart
+      // so, without comparing them with the keys before.
+      const std::uint64_t signature = key_signature(key);
+      const bool maybe_seen = (signatures & signature) != 0 || count >= 32;
+      signatures |= signature;
+      if (maybe_seen && is_duplicate(index, key, count, many_keys)) {
+        fail_limit(fmt::format("duplicate key {}: an object may name a field only once", quoted(key)));
+        return unwind({key, -1});
       }
       skip_space();
       if (peek() != ':')
@@ -124,9 +128,7 @@ class JsonParser {
       ++pos_;
       skip_space();
       const auto child = static_cast<std::uint32_t>(doc_.nodes_.size());
-      doc_.path_.push_back({key, -1});
-      if (!value(depth)) return false;
-      doc_.path_.pop_back();
+      if (!value(depth)) return unwind({key, -1});
       doc_.nodes_[child].key = key;
       link(index, previous, child);
       previous = child;
@@ -150,9 +152,7 @@ class JsonParser {
     std::uint32_t count = 0;
     while (true) {
       const auto child = static_cast<std::uint32_t>(doc_.nodes_.size());
-      doc_.path_.push_back({{}, static_cast<long>(count)});
-      if (!value(depth)) return false;
-      doc_.path_.pop_back();
+      if (!value(depth)) return unwind({{}, static_cast<long>(count)});
       link(index, previous, child);
       previous = child;
       bool done = false;
@@ -330,12 +330,20 @@ class JsonParser {
     }
   }
 
+  // One bit of 64 for a key, from its length and two of its bytes.
+  static std::uint64_t key_signature(std::string_view key) {
+    if (key.empty()) return 1;
+    const auto first = static_cast<unsigned char>(key.front());
+    const auto last = static_cast<unsigned char>(key.back());
+    return std::uint64_t{1} << ((key.size() * 7 + first * 3 + last * 5) & 63);
+  }
+
   bool is_duplicate(std::uint32_t object, std::string_view key, std::uint32_t count,
                     std::unordered_set<std::string_view>& many_keys) {
     constexpr std::uint32_t kLinearScan = 32;
     if (count < kLinearScan) {
       for (std::uint32_t i = doc_.nodes_[object].first; i != 0; i = doc_.nodes_[i].next) {
-        if (doc_.nodes_[i].key == key) return true;
+        if (same_text(doc_.nodes_[i].key, key)) return true;
       }
       return false;
     }
@@ -379,6 +387,13 @@ class JsonParser {
                                  : fmt::format("'\\' followed by byte \\x{:02X}", c);
   }
 
+  // unwind(part): a failure below this part of the path, passed up with the part noted (the path
+  // is only needed when the parse fails, so it is gathered then rather than kept all along).
+  bool unwind(JsonDocument::PathPart part) {
+    doc_.path_.push_back(part);
+    return false;
+  }
+
   [[nodiscard]] std::string path() const {
     std::string p;
     for (const auto& part : doc_.path_) {
@@ -404,7 +419,6 @@ class JsonParser {
   bool fail_limit(const std::string& problem) {
     const auto [line, column] = position(pos_);
     doc_.error_ = fmt::format("{} (line {}, column {})", problem, line, column);
-    doc_.error_path_ = path();
     return false;
   }
   [[nodiscard]] std::pair<std::size_t, std::size_t> position(std::size_t at) const {
@@ -421,7 +435,6 @@ class JsonParser {
   bool fail_at(std::size_t at, const std::string& problem) {
     const auto [line, column] = position(at);
     doc_.error_ = fmt::format("malformed JSON at line {}, column {}: {}", line, column, problem);
-    doc_.error_path_ = path();
     return false;
   }
 

@@ -1,11 +1,13 @@
 // Requests from JSON (docs/contract.md, Requests): strict on unknown fields, types, enum values,
 // depth and duplicate keys; every error names the JSON path, the value and what is allowed.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "json_reader.hpp"
+#include "schema_reader.hpp"
 #include "utf8.hpp"
 #include "wcfpolicy/fields.hpp"
 #include "wcfpolicy/spelling.hpp"
@@ -63,8 +65,8 @@ bool ObjectReader::has(std::string_view key) const {
 }
 
 void ObjectReader::known(std::string_view key) {
-  if (known_count_ < known_.size()) {
-    known_[known_count_++] = key;
+  if (known_count_ < std::size(known_.keys)) {
+    std::construct_at(&known_.keys[known_count_++], key);
   } else {
     known_beyond_.push_back(key);  // no fixed cap: an object with many fields allocates here only
   }
@@ -194,13 +196,15 @@ std::optional<JsonValue> ObjectReader::get_array(std::string_view key, bool& ok)
 }
 
 bool ObjectReader::finish() {
-  const auto first = known_.begin();
-  const auto last = known_.begin() + static_cast<std::ptrdiff_t>(known_count_);
+  const std::string_view* first = known_.keys;
+  const std::string_view* last = known_.keys + known_count_;
+  const auto is_known = [&](std::string_view key) {
+    return std::any_of(first, last, [key](std::string_view k) { return same_text(k, key); }) ||
+           std::any_of(known_beyond_.begin(), known_beyond_.end(),
+                       [key](std::string_view k) { return same_text(k, key); });
+  };
   for (const JsonValue member : object_) {
-    if (std::find(first, last, member.key()) != last ||
-        std::find(known_beyond_.begin(), known_beyond_.end(), member.key()) != known_beyond_.end()) {
-      continue;
-    }
+    if (is_known(member.key())) continue;
     std::vector<std::string_view> known(first, last);
     known.insert(known.end(), known_beyond_.begin(), known_beyond_.end());
     std::string problem = "unknown field";
@@ -356,6 +360,32 @@ bool read_request(ObjectReader& reader, Request& request) {
   return read_level(reader, "", request);
 }
 
+// The request at the top of the document, by the fast reader (schema_reader.hpp): empty when it
+// gives up (or for a chain, which has a reader of its own), and the strict reader then reads
+// the request from scratch and names the error.
+std::optional<Request> read_fast(JsonValue root) {
+  std::optional<Question> question;
+  for (const JsonValue member : root) {
+    if (!detail::same_text(member.key(), "question")) continue;
+    if (!member.is_string()) return std::nullopt;
+    const auto& names = EnumNames<Question>::names;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (detail::same_text(names[i], member.text())) question = static_cast<Question>(i);
+    break;
+  }
+  if (!question || *question == Question::chain) return std::nullopt;
+  std::optional<Request> request(std::in_place);
+  const bool read = with_request_type(*question, [&]<class R>(std::type_identity<R>) {
+    if constexpr (std::is_same_v<R, ChainRequest>) {
+      return false;
+    } else {
+      return detail::FastSchema<R>::get().read(root, request->emplace<R>());
+    }
+  });
+  if (!read) return std::nullopt;
+  return request;
+}
+
 // ---- writing a request from its schema ----------------------------------------------------------
 
 template <class Request>
@@ -428,7 +458,9 @@ JsonDocument& request_document() {
 }
 }  // namespace detail
 
-std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
+namespace {
+std::variant<Request, RequestError> parse_request_with(std::string_view text, const JsonOptions& options,
+                                                       bool fast) {
   detail::JsonDocument& document = detail::request_document();
   // Whatever the outcome, the arena keeps no more than a bound once the request is read (the
   // request holds no view into it).
@@ -446,6 +478,9 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
   if (!root.is_object()) {
     error.message = "a request must be a JSON object, got " + detail::describe_value(root);
     return error;
+  }
+  if (fast) {
+    if (std::optional<Request> request = read_fast(root)) return std::move(*request);
   }
   ObjectReader reader(root, "", error);
   std::optional<Question> question;
@@ -471,6 +506,16 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
   }
   if (!ok || !reader.finish()) return error;
   return request;
+}
+}  // namespace
+
+std::variant<Request, RequestError> parse_request(std::string_view text, const JsonOptions& options) {
+  return parse_request_with(text, options, true);
+}
+
+std::variant<Request, RequestError> detail::parse_request_strictly(std::string_view text,
+                                                                   const JsonOptions& options) {
+  return parse_request_with(text, options, false);
 }
 
 void append_request_json(std::string& out, const Request& request) {

@@ -68,6 +68,12 @@ void append_error_json(std::string& out, const RequestError& error);
 // describe(error): the InputError of a decision as a RequestError.
 [[nodiscard]] RequestError describe(const InputError& error);
 
+// answer_json(request, out): decide a parsed request and write its answer (no newline): the second
+// half of evaluate_json, for a caller that parses on one thread and answers on another. Returns the
+// error instead when the request cannot be answered; `out` is then left as it was.
+[[nodiscard]] std::optional<RequestError> answer_json(const Request& request, std::string& out,
+                                                      const JsonOptions& options = {});
+
 // evaluate_json(text, out): parse, decide and write one answer (no newline). Returns the error
 // instead when the request cannot be answered; `out` is then left as it was.
 [[nodiscard]] std::optional<RequestError> evaluate_json(std::string_view text, std::string& out,
