@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -41,6 +42,15 @@ class FixedList {
     } else {
       overflowed_ = true;
     }
+  }
+  // emplace_back(): a default-initialised value built in place at the end, to fill in; nullptr
+  // (and overflowed) when full.
+  T* emplace_back() noexcept {
+    if (size_ == N) {
+      overflowed_ = true;
+      return nullptr;
+    }
+    return ::new (static_cast<void*>(&storage_.items[size_++])) T;
   }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
@@ -143,8 +153,10 @@ struct Trace {
   // step(id, text): records a step (with Explain::yes) and returns where to note its reads.
   StepRef step(std::string_view id, std::string_view text) noexcept {
     if (explain == Explain::no || steps.size() == 24) return StepRef(nullptr);
-    steps.push_back(Step{id, text, {}, true});
-    return StepRef(&steps[steps.size() - 1]);
+    Step* added = steps.emplace_back();  // built in place: a Step holds room for its reads
+    added->rule = id;
+    added->text = text;
+    return StepRef(added);
   }
 };
 
