@@ -200,12 +200,10 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
 
 // ---- delegation reach ----------------------------------------------------------------------
 
-struct ReachAnswer {
-  Reach reach;
-  bool documented = false;
-};
-
-ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
+// The reach of `level` by DR, recorded in `trace`: the row's reach, or nullptr for a level below
+// Identification, which DR does not document (it delegates nowhere). A pointer into the table, not
+// a small struct of flags: returned in a register, it is read back without a stall.
+const Reach* reach_for(TokenLevel level, Trace& trace) noexcept {
   const int found = row_of<DR>({Input::of(level)});
   if (found >= 0) {
     const auto& r = DR.rows[static_cast<std::size_t>(found)];
@@ -215,11 +213,11 @@ ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
               : r.out.cross_process ? "delegation reaches other processes on the same computer only"sv
                                     : "no delegation: not across processes, not across computers"sv);
     step.read(Read{"token_level", name(level), false});
-    return {r.out, true};
+    return &r.out;
   }
   StepRef step = trace.step("DR", "derived, not documented: a token below Identification delegates nowhere");
   step.read(Read{"token_level", name(level), false});
-  return {{false, false}, false};
+  return nullptr;
 }
 
 // ---- mechanism: sections 3-4 (table BM) ------------------------------------------------------
@@ -644,10 +642,10 @@ Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachReque
   }
   DelegationReachAnswer& answer = result.value();
   answer.trace.explain = explain;
-  const ReachAnswer reach = reach_for(*request.token_level, answer.trace);
-  answer.cross_process = reach.reach.cross_process;
-  answer.cross_machine = reach.reach.cross_machine;
-  answer.documented = reach.documented;
+  const Reach* reach = reach_for(*request.token_level, answer.trace);
+  answer.cross_process = reach != nullptr && reach->cross_process;
+  answer.cross_machine = reach != nullptr && reach->cross_machine;
+  answer.documented = reach != nullptr;
   return result;
 }
 
@@ -939,8 +937,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       return result;
     }
   }
-  const ReachAnswer reach = reach_for(*answer.token_level, trace);
-  const bool reachable = remote ? reach.reach.cross_machine : reach.reach.cross_process;
+  const Reach* reach = reach_for(*answer.token_level, trace);
+  const bool reachable = reach != nullptr && (remote ? reach->cross_machine : reach->cross_process);
   answer.backend_reachable = reachable;
   if (!reachable) {
     const int dr = row_of<DR>({Input::of(*answer.token_level)});
