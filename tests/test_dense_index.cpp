@@ -1,8 +1,8 @@
-// The dense indexes of the decision tables (wcfpolicy/rules/decision_table.hpp): `lookup` must
-// answer every input exactly as the row-by-row scan `match` does, including the inputs the index
-// itself does not hold (unknown values, values outside a column's domain, combinations that
-// several first-match rows accept), which it hands to the scan. The compile-time check covers
-// the domains; this one runs over every value a column's cells can name, one past it, and unknown.
+// The dense indexes of the decision tables (wcfpolicy/rules/decision_table.hpp): `lookup`,
+// `row_of` and `first_row_of` must answer every input exactly as the row-by-row scan `match` does, including
+// the inputs the index itself does not hold (unknown values, values outside a column's domain, combinations
+// that several first-match rows accept), which it hands to the scan. The compile-time check covers the
+// domains; this one runs over every value a column's cells can name, one past it, and unknown.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -65,7 +65,8 @@ Agreement compare_with_scan() {
     ++agreement.inputs;
     if (!in_domains || scan.count > 1) ++agreement.scanned;
     if (fast.row != scan.row || fast.count != scan.count || fast.missing_column != scan.missing_column ||
-        fast.open != scan.open) {
+        fast.open != scan.open || row_of<Table>(inputs) != (scan.count == 1 ? scan.row : -1) ||
+        first_row_of<Table>(inputs) != (scan.count >= 1 ? scan.open[0] : -1)) {
       if (agreement.disagreements++ == 0) {
         for (std::size_t c = 0; c < K; ++c) {
           agreement.first += inputs[c].known ? std::to_string(inputs[c].value) : std::string("?");
@@ -110,12 +111,15 @@ TEST_CASE("dense index: each table's index answers every input as the row scan d
 
 TEST_CASE("dense index: one slot per combination of the domains, keyed first column fastest") {
   using namespace tables;
-  // TW: 4 levels x 2 x 2.
-  static_assert(dense::combination_count(TW) == 16);
+  // TW: (4 levels + unknown) x (2 + unknown) x (2 + unknown).
+  static_assert(dense::combination_count(TW) == 45);
   constexpr auto& index = dense_index<TW>;
-  static_assert(index.row.size() == 16 && index.valid);
-  // Delegation (position 3), SeImpersonate yes (1), delegation-capable yes (1): 3 + 1*4 + 1*8.
-  CHECK(index.row[3 + 4 + 8] == 5);  // TW-6
+  static_assert(index.row.size() == 45 && index.valid);
+  // Delegation (position 3), SeImpersonate yes (1, stride 5), delegation-capable yes (1, stride 15).
+  CHECK(index.row[3 + 1 * 5 + 1 * 15] == 5);  // TW-6
+  // Identification (position 1) with both privileges unknown: TW-3 alone (n/a, n/a).
+  CHECK(index.row[1 + 2 * 5 + 2 * 15] == 2);  // TW-3
+  CHECK(row_of<TW>({Input::of(TokenLevel::Identification), Input::unknown(), Input::unknown()}) == 2);
   CHECK(TW.rows[5].id == "TW-6");
   // A value outside TW's domain (None) has no digit: the scan answers, with no row.
   CHECK(index.digit[0][static_cast<std::size_t>(TokenLevel::None)] == dense::kOutside);
@@ -125,10 +129,25 @@ TEST_CASE("dense index: one slot per combination of the domains, keyed first col
   const Match open = lookup<TW>({Input::of(TokenLevel::Delegation), Input::of(true), Input::unknown()});
   CHECK(open.count == 2);
   CHECK(open.missing_column == 2);
+  CHECK(row_of<TW>({Input::of(TokenLevel::Delegation), Input::of(true), Input::unknown()}) == -1);
   // First-match rows: a combination two refusals accept is marked, and the scan lists both.
+  // The entry keeps the first of them, for first_row_of.
   bool several = false;
-  for (std::int8_t r : dense_index<TT_REFUSAL>.row) several = several || r == dense::kSeveralRows;
+  for (std::int8_t r : dense_index<TT_REFUSAL>.row) several = several || r >= dense::kSeveralRows;
   CHECK(several);
+  using S = TransportScheme;
+  // A named pipe from another computer asking for Impersonation: TT-8 and TT-12 both refuse; TT-8
+  // is first.
+  const std::array<Input, 6> pipe{Input::of(S::NamedPipe),
+                                  Input::of(false),
+                                  Input::of(true),
+                                  Input::of(false),
+                                  Input::of(TokenLevel::Impersonation),
+                                  Input::of(false)};
+  CHECK(match(TT_REFUSAL, pipe).count == 2);
+  CHECK(first_row_of<TT_REFUSAL>(pipe) == 0);
+  CHECK(TT_REFUSAL.rows[0].id == "TT-8");
+  CHECK(row_of<TT_REFUSAL>(pipe) == -1);
 }
 
 }  // namespace wcfpolicy
