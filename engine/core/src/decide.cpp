@@ -15,6 +15,16 @@ namespace wcfpolicy {
 namespace {
 
 using namespace tables;
+using namespace std::string_view_literals;  // ternaries of texts: no strlen at run time
+
+// The decisions look rows up through each table's dense index (decision_table.hpp), built here
+// at compile time; each index answers every combination of its inputs as the row scan does.
+static_assert(index_agrees_with_scan<IO>() && index_agrees_with_scan<TW>() && index_agrees_with_scan<TU>() &&
+              index_agrees_with_scan<TS>() && index_agrees_with_scan<DR>() && index_agrees_with_scan<BM>());
+static_assert(index_agrees_with_scan<BT>() && index_agrees_with_scan<BT_CREDENTIAL>() &&
+              index_agrees_with_scan<TT_HOST>() && index_agrees_with_scan<TT_MECHANISM>() &&
+              index_agrees_with_scan<TT_REFUSAL>() && index_agrees_with_scan<TT_PROMOTION>() &&
+              index_agrees_with_scan<TT_LEVEL>() && index_agrees_with_scan<TT_REACH>());
 
 // read(field, optional, default): the value a step used, marked when it is the WCF default.
 template <class E>
@@ -73,12 +83,13 @@ InputError lookup_error(const Table& table, const std::array<Input, Table::colum
 }
 
 // Looks `inputs` up in `table`; on success records the row in `trace` and returns its index.
-template <class Table>
-std::optional<InputError> look_up(const Table& table, const std::array<Input, Table::column_count>& inputs,
-                                  std::size_t& row) noexcept {
-  const Match m = match(table, inputs);
-  if (m.count != 1) return lookup_error(table, inputs, m);
-  row = static_cast<std::size_t>(m.row);
+template <const auto& Table>
+std::optional<InputError> look_up(
+    const std::array<Input, std::remove_cvref_t<decltype(Table)>::column_count>& inputs,
+    std::size_t& row) noexcept {
+  const int found = row_of<Table>(inputs);
+  if (found < 0) return lookup_error(Table, inputs, match(Table, inputs));
+  row = static_cast<std::size_t>(found);
   return std::nullopt;
 }
 
@@ -144,7 +155,7 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
     case Mechanism::cached_token_windows: {
       const std::array inputs{Input::of_optional(in.allowed), Input::of_optional(in.se_impersonate),
                               Input::of_optional(in.delegation_capable)};
-      if (auto error = look_up(TW, inputs, row)) return *error;
+      if (auto error = look_up<TW>(inputs, row)) return *error;
       const auto& r = TW.rows[row];
       trace.rule(r.id);
       StepRef step = trace.step(r.id, level_text(r.out));
@@ -156,7 +167,7 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
     case Mechanism::cached_token_username: {
       const std::array inputs{Input::of_optional(in.allowed), Input::of_optional(in.se_impersonate),
                               Input::of_optional(in.delegation_capable)};
-      if (auto error = look_up(TU, inputs, row)) return *error;
+      if (auto error = look_up<TU>(inputs, row)) return *error;
       const auto& r = TU.rows[row];
       trace.rule(r.id);
       StepRef step = trace.step(r.id, level_text(r.out));
@@ -167,7 +178,7 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
     case Mechanism::s4u: {
       const std::array inputs{Input::of_optional(in.se_tcb), Input::of_optional(in.se_impersonate),
                               Input::of_optional(in.delegation_capable)};
-      if (auto error = look_up(TS, inputs, row)) return *error;
+      if (auto error = look_up<TS>(inputs, row)) return *error;
       const auto& r = TS.rows[row];
       trace.rule(r.id);
       StepRef step = trace.step(r.id, level_text(r.out));
@@ -189,26 +200,24 @@ Result<TokenLevel> token_level_for(Mechanism mechanism, const TokenInputs& in, T
 
 // ---- delegation reach ----------------------------------------------------------------------
 
-struct ReachAnswer {
-  Reach reach;
-  bool documented = false;
-};
-
-ReachAnswer reach_for(TokenLevel level, Trace& trace) noexcept {
-  const Match m = match(DR, {Input::of(level)});
-  if (m.count == 1) {
-    const auto& r = DR.rows[static_cast<std::size_t>(m.row)];
+// The reach of `level` by DR, recorded in `trace`: the row's reach, or nullptr for a level below
+// Identification, which DR does not document (it delegates nowhere). A pointer into the table, not
+// a small struct of flags: returned in a register, it is read back without a stall.
+const Reach* reach_for(TokenLevel level, Trace& trace) noexcept {
+  const int found = row_of<DR>({Input::of(level)});
+  if (found >= 0) {
+    const auto& r = DR.rows[static_cast<std::size_t>(found)];
     trace.rule(r.id);
     StepRef step = trace.step(
-        r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"
-              : r.out.cross_process ? "delegation reaches other processes on the same computer only"
-                                    : "no delegation: not across processes, not across computers");
+        r.id, r.out.cross_machine   ? "delegation reaches other processes and other computers"sv
+              : r.out.cross_process ? "delegation reaches other processes on the same computer only"sv
+                                    : "no delegation: not across processes, not across computers"sv);
     step.read(Read{"token_level", name(level), false});
-    return {r.out, true};
+    return &r.out;
   }
   StepRef step = trace.step("DR", "derived, not documented: a token below Identification delegates nowhere");
   step.read(Read{"token_level", name(level), false});
-  return {{false, false}, false};
+  return nullptr;
 }
 
 // ---- mechanism: sections 3-4 (table BM) ------------------------------------------------------
@@ -262,15 +271,15 @@ Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, S
                                                    : SecureConversationState::require_cancellation_false;
   const std::array inputs{Input::of(bm_binding), Input::of(presented), Input::of(binding_mode),
                           Input::of_optional(r.require_cancellation), Input::of(conversation)};
-  const Match m = match(BM, inputs);
-  explain_rows_not_taken(BM, inputs, m.row, trace);
-  if (m.count == 1) {
-    const auto& row = BM.rows[static_cast<std::size_t>(m.row)];
+  const int found = row_of<BM>(inputs);
+  explain_rows_not_taken(BM, inputs, found, trace);
+  if (found >= 0) {
+    const auto& row = BM.rows[static_cast<std::size_t>(found)];
     trace.rule(row.id);
-    StepRef step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"
+    StepRef step = trace.step(row.id, row.out == Mechanism::s4u ? "S4U-based impersonation"sv
                                       : row.out == Mechanism::cached_token_windows
-                                          ? "cached token from the client's Windows credential"
-                                          : "cached token from the client's user name credential");
+                                          ? "cached token from the client's Windows credential"sv
+                                          : "cached token from the client's user name credential"sv);
     step.read(Read{"binding", name(binding), false});
     step.read(Read{"client_credential_type", name(presented), false});
     if (basic) step.read(read("security_mode", r.security_mode, bm_mode));
@@ -280,6 +289,7 @@ Result<Mechanism> seed_mechanism(const ScenarioRequest& r, Binding bm_binding, S
     }
     return row.out;
   }
+  const Match m = match(BM, inputs);
   InputError error = lookup_error(BM, inputs, m);
   if (m.count == 0) {
     error.field = "client_credential_type";
@@ -365,11 +375,11 @@ Result<CredentialType> inherited_from_host(const ScenarioRequest& r, Trace& trac
   const auto has = [set](HostAuthenticationScheme s) noexcept {
     return Input::of(((set >> static_cast<unsigned>(s)) & 1u) != 0);
   };
-  const Match m =
-      match(TT_HOST, {has(HostAuthenticationScheme::Anonymous), has(HostAuthenticationScheme::Basic),
-                      has(HostAuthenticationScheme::Digest), has(HostAuthenticationScheme::Ntlm),
-                      has(HostAuthenticationScheme::Negotiate)});
-  if (m.count != 1) {
+  const int found =
+      row_of<TT_HOST>({has(HostAuthenticationScheme::Anonymous), has(HostAuthenticationScheme::Basic),
+                       has(HostAuthenticationScheme::Digest), has(HostAuthenticationScheme::Ntlm),
+                       has(HostAuthenticationScheme::Negotiate)});
+  if (found < 0) {
     return not_covered(
         "host_authentication_schemes", "",
         "names a set of host schemes that is not covered by the documented rules (TT-6 takes a set "
@@ -377,7 +387,7 @@ Result<CredentialType> inherited_from_host(const ScenarioRequest& r, Trace& trac
         "Ntlm)",
         "an array of Anonymous, Basic, Digest, Ntlm, Negotiate");
   }
-  const auto& row = TT_HOST.rows[static_cast<std::size_t>(m.row)];
+  const auto& row = TT_HOST.rows[static_cast<std::size_t>(found)];
   trace.rule("TT-6");
   StepRef step = trace.step("TT-6",
                             "InheritedFromHost: the IIS host's authentication schemes select the "
@@ -408,8 +418,8 @@ Result<Selection> transport_mechanism(const ScenarioRequest& r, const FamilyFact
   const UsernameValidationMode validation =
       r.username_validation_mode.value_or(UsernameValidationMode::Windows);
   const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
-  const Match m = match(TT_MECHANISM, {Input::of(*scheme), Input::of(validation), Input::of(mapped)});
-  const auto& row = TT_MECHANISM.rows[static_cast<std::size_t>(m.row)];  // one row: tables proof
+  const int found = row_of<TT_MECHANISM>({Input::of(*scheme), Input::of(validation), Input::of(mapped)});
+  const auto& row = TT_MECHANISM.rows[static_cast<std::size_t>(found)];  // one row: tables proof
   selection.mechanism = row.out;
   selection.tt_row = row.id;
   trace.rule(row.id);
@@ -458,8 +468,8 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
       mode_read = Read{"security_mode", name(facts.default_mode), true};
     }
   }
-  const Match bt = match(BT, {Input::of(selection.family), Input::of(mode)});
-  const auto& row = BT.rows[static_cast<std::size_t>(bt.row)];  // one row: tables proof
+  const int bt = row_of<BT>({Input::of(selection.family), Input::of(mode)});
+  const auto& row = BT.rows[static_cast<std::size_t>(bt)];  // one row: tables proof
   selection.bt_row = row.id;
   selection.route = row.out.route;
   {
@@ -503,10 +513,10 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
       if (facts.reads_security_mode) error.context.push_back(mode_read);
       return error;
     }
-    const Match refused =
-        match(BT_CREDENTIAL, {Input::of(selection.family), Input::of(mode), Input::of(*credential)});
-    if (refused.count == 1) {
-      const auto& refusal = BT_CREDENTIAL.rows[static_cast<std::size_t>(refused.row)];
+    const int refused =
+        row_of<BT_CREDENTIAL>({Input::of(selection.family), Input::of(mode), Input::of(*credential)});
+    if (refused >= 0) {
+      const auto& refusal = BT_CREDENTIAL.rows[static_cast<std::size_t>(refused)];
       if (refusal.out.status != ScenarioStatus::invalid_configuration) {
         InputError error =
             not_covered("client_credential_type", name(*credential),
@@ -539,8 +549,8 @@ Result<Selection> select_mechanism(const ScenarioRequest& r, Trace& trace) noexc
         const bool mapped = r.map_client_certificate_to_windows_account.value_or(false);
         StepRef step =
             trace.step(row.id, mapped ? "a client certificate mapped to a Windows account: S4U (the "
-                                        "authenticator of BM-5 and TT-4)"
-                                      : "an unmapped client certificate: no Windows identity");
+                                        "authenticator of BM-5 and TT-4)"sv
+                                      : "an unmapped client certificate: no Windows identity"sv);
         step.read(read("map_client_certificate_to_windows_account",
                        r.map_client_certificate_to_windows_account, false));
         if (mapped) trace.rule(row.id);
@@ -582,9 +592,13 @@ Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& req
   const std::array inputs{Input::of_optional(request.impersonation_option),
                           Input::of_optional(request.impersonate_caller_for_all_operations)};
   std::size_t index = 0;
-  if (auto error = look_up(IO, inputs, index)) return *error;
+  Result<ImpersonationAnswer> result(std::in_place);  // built in place: every return returns it
+  if (auto error = look_up<IO>(inputs, index)) {
+    result = *error;
+    return result;
+  }
   const auto& row = IO.rows[index];
-  ImpersonationAnswer answer;
+  ImpersonationAnswer& answer = result.value();
   answer.trace.explain = explain;
   answer.outcome = row.out;
   answer.trace.rule(row.id);
@@ -595,46 +609,57 @@ Result<ImpersonationAnswer> decide_impersonation(const ImpersonationRequest& req
   if (row.out == ImpersonationOutcome::invalid_configuration) {
     answer.trace.finding(row.id, Severity::error, kIo5Message);
   }
-  return answer;
+  return result;
 }
 
 Result<TokenLevelAnswer> decide_token_level(const TokenLevelRequest& request, Explain explain) noexcept {
+  Result<TokenLevelAnswer> result(std::in_place);  // built in place: every return returns it
   if (!request.mechanism) {
-    return missing("mechanism", "missing; the token level depends on the mechanism",
-                   "cached_token_windows, cached_token_username, s4u");
+    result = missing("mechanism", "missing; the token level depends on the mechanism",
+                     "cached_token_windows, cached_token_username, s4u");
+    return result;
   }
-  TokenLevelAnswer answer;
+  TokenLevelAnswer& answer = result.value();
   answer.trace.explain = explain;
   const TokenInputs inputs{request.allowed_impersonation_level, request.se_impersonate_privilege,
                            request.se_tcb_privilege, request.delegation_capable};
   Result<TokenLevel> level = token_level_for(*request.mechanism, inputs, answer.trace);
-  if (!level) return level.error();
+  if (!level) {
+    result = level.error();
+    return result;
+  }
   answer.token_level = level.value();
-  return answer;
+  return result;
 }
 
 Result<DelegationReachAnswer> decide_delegation_reach(const DelegationReachRequest& request,
                                                       Explain explain) noexcept {
+  Result<DelegationReachAnswer> result(std::in_place);  // built in place: every return returns it
   if (!request.token_level) {
-    return missing("token_level", "missing; the reach depends on the token level",
-                   "None, Anonymous, Identification, Impersonation, Delegation");
+    result = missing("token_level", "missing; the reach depends on the token level",
+                     "None, Anonymous, Identification, Impersonation, Delegation");
+    return result;
   }
-  DelegationReachAnswer answer;
+  DelegationReachAnswer& answer = result.value();
   answer.trace.explain = explain;
-  const ReachAnswer reach = reach_for(*request.token_level, answer.trace);
-  answer.cross_process = reach.reach.cross_process;
-  answer.cross_machine = reach.reach.cross_machine;
-  answer.documented = reach.documented;
-  return answer;
+  const Reach* reach = reach_for(*request.token_level, answer.trace);
+  answer.cross_process = reach != nullptr && reach->cross_process;
+  answer.cross_machine = reach != nullptr && reach->cross_machine;
+  answer.documented = reach != nullptr;
+  return result;
 }
 
 Result<MechanismAnswer> decide_mechanism(const ScenarioRequest& r, Explain explain) noexcept {
-  MechanismAnswer answer;
+  Result<MechanismAnswer> result(std::in_place);  // built in place: every return returns it
+  MechanismAnswer& answer = result.value();
   answer.trace.explain = explain;
   Result<Selection> selection = select_mechanism(r, answer.trace);
-  if (!selection) return selection.error();
+  if (!selection) {
+    result = selection.error();
+    return result;
+  }
   answer.mechanism = selection.value().mechanism;
-  return answer;
+  return result;
 }
 
 namespace {
@@ -675,10 +700,10 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
                                          bool same_machine, Trace& trace) noexcept {
   const TokenLevel allowed = r.allowed_impersonation_level.value_or(TokenLevel::Identification);
   TokenLevel level = allowed;
-  const Match promoted =
-      match(TT_PROMOTION, {Input::of(selection.scheme), Input::of(allowed), Input::of(same_machine)});
-  if (promoted.count == 1) {
-    const auto& row = TT_PROMOTION.rows[static_cast<std::size_t>(promoted.row)];
+  const int promoted =
+      row_of<TT_PROMOTION>({Input::of(selection.scheme), Input::of(allowed), Input::of(same_machine)});
+  if (promoted >= 0) {
+    const auto& row = TT_PROMOTION.rows[static_cast<std::size_t>(promoted)];
     level = row.out;
     trace.rule(row.id);
     StepRef step = trace.step(row.id,
@@ -687,21 +712,21 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
     step.read(Read{"allowed_impersonation_level", name(allowed), false});
     step.read(Read{"client_on_same_machine", "false", !r.client_on_same_machine.has_value()});
   }
-  const Match m = match(TT_LEVEL, {Input::of(selection.scheme), Input::of(selection.ntlm), Input::of(level),
-                                   Input::of(same_machine)});
-  if (m.count != 1) {
+  const int found = row_of<TT_LEVEL>(
+      {Input::of(selection.scheme), Input::of(selection.ntlm), Input::of(level), Input::of(same_machine)});
+  if (found < 0) {
     InputError error = not_covered("allowed_impersonation_level", name(level),
                                    "is not covered by the documented rules on this transport (TT-14..TT-18)");
     error.context.push_back(Read{"transport scheme", name(selection.scheme), false});
     return error;
   }
-  const auto& row = TT_LEVEL.rows[static_cast<std::size_t>(m.row)];
+  const auto& row = TT_LEVEL.rows[static_cast<std::size_t>(found)];
   trace.rule(row.id);
   {
     StepRef step =
         trace.step(row.id, row.out == LevelRule::tw_not_delegation_capable
-                               ? "NTLM cannot delegate: TW-7/TW-8 with delegation-capable read as no"
-                               : "the level comes from TW-3..TW-8 on the client's level");
+                               ? "NTLM cannot delegate: TW-7/TW-8 with delegation-capable read as no"sv
+                               : "the level comes from TW-3..TW-8 on the client's level"sv);
     step.read(Read{"transport scheme", name(selection.scheme), false});
     if (selection.scheme == TransportScheme::Negotiate ||
         selection.scheme == TransportScheme::NegotiateStream) {
@@ -721,13 +746,19 @@ Result<TokenLevel> transport_token_level(const ScenarioRequest& r, const Selecti
 }  // namespace
 
 Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain) noexcept {
-  ScenarioAnswer answer;
+  // The answer is built where it is returned from (every return returns `result`): an answer
+  // holds its trace inline, and copying it out was a good part of the time of a scenario.
+  Result<ScenarioAnswer> result(std::in_place);
+  ScenarioAnswer& answer = result.value();
   answer.trace.explain = explain;
   Trace& trace = answer.trace;
 
   // 1-2. BT, then the mechanism: TT stage 1, or sections 3-4 (BM).
   Result<Selection> selected = select_mechanism(r, trace);
-  if (!selected) return selected.error();
+  if (!selected) {
+    result = selected.error();
+    return result;
+  }
   const Selection& selection = selected.value();
   answer.mechanism = selection.mechanism;
   const Backend backend = r.backend.value_or(Backend::none);
@@ -735,7 +766,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   if (selection.invalid != nullptr) {
     answer.status = ScenarioStatus::invalid_configuration;
     trace.finding(selection.invalid_row, Severity::error, selection.invalid->message);
-    return answer;
+    return result;
   }
   // Message security is where sections 3-4 apply whole (P-2, P-3, P-4's test); BT-1 has no
   // security and transport security makes no security context token (docs/rules.md 8.1).
@@ -745,8 +776,8 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   // 3. Whether WCF impersonates (IO), with the WCF defaults.
   const ImpersonationOption option = r.impersonation_option.value_or(ImpersonationOption::NotAllowed);
   const bool for_all = r.impersonate_caller_for_all_operations.value_or(false);
-  const Match io = match(IO, {Input::of(option), Input::of(for_all)});
-  const auto& io_row = IO.rows[static_cast<std::size_t>(io.row)];
+  const int io = row_of<IO>({Input::of(option), Input::of(for_all)});
+  const auto& io_row = IO.rows[static_cast<std::size_t>(io)];  // one row: tables proof
   trace.rule(io_row.id);
   {
     StepRef step = trace.step(io_row.id, outcome_text(io_row.out));
@@ -756,7 +787,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   if (io_row.out == ImpersonationOutcome::invalid_configuration) {
     answer.status = ScenarioStatus::invalid_configuration;
     trace.finding(io_row.id, Severity::error, kIo5Message);
-    return answer;
+    return result;
   }
   const bool wants_to_impersonate = io_row.out == ImpersonationOutcome::impersonates;
   const auto reject = [&](std::string_view rule, std::string_view message) noexcept {
@@ -771,11 +802,11 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   if (selection.transport && selection.mechanism == Mechanism::cached_token_windows) {
     const bool allow_ntlm = r.allow_ntlm.value_or(true);
     const bool explicit_credentials = r.explicit_credentials.value_or(false);
-    const Match refused =
-        match(TT_REFUSAL, {Input::of(selection.scheme), Input::of(selection.ntlm), Input::of(allow_ntlm),
-                           Input::of(explicit_credentials), Input::of(allowed), Input::of(same_machine)});
-    if (refused.count >= 1) {
-      const auto& row = TT_REFUSAL.rows[refused.open[0]];
+    const int refused = first_row_of<TT_REFUSAL>({Input::of(selection.scheme), Input::of(selection.ntlm),
+                                                  Input::of(allow_ntlm), Input::of(explicit_credentials),
+                                                  Input::of(allowed), Input::of(same_machine)});
+    if (refused >= 0) {
+      const auto& row = TT_REFUSAL.rows[static_cast<std::size_t>(refused)];
       StepRef step = trace.step(row.id, row.out.when);
       step.read(Read{"transport scheme", name(selection.scheme), false});
       const auto& cells = row.in;
@@ -819,13 +850,13 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       (wants_to_impersonate || imperative != ImperativeImpersonation::none)) {
     const bool per_call = selection.tt_row == "TT-3" || selection.tt_row == "TT-5";
     trace.step("P-1",
-               !wants_to_impersonate ? "impersonation needs a Windows identity and the caller has none"
+               !wants_to_impersonate ? "impersonation needs a Windows identity and the caller has none"sv
                : per_call ? "impersonation needs a Windows identity and the caller has none: the call is "
-                            "rejected when it arrives"
+                            "rejected when it arrives"sv
                : selection.transport || selection.route == BtRoute::no_client_identity
                    ? "impersonation needs a Windows identity and the binding supplies none: .NET reports it "
-                     "when the service host opens (BindingDoesNotSupportWindowsIdenityForImpersonation)"
-                   : "impersonation needs a Windows identity and the caller has none");
+                     "when the service host opens (BindingDoesNotSupportWindowsIdenityForImpersonation)"sv
+                   : "impersonation needs a Windows identity and the caller has none"sv);
     reject("P-1", !wants_to_impersonate ? kP1Imperative : per_call ? kP1PerCall : kP1HostOpens);
   }
 
@@ -863,7 +894,10 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                                (r.service_privileges & kSeTcb) != 0, r.delegation_capable};
       level = token_level_for(answer.mechanism, inputs, trace);
     }
-    if (!level) return level.error();
+    if (!level) {
+      result = level.error();
+      return result;
+    }
     answer.token_level = level.value();
   }
   answer.impersonates = answer.status == ScenarioStatus::ok && wants_to_impersonate;
@@ -882,17 +916,17 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
   }
 
   // 7. The back-end: TT-19 for NTLM, else DR, with the prose rules about delegation.
-  if (backend == Backend::none) return answer;
+  if (backend == Backend::none) return result;
   const bool remote = backend == Backend::remote_machine;
   if (!answer.impersonates || !answer.token_level) {
     StepRef step = trace.step(io_row.id, "the back-end call does not run as the client");
     step.read(Read{"backend", name(backend), false});
-    return answer;
+    return result;
   }
   if (selection.transport && answer.mechanism == Mechanism::cached_token_windows) {
-    const Match narrowed = match(TT_REACH, {Input::of(selection.ntlm), Input::of(backend)});
-    if (narrowed.count == 1) {
-      const auto& row = TT_REACH.rows[static_cast<std::size_t>(narrowed.row)];
+    const int narrowed = row_of<TT_REACH>({Input::of(selection.ntlm), Input::of(backend)});
+    if (narrowed >= 0) {
+      const auto& row = TT_REACH.rows[static_cast<std::size_t>(narrowed)];
       answer.backend_reachable = row.out;
       trace.rule(row.id);
       StepRef step =
@@ -900,22 +934,21 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
       step.read(Read{"transport scheme", name(selection.scheme), false});
       step.read(Read{"backend", name(backend), false});
       trace.finding("P-7", Severity::warning, kP7Ntlm);
-      return answer;
+      return result;
     }
   }
-  const ReachAnswer reach = reach_for(*answer.token_level, trace);
-  const bool reachable = remote ? reach.reach.cross_machine : reach.reach.cross_process;
+  const Reach* reach = reach_for(*answer.token_level, trace);
+  const bool reachable = reach != nullptr && (remote ? reach->cross_machine : reach->cross_process);
   answer.backend_reachable = reachable;
   if (!reachable) {
-    const Match dr = match(DR, {Input::of(*answer.token_level)});
-    const std::string_view rule =
-        dr.count == 1 ? DR.rows[static_cast<std::size_t>(dr.row)].id : std::string_view{"DR"};
-    if (dr.count == 1) {
+    const int dr = row_of<DR>({Input::of(*answer.token_level)});
+    const std::string_view rule = dr >= 0 ? DR.rows[static_cast<std::size_t>(dr)].id : std::string_view{"DR"};
+    if (dr >= 0) {
       trace.finding(rule, Severity::warning,
                     remote ? "The token does not reach another computer: a remote back-end needs a "
-                             "Delegation-level token."
+                             "Delegation-level token."sv
                            : "The token does not reach another process: a back-end needs at least an "
-                             "Impersonation-level token.");
+                             "Impersonation-level token."sv);
     }
     const TokenLevel needed = remote ? TokenLevel::Delegation : TokenLevel::Impersonation;
     if (answer.mechanism == Mechanism::cached_token_windows && allowed < needed &&
@@ -924,7 +957,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                     "The client's AllowedImpersonationLevel caps the token: the service cannot "
                     "obtain a higher level than the client allows.");
     }
-    return answer;
+    return result;
   }
   if (remote) {
     const bool digest = selection.transport && selection.scheme == TransportScheme::Digest;
@@ -940,7 +973,7 @@ Result<ScenarioAnswer> decide_scenario(const ScenarioRequest& r, Explain explain
                   "identity flow, not Kerberos delegation, and Active Directory's delegation "
                   "controls do not apply.");
   }
-  return answer;
+  return result;
 }
 
 Result<Answer> decide(const Request& request, Explain explain) noexcept {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -41,6 +42,15 @@ class FixedList {
     } else {
       overflowed_ = true;
     }
+  }
+  // emplace_back(): a default-initialised value built in place at the end, to fill in; nullptr
+  // (and overflowed) when full.
+  T* emplace_back() noexcept {
+    if (size_ == N) {
+      overflowed_ = true;
+      return nullptr;
+    }
+    return ::new (static_cast<void*>(&storage_.items[size_++])) T;
   }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
@@ -125,8 +135,16 @@ struct Trace {
 
   void rule(std::string_view id) noexcept {
     for (std::string_view seen : rules)
-      if (seen == id) return;
+      if (same_id(seen, id)) return;
     rules.push_back(id);
+  }
+  // Ids are a few characters: compared in line, not through a call to memcmp.
+  static constexpr bool same_id(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    if (a.data() == b.data()) return true;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
   }
   void finding(std::string_view id, Severity severity, std::string_view message) noexcept {
     rule(id);
@@ -135,8 +153,10 @@ struct Trace {
   // step(id, text): records a step (with Explain::yes) and returns where to note its reads.
   StepRef step(std::string_view id, std::string_view text) noexcept {
     if (explain == Explain::no || steps.size() == 24) return StepRef(nullptr);
-    steps.push_back(Step{id, text, {}, true});
-    return StepRef(&steps[steps.size() - 1]);
+    Step* added = steps.emplace_back();  // built in place: a Step holds room for its reads
+    added->rule = id;
+    added->text = text;
+    return StepRef(added);
   }
 };
 
@@ -171,8 +191,13 @@ struct InputError {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) noexcept : state_(std::move(value)) {}           // NOLINT: implicit
-  Result(InputError error) noexcept : state_(std::move(error)) {}  // NOLINT: implicit
+  Result(const T& value) noexcept : state_(std::in_place_index<0>, value) {}           // NOLINT: implicit
+  Result(T&& value) noexcept : state_(std::in_place_index<0>, std::move(value)) {}     // NOLINT: implicit
+  Result(const InputError& error) noexcept : state_(std::in_place_index<1>, error) {}  // NOLINT: implicit
+  // Result(std::in_place): a default answer, built where it stays, for a decision to fill in
+  // (through value()) without copying it out. It is default-initialised, then copied, not
+  // value-initialised (`T()`), which would first zero all of its inline storage.
+  explicit Result(std::in_place_t) noexcept : state_(std::in_place_index<0>, blank()) {}
 
   [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
@@ -190,6 +215,10 @@ class [[nodiscard]] Result {
   }
 
  private:
+  static T blank() noexcept {
+    T answer;
+    return answer;
+  }
   std::variant<T, InputError> state_;
 };
 

@@ -288,7 +288,10 @@ template <class E>
 }
 
 // bool_name(value) is a boolean's one spelling, as JSON writes it.
-[[nodiscard]] constexpr std::string_view bool_name(bool value) noexcept { return value ? "true" : "false"; }
+// (Two string_views, not two pointers: no strlen at run time.)
+[[nodiscard]] constexpr std::string_view bool_name(bool value) noexcept {
+  return value ? std::string_view{"true"} : std::string_view{"false"};
+}
 
 // all_values<E> lists every enumerator in order, for loops over the input space.
 template <class E>
