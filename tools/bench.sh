@@ -2,16 +2,19 @@
 # The benchmarks in one command: the library's Google Benchmark suite, then the throughput of
 # `policy-eval batch` on N generated requests (default 1,000,000) beside the parse-and-write
 # floors, one `query` as a whole process, and batch's peak memory. Each timed run is repeated
-# RUNS times (default 5) and the median reported.
-#   tools/bench.sh [N] [RUNS]
+# RUNS times (default 5) and the median reported. Last, the import of a generated Active Directory
+# of AD_N objects (default 500,000; gen-ad, seeded) beside simdjson's parse of the same files,
+# with the import's peak memory beside the size of the facts it builds.
+#   tools/bench.sh [N] [RUNS] [AD_N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
 runs=${2:-5}
+ad_count=${3:-500000}
 
 tools/setup.sh
 missing=()
-for p in libbenchmark-dev libsimdjson-dev hyperfine time; do
+for p in libbenchmark-dev libsimdjson-dev hyperfine time zip; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} > 0)); then
@@ -27,7 +30,8 @@ echo "== library (Google Benchmark, medians of 5 repetitions)"
   grep -E "median|^Benchmark|^-"
 
 requests=$(mktemp /tmp/wcfpolicy-requests.XXXXXX)
-trap 'rm -f "$requests"' EXIT
+ad_dir=$(mktemp -d /tmp/wcfpolicy-ad.XXXXXX)
+trap 'rm -rf "$requests" "$ad_dir"' EXIT
 "$bin/tests/bench/gen-requests" "$count" >"$requests"
 
 # median_of LABEL COMMAND...: runs COMMAND $runs times, prints the median wall and user seconds.
@@ -53,3 +57,54 @@ hyperfine -N --warmup 20 --runs 300 "$bin/tools/policy-eval query data/examples/
 
 echo "== batch peak memory"
 /usr/bin/time -f "peak resident memory %M KB" "$bin/tools/policy-eval" batch "$requests" 2>&1 >/dev/null | tail -1
+
+# median_column K: the median of column K of the lines on standard input.
+median_column() {
+  awk -v k="$1" '{print $k}' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
+# import_figures LABEL COMMAND...: runs COMMAND $runs times; prints the median CPU time (user plus
+# system: the machine is shared, wall time is noise), wall time and peak resident memory, and
+# leaves the CPU median in $cpu and the peak in $peak_kb.
+import_figures() {
+  local label=$1
+  shift
+  local rows=""
+  for ((i = 0; i < runs; i++)); do
+    rows+="$( { /usr/bin/time -f "%U %S %e %M" "$@" >/dev/null; } 2>&1 | tail -1)"$'\n'
+  done
+  cpu=$(printf '%s' "$rows" | awk '{printf "%.2f\n", $1 + $2}' | median_column 1)
+  local wall
+  wall=$(printf '%s' "$rows" | median_column 3)
+  peak_kb=$(printf '%s' "$rows" | median_column 4)
+  printf '%-44s median %5.2f s CPU (%s s wall), peak resident %4d MiB\n' "$label" "$cpu" "$wall" $((peak_kb / 1024))
+}
+
+echo "== Active Directory import: $ad_count objects (gen-ad, seed 20260101), $runs runs each"
+"$bin/tools/gen-ad" "$ad_count" "$ad_dir" 20260101
+ad_files=("$ad_dir"/users.json "$ad_dir"/computers.json "$ad_dir"/groups.json "$ad_dir"/domains.json)
+(cd "$ad_dir" && zip -q -1 sharphound.zip users.json computers.json groups.json domains.json)
+echo "SharpHound files $(du -ch "${ad_files[@]}" | tail -1 | cut -f1), zip $(du -h "$ad_dir/sharphound.zip" | cut -f1), LDIF $(du -h "$ad_dir/dump.ldif" | cut -f1)"
+# The floor: simdjson alone over the same JSON (its own CPU time, the files already in memory).
+floor_rows=""
+for ((i = 0; i < runs; i++)); do floor_rows+="$("$bin/tools/ad-parse-floor" "${ad_files[@]}")"$'\n'; done
+floor=$(printf '%s' "$floor_rows" | sed -E 's/.*DOM parse ([0-9.]+) s.*/\1/' | median_column 1)
+walk=$(printf '%s' "$floor_rows" | sed -E 's/.*On Demand walk ([0-9.]+) s.*/\1/' | median_column 1)
+echo "$(printf '%s' "$floor_rows" | tail -1)"
+printf '%-44s median %5.2f s CPU\n' "floor: simdjson DOM parse of the files" "$floor"
+printf '%-44s median %5.2f s CPU\n' "simdjson On Demand walk of every value" "$walk"
+# The facts: their size counted, and the heap they hold (ad-import-bench).
+facts_line=$("$bin/tools/ad-import-bench" "${ad_files[@]}")
+echo "ad-import-bench: $facts_line"
+facts_mib=$(echo "$facts_line" | sed -E 's/.*facts: ([0-9.]+) MiB counted.*/\1/')
+heap_mib=$(echo "$facts_line" | sed -E 's/.* ([0-9.]+) MiB of heap.*/\1/')
+for form in json zip ldif; do
+  case $form in
+    json) inputs=("${ad_files[@]}") label="policy-eval ad, SharpHound .json files" ;;
+    zip) inputs=("$ad_dir/sharphound.zip") label="policy-eval ad, the same as one .zip" ;;
+    ldif) inputs=("$ad_dir/dump.ldif") label="policy-eval ad, the same as LDIF" ;;
+  esac
+  import_figures "$label" "$bin/tools/policy-eval" ad "${inputs[@]}" --account user1
+  awk -v c="$cpu" -v f="$floor" -v p="$peak_kb" -v m="$facts_mib" -v h="$heap_mib" 'BEGIN {
+    printf "  %.2fx the floor; peak %.0f MiB = the facts (%.0f MiB counted, %.0f MiB of heap) + %.0f MiB (%.2fx)\n",
+      c / f, p / 1024, m, h, p / 1024 - m, p / 1024 / m }'
+done
