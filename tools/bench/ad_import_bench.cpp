@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   std::printf(
       "%zu accounts, %zu findings in %.2f s (%.2f s of CPU); the facts: %.1f MiB counted, %.1f MiB of heap\n",
       facts.accounts.size(), facts.findings.size(), seconds, cpu_seconds,
-      static_cast<double>(facts_bytes(facts)) / kMiB, static_cast<double>(heap.uordblks) / kMiB);
+      static_cast<double>(facts_bytes(facts)) / kMiB,
+      static_cast<double>(heap.uordblks + heap.hblkhd) / kMiB);
   return 0;
 }
