@@ -317,6 +317,39 @@ ad::Facts Builder::finish() {
   for (const auto& edge : edges) ++first_edge[edge.first + 1];
   for (std::size_t node = 0; node < account_count + group_count; ++node)
     first_edge[node + 1] += first_edge[node];
+  // What only the edges needed goes before the group names of every account are written: the
+  // peak of memory is the end of that.
+  std::vector<AccountExtra>().swap(extras_);
+  std::vector<Refs>().swap(member_of_lists_);
+  refs_ = {};
+  for (Group& group : groups_) Refs().swap(group.members), Refs().swap(group.member_of);
+
+  std::vector<std::string> group_names(group_count);
+  for (std::size_t g = 0; g < group_count; ++g) {
+    const Group& group = groups_[g];
+    const std::string& domain = group.domain.empty() ? facts.default_domain : group.domain;
+    group_names[g] = domain.empty() ? group.sam : group.sam + "@" + upper_ascii(domain);
+  }
+  const auto group_name = [&](std::uint32_t g) { return group_names[g]; };
+
+  // ---- RBCD principals as names (AD-10) -------------------------------------------------------
+  for (ad::Account& a : facts.accounts) {
+    for (ad::RbcdEntry& entry : a.allowed_to_act) {
+      if (auto n = account_of_sid(entry.principal)) {
+        entry.principal = qualified_name(facts, facts.accounts[*n]);
+      } else if (auto g = group_of_sid(entry.principal)) {
+        entry.principal = group_name(*g);
+      } else {
+        finding("AD-10", Severity::info,
+                "RBCD principal " + entry.principal + " on " + qualified_name(facts, a) +
+                    " is not in the data: kept as the SID",
+                a.source);
+      }
+    }
+  }
+
+  accounts_index_.clear();
+  groups_index_.clear();
 
   // Each group's ancestors, by a walk that tolerates cycles (a group nested in itself).
   std::vector<std::vector<std::uint32_t>> ancestors(group_count);
@@ -347,13 +380,6 @@ ad::Facts Builder::finish() {
       group_protected[g] =
           group_protected[g] || is_protected_users_sid(groups_[a].sid) || protected_direct[account_count + a];
   }
-  std::vector<std::string> group_names(group_count);
-  for (std::size_t g = 0; g < group_count; ++g) {
-    const Group& group = groups_[g];
-    const std::string& domain = group.domain.empty() ? facts.default_domain : group.domain;
-    group_names[g] = domain.empty() ? group.sam : group.sam + "@" + upper_ascii(domain);
-  }
-  const auto group_name = [&](std::uint32_t g) { return group_names[g]; };
   std::vector<std::uint32_t> closure;
   for (std::size_t i = 0; i < account_count; ++i) {
     ad::Account& a = facts.accounts[i];
@@ -372,28 +398,6 @@ ad::Facts Builder::finish() {
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(edges);
   std::vector<std::uint32_t>().swap(first_edge);
   std::vector<std::vector<std::uint32_t>>().swap(ancestors);
-  std::vector<AccountExtra>().swap(extras_);
-  std::vector<Refs>().swap(member_of_lists_);
-  refs_ = {};
-
-  // ---- RBCD principals as names (AD-10) -------------------------------------------------------
-  for (ad::Account& a : facts.accounts) {
-    for (ad::RbcdEntry& entry : a.allowed_to_act) {
-      if (auto n = account_of_sid(entry.principal)) {
-        entry.principal = qualified_name(facts, facts.accounts[*n]);
-      } else if (auto g = group_of_sid(entry.principal)) {
-        entry.principal = group_name(*g);
-      } else {
-        finding("AD-10", Severity::info,
-                "RBCD principal " + entry.principal + " on " + qualified_name(facts, a) +
-                    " is not in the data: kept as the SID",
-                a.source);
-      }
-    }
-  }
-
-  accounts_index_.clear();
-  groups_index_.clear();
   std::vector<std::string>().swap(group_names);
   std::vector<Group>().swap(groups_);
 
@@ -487,6 +491,9 @@ ad::Facts Builder::finish() {
   // The keys ("domain\\name", lower case) are written one after the other in one string.
   std::vector<SpnAt>().swap(spn_index);
   std::string keys;
+  std::size_t key_bytes = 0;
+  for (const ad::Account& a : facts.accounts) key_bytes += a.domain.size() + 1 + a.sam_account_name.size();
+  keys.reserve(key_bytes);
   std::vector<std::size_t> key_end(facts.accounts.size());
   for (std::size_t i = 0; i < facts.accounts.size(); ++i) {
     keys += name_key(facts.accounts[i].domain, facts.accounts[i].sam_account_name);
