@@ -103,16 +103,22 @@ for ((i = 0; i < runs; i++)); do floor_rows+="$("$bin/tools/ad-parse-floor" "${a
 cold=$(printf '%s' "$floor_rows" | sed -E 's/.*DOM parse ([0-9.]+) s.*/\1/' | median_column 1)
 floor=$(printf '%s' "$floor_rows" | sed -E 's/.*warm parser ([0-9.]+) s.*/\1/' | median_column 1)
 walk=$(printf '%s' "$floor_rows" | sed -E 's/.*On Demand walk ([0-9.]+) s.*/\1/' | median_column 1)
-printf '%s\n' "$floor_rows" | tail -1
-printf '%-44s median %5.2f s CPU\n' "floor: simdjson DOM parse, parser warm" "$floor"
-printf '%-44s median %5.2f s CPU\n' "simdjson DOM parse, new parser" "$cold"
-printf '%-44s median %5.2f s CPU\n' "simdjson On Demand walk of every value" "$walk"
-# The facts: their size counted, and the heap they hold (ad-import-bench).
-facts_line=$("$bin/tools/ad-import-bench" "${ad_files[@]}")
-echo "ad-import-bench: $facts_line"
-facts_mib=$(echo "$facts_line" | sed -E 's/.*facts: ([0-9.]+) MiB counted.*/\1/')
-heap_mib=$(echo "$facts_line" | sed -E 's/.* ([0-9.]+) MiB of heap.*/\1/')
+printf '%s' "$floor_rows" | tail -1
+printf '%-44s median %6.3f s CPU\n' "floor: simdjson DOM parse, parser warm" "$floor"
+printf '%-44s median %6.3f s CPU\n' "simdjson DOM parse, new parser" "$cold"
+printf '%-44s median %6.3f s CPU\n' "simdjson On Demand walk of every value" "$walk"
+# The facts: their size counted, and the heap they hold (ad-import-bench), from each form.
+facts_of() {
+  local line
+  line=$("$bin/tools/ad-import-bench" "$@")
+  echo "ad-import-bench: $line" >&2
+  echo "$line" | sed -E 's/.*facts: ([0-9.]+) MiB counted, ([0-9.]+) MiB of heap.*/\1 \2/'
+}
+read -r json_facts json_heap < <(facts_of "${ad_files[@]}")
+read -r ldif_facts ldif_heap < <(facts_of "$ad_dir/dump.ldif")
 for form in json zip ldif; do
+  facts_mib=$json_facts heap_mib=$json_heap
+  [[ $form == ldif ]] && facts_mib=$ldif_facts heap_mib=$ldif_heap
   case $form in
     json) inputs=("${ad_files[@]}") label="policy-eval ad, SharpHound .json files" ;;
     zip) inputs=("$ad_dir/sharphound.zip") label="policy-eval ad, the same as one .zip" ;;
