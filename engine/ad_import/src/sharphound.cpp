@@ -1,8 +1,10 @@
 // SharpHound JSON, v5 and v6 (docs/rules.md, "Reading Active Directory data: SharpHound JSON" and
 // "Pitfalls of the collectors' data"). A file is `{"data": [...], "meta": {...}}`, often with
-// `meta` last. The file is read as a stream: a validating scanner walks the whole text (the JSON
-// grammar, nesting, escapes, numbers), and hands each element of `data` to simdjson On Demand,
-// parsed in place in the read buffer, so that memory never holds more than one element's text.
+// `meta` last. The file is read as a stream, so that memory never holds more than one element's
+// text: each element of `data` is found by its braces and parsed in place in the read buffer by
+// simdjson's DOM parser (the fast path, below); whatever that path does not accept goes through a
+// validating scanner (the JSON grammar, nesting, escapes, numbers) and simdjson On Demand, which
+// name the error and its position.
 // Elements met before `meta` says the file's type are kept in a type-neutral form until it does.
 #include <simdjson.h>
 
