@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks in one command: the library's Google Benchmark suite, then the throughput of
-# `policy-eval batch` on N generated requests (default 1,000,000) beside the parse-and-write
-# floors, one `query` as a whole process, and batch's peak memory. Each timed run is repeated
+# `policy-eval batch` (on two threads and on one) on N generated requests (default 1,000,000)
+# beside the parse-and-write floors, then on N/4 chain requests with inline AD facts, one `query`
+# as a whole process, and batch's peak memory. Each timed run is repeated
 # RUNS times (default 5) and the median reported. Last, the import of a generated Active Directory
 # of AD_N objects (default 500,000; gen-ad, seeded) beside simdjson's parse of the same files,
 # with the import's peak memory beside the size of the facts it builds.
@@ -35,16 +36,17 @@ else
 fi
 bin=build-bench
 
-ad_dir=$(mktemp -d /tmp/wcfpolicy-ad.XXXXXX)
-requests=$(mktemp /tmp/wcfpolicy-requests.XXXXXX)
-trap 'rm -rf "$requests" "$ad_dir"' EXIT
-
 if ((!ad_only)); then
 echo "== library (Google Benchmark, medians of 5 repetitions)"
 "$bin/tests/bench/engine_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true 2>/dev/null |
   grep -E "median|^Benchmark|^-"
 
+requests=$(mktemp /tmp/wcfpolicy-requests.XXXXXX)
+chains=$(mktemp /tmp/wcfpolicy-chains.XXXXXX)
+trap 'rm -f "$requests" "$chains"' EXIT
 "$bin/tests/bench/gen-requests" "$count" >"$requests"
+chain_count=$((count / 4))
+"$bin/tests/bench/gen-requests" "$chain_count" 2026 chain >"$chains"
 
 # median_of LABEL COMMAND...: runs COMMAND $runs times, prints the median wall and user seconds.
 median_of() {
@@ -59,16 +61,30 @@ median_of() {
 }
 
 echo "== throughput over $count mixed requests ($(du -h "$requests" | cut -f1)), $runs runs each"
-median_of "policy-eval batch" "$bin/tools/policy-eval" batch "$requests"
+median_of "policy-eval batch (2 threads)" "$bin/tools/policy-eval" batch --threads 2 "$requests"
+median_of "policy-eval batch --threads 1" "$bin/tools/policy-eval" batch --threads 1 "$requests"
 median_of "floor: simdjson parse and write" "$bin/tests/bench/parse-floor" simdjson "$requests"
 median_of "floor: nlohmann parse and dump" "$bin/tests/bench/parse-floor" nlohmann "$requests"
+
+echo "== chain requests with inline AD facts: $chain_count ($(du -h "$chains" | cut -f1)), $runs runs each"
+median_of "policy-eval batch (2 threads)" "$bin/tools/policy-eval" batch --threads 2 "$chains"
+median_of "policy-eval batch --threads 1" "$bin/tools/policy-eval" batch --threads 1 "$chains"
+median_of "floor: simdjson parse and write" "$bin/tests/bench/parse-floor" simdjson "$chains"
+
+echo "== the two thread modes give the same bytes"
+cmp <("$bin/tools/policy-eval" batch --threads 1 "$requests") <("$bin/tools/policy-eval" batch --threads 2 "$requests") &&
+  cmp <("$bin/tools/policy-eval" batch --threads 1 "$chains") <("$bin/tools/policy-eval" batch --threads 2 "$chains") &&
+  echo "identical"
 
 echo "== one query as a whole process"
 hyperfine -N --warmup 20 --runs 300 "$bin/tools/policy-eval query data/examples/delegation.json" 2>/dev/null |
   grep -E "Time|Range"
 
 echo "== batch peak memory"
-/usr/bin/time -f "peak resident memory %M KB" "$bin/tools/policy-eval" batch "$requests" 2>&1 >/dev/null | tail -1
+for threads in 1 2; do
+  /usr/bin/time -f "peak resident memory, --threads $threads: %M KB" "$bin/tools/policy-eval" batch \
+    --threads "$threads" "$requests" 2>&1 >/dev/null | tail -1
+done
 fi
 
 # median_column K: the median of column K of the lines on standard input.
@@ -93,6 +109,8 @@ import_figures() {
 }
 
 echo "== Active Directory import: $ad_count objects (gen-ad, seed 20260101), $runs runs each"
+ad_dir=$(mktemp -d /tmp/wcfpolicy-ad.XXXXXX)
+trap 'rm -rf "$ad_dir"; rm -f "${requests:-}" "${chains:-}"' EXIT
 "$bin/tools/gen-ad" "$ad_count" "$ad_dir" 20260101
 ad_files=("$ad_dir"/users.json "$ad_dir"/computers.json "$ad_dir"/groups.json "$ad_dir"/domains.json)
 (cd "$ad_dir" && zip -q -1 sharphound.zip users.json computers.json groups.json domains.json)
