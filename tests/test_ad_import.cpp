@@ -499,3 +499,99 @@ TEST_CASE("ad import: zips, directories and unreadable paths") {
   CHECK(error_of(wcfpolicy::ad_import::import_ad_text("notes.txt", "hello")).find("not SharpHound JSON") !=
         std::string::npos);
 }
+
+// ---- the fast path and the compact indexes ------------------------------------------------------
+
+TEST_CASE("ad import: elements the fast path sends back to the validating reader read the same") {
+  // Each element below is either read by the fast path (braces, then simdjson's DOM) or sent
+  // back to the scanner and On Demand (nesting deeper than the fast path takes, a number simdjson
+  // refuses, a long element across the 64 KiB read buffer): the facts must not tell which.
+  const auto user = [](int rid, const std::string& extra) {
+    return R"({"ObjectIdentifier":"S-1-5-21-1-2-3-)" + std::to_string(rid) + R"(","Properties":{"name":"U)" +
+           std::to_string(rid) + R"(@CORP.EXAMPLE","enabled":true,"serviceprincipalnames":["HTTP/u)" +
+           std::to_string(rid) + R"("]})" + extra + "}";
+  };
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  const std::vector<std::string> extras = {
+      "",
+      R"(,"Notes":")" + deep + R"(")",                     // brackets inside a string
+      R"(,"Notes":"a \"quoted\" {brace} and a \\")",       // escapes, a backslash last
+      R"(,"Deep":)" + deep,                                // deeper than the fast path takes
+      R"(,"Big":1e999)",                                   // out of simdjson's range, valid JSON
+      R"(,"Long":")" + std::string(150000, 'x') + R"(")",  // longer than the read buffer
+      R"(,"Unicode":"\u00e9t\u00e9 \ud83d\ude00")",
+  };
+  std::string elements;
+  for (std::size_t i = 0; i < extras.size(); ++i) {
+    if (i > 0) elements += ",\n";
+    elements += user(1000 + static_cast<int>(i), extras[i]);
+  }
+  const Facts facts = import_text(
+      "users.json", R"({"data":[)" + elements + R"(],"meta":{"type":"users","version":6,"count":7}})");
+  REQUIRE(facts.accounts.size() == extras.size());
+  for (std::size_t i = 0; i < extras.size(); ++i) {
+    const std::string name = std::string("u").append(std::to_string(1000 + i));
+    const auto& a = account(facts, name);
+    CHECK(a.sid == "S-1-5-21-1-2-3-" + std::to_string(1000 + i));
+    CHECK(a.spns == std::vector<std::string>{"HTTP/" + name});
+    CHECK(a.source == "users.json#data[" + std::to_string(i) + "]");
+  }
+  // A type error the fast path meets is reported by the validating reader, at its position.
+  std::string bad = "{\"data\":[";
+  bad += user(1, "");
+  bad += ",\n";
+  bad += user(2, ",\"IsDeleted\":\"no\"");
+  bad += "],\"meta\":{\"type\":\"users\",\"version\":6}}";
+  CHECK(error_of(wcfpolicy::ad_import::import_ad_text("users.json", bad)) ==
+        "users.json:2:143: data[1].IsDeleted: expected true or false");
+}
+
+TEST_CASE("ad import: the hash index offers the newest of equal keys first, across growth") {
+  using wcfpolicy::ad_import::detail::HashSlots;
+  HashSlots slots;
+  for (std::uint32_t v = 0; v < 1000; ++v) slots.insert(v % 7 == 0 ? 42 : v * 2654435761u, v);
+  // Every seventh value shares the hash 42: the newest that the caller accepts wins.
+  CHECK(slots.find(42, [](std::uint32_t) { return true; }) == 994u);
+  CHECK(slots.find(42, [](std::uint32_t v) { return v < 500; }) == 497u);
+  CHECK(slots.find(42, [](std::uint32_t) { return false; }) == std::nullopt);
+  CHECK(slots.find(5 * 2654435761u, [](std::uint32_t v) { return v == 5; }) == 5u);
+  CHECK(slots.find(12345, [](std::uint32_t) { return true; }) == std::nullopt);
+
+  using wcfpolicy::ad_import::detail::Interner;
+  Interner interner;
+  const std::string long_text(600000, 'L');
+  CHECK(interner.intern("S-1-5-21-1-2-3-1001") == 0);
+  CHECK(interner.intern(long_text) == 1);
+  CHECK(interner.intern("") == 2);
+  for (int i = 0; i < 200000; ++i) interner.intern("cn=user" + std::to_string(i) + ",dc=corp,dc=example");
+  CHECK(interner.intern("S-1-5-21-1-2-3-1001") == 0);
+  CHECK(interner.intern("s-1-5-21-1-2-3-1001") != 0);  // case matters
+  CHECK(interner.intern(long_text) == 1);
+  CHECK(interner[1] == long_text);
+  CHECK(interner[2].empty());
+  CHECK(interner[3 + 150000] == "cn=user150000,dc=corp,dc=example");
+
+  using wcfpolicy::ad_import::detail::text_hash;
+  CHECK(text_hash("CORP.EXAMPLE\\Svc_App", true) == text_hash("corp.example\\svc_app", true));
+  CHECK(text_hash("CORP.EXAMPLE", false) != text_hash("corp.example", false));
+  CHECK(text_hash("@[", true) != text_hash("`{", true));  // neighbours of the letters
+  CHECK(text_hash("\xC3\x89T\xC3\x89", true) != text_hash("\xC3\xA9t\xC3\xA9", true));  // UTF-8 untouched
+}
+
+TEST_CASE("ad import: meta.count only sizes the accounts: a count that lies changes nothing") {
+  TempDir dir;
+  const std::string element =
+      R"({"ObjectIdentifier":"S-1-5-21-1-2-3-1001","Properties":{"name":"ALICE@CORP.EXAMPLE"}})";
+  for (const std::string count : {"1", "0", "999999999999", "-3", "\"many\""}) {
+    dir.write("users.json",
+              R"({"data":[)" + element + R"(],"meta":{"type":"users","version":6,"count":)" + count + "}}");
+    const auto imported = wcfpolicy::ad_import::import_ad({dir.path() + "/users.json"});
+    if (count == "\"many\"") {
+      CHECK(error_of(imported).find("meta.count: expected an integer") != std::string::npos);
+      continue;
+    }
+    const Facts& facts = facts_of(imported);
+    CHECK(facts.accounts.size() == 1);
+    CHECK(has_finding(facts, "import", "meta.count says") == (count == "999999999999"));
+  }
+}

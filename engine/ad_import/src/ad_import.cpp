@@ -203,11 +203,64 @@ void read_path(const std::string& path, Builder& builder, bool in_directory) {
   read_stream(format, source, base_name(path), builder);
 }
 
+// The accounts a SharpHound users or computers file says it holds: meta.count, read from the
+// file's last bytes, where SharpHound writes `meta`. Only a hint to size the accounts once (0
+// when the file is not such a file, or the tail does not say); the reader checks `meta` itself.
+std::size_t accounts_hint_of_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return 0;
+  std::string tail(4096, '\0');
+  long size = -1;
+  if (std::fseek(file, 0, SEEK_END) == 0) size = std::ftell(file);
+  if (size > 0 && std::fseek(file, std::max(0L, size - static_cast<long>(tail.size())), SEEK_SET) == 0) {
+    tail.resize(std::fread(tail.data(), 1, tail.size(), file));
+  } else {
+    tail.clear();
+  }
+  std::fclose(file);
+  const auto meta = tail.rfind("\"meta\"");
+  if (meta == std::string::npos) return 0;
+  const std::string_view rest = std::string_view(tail).substr(meta);
+  // The value after `"name"` and a colon, without its quotes.
+  const auto value_of = [&](std::string_view name) {
+    const auto at = rest.find(name);
+    if (at == std::string_view::npos) return std::string_view{};
+    std::string_view v = rest.substr(at + name.size());
+    while (!v.empty() && (v.front() == ' ' || v.front() == ':' || v.front() == '"')) v.remove_prefix(1);
+    return v.substr(0, v.find_first_of("\",} \r\n"));
+  };
+  const std::string_view type = value_of("\"type\"");
+  if (!ad::iequals(type, "users") && !ad::iequals(type, "computers")) return 0;
+  std::size_t count = 0;
+  for (char c : value_of("\"count\"")) {
+    if (c < '0' || c > '9' || count > (std::size_t{1} << 40)) return 0;
+    count = count * 10 + static_cast<std::size_t>(c - '0');
+  }
+  // No element of `data` is shorter than about 24 bytes: a count beyond that is not believed.
+  return std::min(count, static_cast<std::size_t>(size) / 24);
+}
+
+std::size_t accounts_hint(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::size_t sum = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      if (entry.is_regular_file(ec) && format_by_name(entry.path().string()) == Format::sharphound)
+        sum += accounts_hint_of_file(entry.path().string());
+    }
+    return sum;
+  }
+  return format_by_name(path) == Format::sharphound ? accounts_hint_of_file(path) : 0;
+}
+
 }  // namespace
 }  // namespace detail
 
 std::variant<ad::Facts, ImportError> import_ad(const std::vector<std::string>& paths) {
   detail::Builder builder;
+  std::size_t expected_accounts = 0;
+  for (const std::string& path : paths) expected_accounts += detail::accounts_hint(path);
+  builder.reserve_accounts(expected_accounts);
   try {
     for (const std::string& path : paths) detail::read_path(path, builder, false);
   } catch (detail::ReadFailure& failure) {

@@ -2,7 +2,6 @@
 // set can say: transitive groups and Protected Users (AD-3), RBCD principals as names (AD-10),
 // delegation targets that no account holds (AD-8), and the SharpHound caveats (AD-12).
 #include <algorithm>
-#include <unordered_set>
 
 #include "import_detail.hpp"
 
@@ -56,18 +55,21 @@ void append_unique(std::vector<std::string>& into, const std::vector<std::string
 
 }  // namespace
 
-std::uint32_t Builder::intern(std::string&& text) {
-  const auto [it, added] =
-      ref_ids_.try_emplace(std::move(text), static_cast<std::uint32_t>(ref_text_.size()));
-  if (added) ref_text_.push_back(&it->first);
-  return it->second;
-}
-
-void Builder::intern_all(std::vector<std::string>&& texts, Refs& into) {
-  for (std::string& text : texts) {
-    const std::uint32_t id = intern(std::move(text));
+void Builder::intern_all(const std::vector<std::string>& texts, Refs& into) {
+  for (const std::string& text : texts) {
+    const std::uint32_t id = intern(text);
     if (std::find(into.begin(), into.end(), id) == into.end()) into.push_back(id);
   }
+}
+
+void Builder::add_member_of(AccountExtra& extra, const Record& record) {
+  if (record.member_of_sids.empty() && record.member_of_dns.empty()) return;
+  if (extra.member_of == kNone) {
+    extra.member_of = static_cast<std::uint32_t>(member_of_lists_.size());
+    member_of_lists_.emplace_back();
+  }
+  intern_all(record.member_of_sids, member_of_lists_[extra.member_of]);
+  intern_all(record.member_of_dns, member_of_lists_[extra.member_of]);
 }
 
 // An object is the same object by SID, else by domain and sAMAccountName.
@@ -106,29 +108,24 @@ void Builder::add(Record&& record) {
   switch (record.type) {
     case Record::Type::account: add_account(std::move(record)); return;
     case Record::Type::group: add_group(std::move(record)); return;
-    case Record::Type::domain: add_domain(std::move(record)); return;
+    case Record::Type::domain: add_domain(record.domain, record.sid, record.functional_level); return;
   }
 }
 
-void Builder::add_domain(Record&& record) {
-  if (record.domain.empty()) return;
+void Builder::add_domain(std::string_view name, std::string_view sid, int functional_level) {
+  if (name.empty()) return;
   auto found = std::find_if(facts_.domains.begin(), facts_.domains.end(),
-                            [&](const ad::Domain& d) { return d.name == record.domain; });
+                            [&](const ad::Domain& d) { return d.name == name; });
   if (found == facts_.domains.end()) {
-    facts_.domains.push_back({record.domain, record.sid, -1});
+    facts_.domains.push_back({std::string(name), std::string(sid), -1});
     found = facts_.domains.end() - 1;
   }
-  if (found->sid.empty()) found->sid = record.sid;
-  if (record.functional_level >= 0) found->dc_functional_level = record.functional_level;
+  if (found->sid.empty()) found->sid = sid;
+  if (functional_level >= 0) found->dc_functional_level = functional_level;
 }
 
 void Builder::add_account(Record&& record) {
-  if (!record.domain.empty()) {
-    Record domain;
-    domain.domain = record.domain;
-    domain.sid = record.domain_sid;
-    add_domain(std::move(domain));
-  }
+  add_domain(record.domain, record.domain_sid, -1);
   if (const auto found = find_account(record)) {
     merge_account(*found, std::move(record));
     return;
@@ -156,10 +153,9 @@ void Builder::add_account(Record&& record) {
   a.allowed_to_act_unknown = record.allowed_to_act_unknown;
   e.rank = record.rank;
   e.flags_given = f.given;
-  if (!record.dn.empty()) e.dn = intern(std::move(record.dn));
-  intern_all(std::move(record.member_of_sids), e.member_of);
-  intern_all(std::move(record.member_of_dns), e.member_of);
-  if (!record.primary_group_sid.empty()) e.primary_group = intern(std::move(record.primary_group_sid));
+  if (!record.dn.empty()) e.dn = intern(record.dn);
+  add_member_of(e, record);
+  if (!record.primary_group_sid.empty()) e.primary_group = intern(record.primary_group_sid);
   if (!a.sid.empty()) accounts_index_.add_sid(a.sid, index);
   accounts_index_.add_name(a.domain, a.sam_account_name, index);
 }
@@ -196,9 +192,9 @@ void Builder::merge_account(std::size_t index, Record&& record) {
     accounts_index_.add_sid(a.sid, static_cast<std::uint32_t>(index));
   }
   if (a.dns_host_name.empty()) a.dns_host_name = std::move(record.dns_host_name);
-  if (e.dn == kNone && !record.dn.empty()) e.dn = intern(std::move(record.dn));
+  if (e.dn == kNone && !record.dn.empty()) e.dn = intern(record.dn);
   if (e.primary_group == kNone && !record.primary_group_sid.empty())
-    e.primary_group = intern(std::move(record.primary_group_sid));
+    e.primary_group = intern(record.primary_group_sid);
   if (incoming_wins) {
     // LDIF holds the attributes themselves: its lists replace the collector's.
     a.spns = std::move(record.spns);
@@ -224,22 +220,21 @@ void Builder::merge_account(std::size_t index, Record&& record) {
     }
     a.source += ", " + record.source;
   }
-  intern_all(std::move(record.member_of_sids), e.member_of);
-  intern_all(std::move(record.member_of_dns), e.member_of);
+  add_member_of(e, record);
 }
 
 void Builder::add_group(Record&& record) {
   if (const auto found = find_group(record)) {
     Group& g = groups_[*found];
-    intern_all(std::move(record.member_sids), g.members);
-    intern_all(std::move(record.member_dns), g.members);
-    intern_all(std::move(record.member_of_sids), g.member_of);
-    intern_all(std::move(record.member_of_dns), g.member_of);
+    intern_all(record.member_sids, g.members);
+    intern_all(record.member_dns, g.members);
+    intern_all(record.member_of_sids, g.member_of);
+    intern_all(record.member_of_dns, g.member_of);
     if (g.sid.empty() && !record.sid.empty()) {
       g.sid = record.sid;
       groups_index_.add_sid(g.sid, *found);
     }
-    if (g.dn == kNone && !record.dn.empty()) g.dn = intern(std::move(record.dn));
+    if (g.dn == kNone && !record.dn.empty()) g.dn = intern(record.dn);
     return;
   }
   const auto index = static_cast<std::uint32_t>(groups_.size());
@@ -247,12 +242,12 @@ void Builder::add_group(Record&& record) {
   g.sam = std::move(record.sam);
   g.domain = std::move(record.domain);
   g.sid = std::move(record.sid);
-  if (!record.dn.empty()) g.dn = intern(std::move(record.dn));
+  if (!record.dn.empty()) g.dn = intern(record.dn);
   g.source = std::move(record.source);
-  intern_all(std::move(record.member_sids), g.members);
-  intern_all(std::move(record.member_dns), g.members);
-  intern_all(std::move(record.member_of_sids), g.member_of);
-  intern_all(std::move(record.member_of_dns), g.member_of);
+  intern_all(record.member_sids, g.members);
+  intern_all(record.member_dns, g.members);
+  intern_all(record.member_of_sids, g.member_of);
+  intern_all(record.member_of_dns, g.member_of);
   if (!g.sid.empty()) groups_index_.add_sid(g.sid, index);
   groups_index_.add_name(g.domain, g.sam, index);
 }
@@ -272,26 +267,25 @@ ad::Facts Builder::finish() {
   const std::size_t account_count = facts.accounts.size();
   const std::size_t group_count = groups_.size();
   // What each referred SID or DN is: an account, a group (after the accounts), or nothing.
-  std::vector<std::uint32_t> node_of_ref(ref_text_.size(), kNone);
+  std::vector<std::uint32_t> node_of_ref(refs_.size(), kNone);
   for (std::size_t i = 0; i < account_count; ++i)
     if (extras_[i].dn != kNone) node_of_ref[extras_[i].dn] = static_cast<std::uint32_t>(i);
   for (std::size_t g = 0; g < group_count; ++g)
     if (groups_[g].dn != kNone) node_of_ref[groups_[g].dn] = static_cast<std::uint32_t>(account_count + g);
-  for (std::size_t id = 0; id < ref_text_.size(); ++id) {
+  for (std::size_t id = 0; id < refs_.size(); ++id) {
     if (node_of_ref[id] != kNone) continue;
-    const std::string& text = *ref_text_[id];
+    const std::string_view text = refs_[static_cast<std::uint32_t>(id)];
     if (auto a = account_of_sid(text)) {
       node_of_ref[id] = *a;
     } else if (auto g = group_of_sid(text)) {
       node_of_ref[id] = static_cast<std::uint32_t>(account_count + *g);
     }
   }
-  std::vector<std::vector<std::uint32_t>> parents(account_count + group_count);  // group indices
+  // The direct parents of each node, as one sorted list of (node, group) edges: a few bytes a
+  // membership, where a list per node would cost an allocation each.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   std::vector<bool> protected_direct(account_count + group_count, false);
-  const auto add_parent = [&](std::uint32_t node, std::uint32_t group) {
-    auto& list = parents[node];
-    if (std::find(list.begin(), list.end(), group) == list.end()) list.push_back(group);
-  };
+  const auto add_parent = [&](std::uint32_t node, std::uint32_t group) { edges.emplace_back(node, group); };
   for (std::size_t g = 0; g < group_count; ++g) {
     for (std::uint32_t ref : groups_[g].members)
       if (node_of_ref[ref] != kNone) add_parent(node_of_ref[ref], static_cast<std::uint32_t>(g));
@@ -300,67 +294,43 @@ ad::Facts Builder::finish() {
     const std::uint32_t target = node_of_ref[ref];
     if (target != kNone && target >= account_count) {
       add_parent(node, static_cast<std::uint32_t>(target - account_count));
-    } else if (target == kNone && is_protected_users_sid(*ref_text_[ref])) {
+    } else if (target == kNone && is_protected_users_sid(refs_[ref])) {
       protected_direct[node] = true;  // the group itself is not in the data, its SID says enough
     }
   };
   for (std::size_t i = 0; i < account_count; ++i) {
-    for (std::uint32_t ref : extras_[i].member_of) add_member_of(static_cast<std::uint32_t>(i), ref);
+    if (extras_[i].member_of != kNone) {
+      for (std::uint32_t ref : member_of_lists_[extras_[i].member_of])
+        add_member_of(static_cast<std::uint32_t>(i), ref);
+    }
     if (extras_[i].primary_group != kNone)
       add_member_of(static_cast<std::uint32_t>(i), extras_[i].primary_group);
   }
   for (std::size_t g = 0; g < group_count; ++g)
     for (std::uint32_t ref : groups_[g].member_of)
       add_member_of(static_cast<std::uint32_t>(account_count + g), ref);
+  std::vector<std::uint32_t>().swap(node_of_ref);
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  edges.shrink_to_fit();
+  std::vector<std::uint32_t> first_edge(account_count + group_count + 1, 0);  // per node, into edges
+  for (const auto& edge : edges) ++first_edge[edge.first + 1];
+  for (std::size_t node = 0; node < account_count + group_count; ++node)
+    first_edge[node + 1] += first_edge[node];
+  // What only the edges needed goes before the group names of every account are written: the
+  // peak of memory is the end of that.
+  std::vector<AccountExtra>().swap(extras_);
+  std::vector<Refs>().swap(member_of_lists_);
+  refs_ = {};
+  for (Group& group : groups_) Refs().swap(group.members), Refs().swap(group.member_of);
 
-  // Each group's ancestors, by a walk that tolerates cycles (a group nested in itself).
-  std::vector<std::vector<std::uint32_t>> ancestors(group_count);
-  std::vector<std::uint32_t> seen_mark(group_count, 0);
-  std::uint32_t mark = 0;
-  std::vector<std::uint32_t> stack;
-  const auto walk = [&](const std::vector<std::uint32_t>& start, std::vector<std::uint32_t>& out) {
-    ++mark;
-    stack.assign(start.begin(), start.end());
-    while (!stack.empty()) {
-      const std::uint32_t g = stack.back();
-      stack.pop_back();
-      if (seen_mark[g] == mark) continue;
-      seen_mark[g] = mark;
-      out.push_back(g);
-      for (std::uint32_t p : parents[account_count + g]) stack.push_back(p);
-    }
-  };
-  std::vector<bool> group_protected(group_count, false);
+  std::vector<std::string> group_names(group_count);
   for (std::size_t g = 0; g < group_count; ++g) {
-    walk(parents[account_count + g], ancestors[g]);
-    group_protected[g] = protected_direct[account_count + g] || is_protected_users_sid(groups_[g].sid);
-    for (std::uint32_t a : ancestors[g])
-      group_protected[g] =
-          group_protected[g] || is_protected_users_sid(groups_[a].sid) || protected_direct[account_count + a];
-  }
-  const auto group_name = [&](std::uint32_t g) {
     const Group& group = groups_[g];
     const std::string& domain = group.domain.empty() ? facts.default_domain : group.domain;
-    return domain.empty() ? group.sam : group.sam + "@" + upper_ascii(domain);
-  };
-  std::vector<std::uint32_t> closure;
-  for (std::size_t i = 0; i < account_count; ++i) {
-    ad::Account& a = facts.accounts[i];
-    closure.clear();
-    walk(parents[i], closure);
-    bool is_protected = protected_direct[i];
-    for (std::uint32_t g : closure) is_protected = is_protected || group_protected[g];
-    a.protected_users = is_protected;
-    a.groups.clear();
-    for (std::uint32_t g : closure) a.groups.push_back(group_name(g));
-    std::sort(a.groups.begin(), a.groups.end());
+    group_names[g] = domain.empty() ? group.sam : group.sam + "@" + upper_ascii(domain);
   }
-
-  // What only the closure needed goes before the next steps allocate.
-  std::vector<std::vector<std::uint32_t>>().swap(parents);
-  std::vector<std::vector<std::uint32_t>>().swap(ancestors);
-  std::vector<AccountExtra>().swap(extras_);
-  std::vector<std::uint32_t>().swap(node_of_ref);
+  const auto group_name = [&](std::uint32_t g) { return group_names[g]; };
 
   // ---- RBCD principals as names (AD-10) -------------------------------------------------------
   for (ad::Account& a : facts.accounts) {
@@ -378,14 +348,81 @@ ad::Facts Builder::finish() {
     }
   }
 
-  accounts_index_ = {};
-  groups_index_ = {};
+  accounts_index_.clear();
+  groups_index_.clear();
+
+  // Each group's ancestors, by a walk that tolerates cycles (a group nested in itself).
+  std::vector<std::vector<std::uint32_t>> ancestors(group_count);
+  std::vector<std::uint32_t> seen_mark(group_count, 0);
+  std::uint32_t mark = 0;
+  std::vector<std::uint32_t> stack;
+  const auto push_parents = [&](std::size_t node) {
+    for (std::uint32_t e = first_edge[node]; e < first_edge[node + 1]; ++e) stack.push_back(edges[e].second);
+  };
+  const auto walk = [&](std::size_t node, std::vector<std::uint32_t>& out) {
+    ++mark;
+    stack.clear();
+    push_parents(node);
+    while (!stack.empty()) {
+      const std::uint32_t g = stack.back();
+      stack.pop_back();
+      if (seen_mark[g] == mark) continue;
+      seen_mark[g] = mark;
+      out.push_back(g);
+      push_parents(account_count + g);
+    }
+  };
+  std::vector<bool> group_protected(group_count, false);
+  for (std::size_t g = 0; g < group_count; ++g) {
+    walk(account_count + g, ancestors[g]);
+    group_protected[g] = protected_direct[account_count + g] || is_protected_users_sid(groups_[g].sid);
+    for (std::uint32_t a : ancestors[g])
+      group_protected[g] =
+          group_protected[g] || is_protected_users_sid(groups_[a].sid) || protected_direct[account_count + a];
+  }
+  std::vector<std::uint32_t> closure;
+  for (std::size_t i = 0; i < account_count; ++i) {
+    ad::Account& a = facts.accounts[i];
+    closure.clear();
+    walk(i, closure);
+    bool is_protected = protected_direct[i];
+    for (std::uint32_t g : closure) is_protected = is_protected || group_protected[g];
+    a.protected_users = is_protected;
+    a.groups.clear();
+    a.groups.reserve(closure.size());
+    for (std::uint32_t g : closure) a.groups.push_back(group_names[g]);
+    std::sort(a.groups.begin(), a.groups.end());
+  }
+
+  // What only the closure needed goes before the next steps allocate.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(edges);
+  std::vector<std::uint32_t>().swap(first_edge);
+  std::vector<std::vector<std::uint32_t>>().swap(ancestors);
+  std::vector<std::string>().swap(group_names);
   std::vector<Group>().swap(groups_);
 
   // ---- delegation targets that no account holds (AD-8) ---------------------------------------
-  std::unordered_set<std::string> spn_index;
-  for (const ad::Account& a : facts.accounts)
-    for (const std::string& spn : a.spns) spn_index.insert(lower_ascii(spn));
+  // The SPNs held, by hash: each is found again in its account to confirm a hit.
+  struct SpnAt {
+    std::uint64_t hash;
+    std::uint32_t account, spn;
+    bool operator<(const SpnAt& other) const { return hash < other.hash; }
+  };
+  std::vector<SpnAt> spn_index;
+  for (std::size_t i = 0; i < facts.accounts.size(); ++i) {
+    const auto& spns = facts.accounts[i].spns;
+    for (std::size_t k = 0; k < spns.size(); ++k)
+      spn_index.push_back(
+          {text_hash(spns[k], true), static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(k)});
+  }
+  std::sort(spn_index.begin(), spn_index.end());
+  const auto spn_held = [&](std::string_view spn) {  // case-insensitively
+    const SpnAt key{text_hash(spn, true), 0, 0};
+    for (auto it = std::lower_bound(spn_index.begin(), spn_index.end(), key);
+         it != spn_index.end() && it->hash == key.hash; ++it)
+      if (ad::iequals(facts.accounts[it->account].spns[it->spn], spn)) return true;
+    return false;
+  };
   const auto aliased = [&](std::string_view service_class) {
     if (facts.spn_mappings.empty())
       return std::any_of(std::begin(ad::kDefaultSpnMappings), std::end(ad::kDefaultSpnMappings),
@@ -396,12 +433,12 @@ ad::Facts Builder::finish() {
   for (const ad::Account& a : facts.accounts) {
     for (const std::string& target : a.allowed_to_delegate_to) {
       const std::string spn = lower_ascii(target);
-      if (spn_index.contains(spn)) continue;
+      if (spn_held(spn)) continue;
       const auto slash = spn.find('/');
       if (slash != std::string::npos && aliased(std::string_view(spn).substr(0, slash))) {
         std::string_view host = std::string_view(spn).substr(slash + 1);
         host = host.substr(0, host.find_first_of(":/"));
-        if (spn_index.contains("host/" + std::string(host))) continue;
+        if (spn_held("host/" + std::string(host))) continue;
       }
       finding("AD-8", Severity::info,
               "msDS-AllowedToDelegateTo entry " + target + " of " + qualified_name(facts, a) +
@@ -451,23 +488,37 @@ ad::Facts Builder::finish() {
   }
 
   // Accounts by domain, then name: the same facts print the same whatever the order of the files.
-  std::vector<std::pair<std::string, std::uint32_t>> order;
-  order.reserve(facts.accounts.size());
-  for (std::size_t i = 0; i < facts.accounts.size(); ++i)
-    order.emplace_back(name_key(upper_ascii(facts.accounts[i].domain), facts.accounts[i].sam_account_name),
-                       static_cast<std::uint32_t>(i));
+  // The keys ("domain\\name", lower case) are written one after the other in one string.
+  std::vector<SpnAt>().swap(spn_index);
+  std::string keys;
+  std::size_t key_bytes = 0;
+  for (const ad::Account& a : facts.accounts) key_bytes += a.domain.size() + 1 + a.sam_account_name.size();
+  keys.reserve(key_bytes);
+  std::vector<std::size_t> key_end(facts.accounts.size());
+  for (std::size_t i = 0; i < facts.accounts.size(); ++i) {
+    keys += name_key(facts.accounts[i].domain, facts.accounts[i].sam_account_name);
+    key_end[i] = keys.size();
+  }
+  const auto key_of = [&](std::uint32_t i) {
+    const std::size_t begin = i == 0 ? 0 : key_end[i - 1];
+    return std::string_view(keys).substr(begin, key_end[i] - begin);
+  };
+  std::vector<std::uint32_t> order(facts.accounts.size());  // the account each place receives
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
   std::stable_sort(order.begin(), order.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+                   [&](std::uint32_t x, std::uint32_t y) { return key_of(x) < key_of(y); });
+  std::string().swap(keys);
+  std::vector<std::size_t>().swap(key_end);
   // The permutation applied in place, cycle by cycle: no second copy of the accounts.
   for (std::size_t i = 0; i < order.size(); ++i) {
     std::size_t at = i;
-    while (order[at].second != i) {
-      const std::size_t from = order[at].second;
+    while (order[at] != i) {
+      const std::size_t from = order[at];
       std::swap(facts.accounts[at], facts.accounts[from]);
-      order[at].second = static_cast<std::uint32_t>(at);
+      order[at] = static_cast<std::uint32_t>(at);
       at = from;
     }
-    order[at].second = static_cast<std::uint32_t>(at);
+    order[at] = static_cast<std::uint32_t>(at);
   }
   return std::move(facts_);
 }

@@ -2,12 +2,15 @@
 // and the byte streams they read from.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "wcfpolicy/ad.hpp"
@@ -64,43 +67,160 @@ struct Record {
   std::string source;         // provenance
 };
 
-// ObjectIndex: objects by SID, and by domain plus sAMAccountName, through 64-bit hashes only;
-// a hit is confirmed against the object itself, so that the index of a large domain costs a few
-// words an object and no copy of its names.
+// A hash of `text`, ASCII letters folded to lower case when asked: eight bytes at a time (a
+// multiply and a shift each), where a byte-at-a-time hash spends most of a large import's lookups.
+inline std::uint64_t text_hash(std::string_view text, bool fold_case) {
+  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull, sevens = 0x7F7F7F7F7F7F7F7Full;
+  constexpr std::uint64_t highs = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+  const auto fold = [&](std::uint64_t w) {
+    if (!fold_case) return w;
+    // Bytes 'A' to 'Z' gain 0x20; others (bytes of UTF-8 above 0x7F among them) are left alone.
+    const std::uint64_t low7 = w & sevens;
+    const std::uint64_t upper = (low7 + ones * (0x80 - 'A')) & ~(low7 + ones * (0x80 - 'Z' - 1)) & ~w & highs;
+    return w | upper >> 2;
+  };
+  std::uint64_t h = text.size() * k;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    h = (h ^ fold(w)) * k;
+    h ^= h >> 29;
+  }
+  if (i < text.size()) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, text.data() + i, text.size() - i);
+    h = (h ^ fold(w)) * k;
+    h ^= h >> 29;
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  return h ^ h >> 32;
+}
+
+// HashSlots: an open-addressing multimap from 64-bit hashes to 32-bit values, eight bytes a
+// slot (a 32-bit tag of the hash and the value), at most half full. The caller confirms a
+// candidate against its own data; several values may share a hash. Candidates are offered
+// newest first, as std::unordered_multimap offers equal keys, so that a lookup answers the same.
+class HashSlots {
+ public:
+  void insert(std::uint64_t hash, std::uint32_t value) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    place(tag_of(hash), value);
+    ++count_;
+  }
+  // The newest value of `hash` for which `is(value)` holds.
+  template <class Is>
+  std::optional<std::uint32_t> find(std::uint64_t hash, Is is) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint32_t tag = tag_of(hash);
+    const std::size_t mask = slots_.size() - 1;
+    std::optional<std::uint32_t> found;
+    for (std::size_t i = tag & mask; slots_[i].value != kEmpty; i = (i + 1) & mask)
+      if (slots_[i].tag == tag && is(slots_[i].value)) found = slots_[i].value;
+    return found;
+  }
+  void clear() {
+    std::vector<Slot>().swap(slots_);
+    count_ = 0;
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFF;
+  struct Slot {
+    std::uint32_t tag = 0, value = kEmpty;
+  };
+  static std::uint32_t tag_of(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32 ^ hash); }
+  void place(std::uint32_t tag, std::uint32_t value) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = tag & mask;
+    while (slots_[i].value != kEmpty) i = (i + 1) & mask;
+    slots_[i] = {tag, value};
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(16, slots_.size() * 2));
+    old.swap(slots_);
+    if (old.empty()) return;
+    // From an empty slot round: entries of one hash keep their order (oldest first) in the probe
+    // sequence, which find() relies on.
+    std::size_t start = 0;
+    while (old[start].value != kEmpty) ++start;
+    for (std::size_t k = 0; k < old.size(); ++k) {
+      const Slot& slot = old[(start + k) % old.size()];
+      if (slot.value != kEmpty) place(slot.tag, slot.value);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t count_ = 0;
+};
+
+// ObjectIndex: objects by SID, and by domain plus sAMAccountName, through hashes only; a hit is
+// confirmed against the object itself, so that the index of a large domain costs a few bytes an
+// object and no copy of its names.
 class ObjectIndex {
  public:
-  void add_sid(std::string_view sid, std::uint32_t index) { by_sid_.emplace(hash(sid, false), index); }
+  void add_sid(std::string_view sid, std::uint32_t index) { by_sid_.insert(text_hash(sid, false), index); }
   void add_name(std::string_view domain, std::string_view sam, std::uint32_t index) {
-    by_name_.emplace(hash(domain, true) * 31 + hash(sam, true), index);
+    by_name_.insert(name_hash(domain, sam), index);
   }
   // The object whose SID is `sid`: `is(index)` confirms a candidate.
   template <class Is>
   std::optional<std::uint32_t> find_sid(std::string_view sid, Is is) const {
-    return find(by_sid_, hash(sid, false), is);
+    return by_sid_.find(text_hash(sid, false), is);
   }
   template <class Is>
   std::optional<std::uint32_t> find_name(std::string_view domain, std::string_view sam, Is is) const {
-    return find(by_name_, hash(domain, true) * 31 + hash(sam, true), is);
+    return by_name_.find(name_hash(domain, sam), is);
+  }
+  void clear() {
+    by_sid_.clear();
+    by_name_.clear();
   }
 
  private:
-  static std::uint64_t hash(std::string_view text, bool fold_case) {
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a
-    for (char c : text) {
-      if (fold_case && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  static std::uint64_t name_hash(std::string_view domain, std::string_view sam) {
+    return text_hash(domain, true) * 31 + text_hash(sam, true);
+  }
+  HashSlots by_sid_, by_name_;
+};
+
+// Interner: each distinct text once, in blocks that never move, numbered from 0 in the order
+// first seen; looked up through HashSlots.
+class Interner {
+ public:
+  std::uint32_t intern(std::string_view text) {
+    const std::uint64_t hash = text_hash(text, false);
+    if (auto found = slots_.find(hash, [&](std::uint32_t id) { return texts_[id] == text; })) return *found;
+    const auto id = static_cast<std::uint32_t>(texts_.size());
+    texts_.push_back(store(text));
+    slots_.insert(hash, id);
+    return id;
+  }
+  [[nodiscard]] std::size_t size() const { return texts_.size(); }
+  [[nodiscard]] std::string_view operator[](std::uint32_t id) const { return texts_[id]; }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::string_view store(std::string_view text) {
+    if (text.empty()) return {};
+    if (text.size() > kBlock / 4) {  // a long text gets a block of its own
+      large_.push_back(std::make_unique_for_overwrite<char[]>(text.size()));
+      std::copy(text.begin(), text.end(), large_.back().get());
+      return {large_.back().get(), text.size()};
     }
-    return h;
+    if (blocks_.empty() || used_ + text.size() > kBlock) {
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlock));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::copy(text.begin(), text.end(), at);
+    used_ += text.size();
+    return {at, text.size()};
   }
-  template <class Is>
-  static std::optional<std::uint32_t> find(const std::unordered_multimap<std::uint64_t, std::uint32_t>& map,
-                                           std::uint64_t key, Is is) {
-    const auto [first, last] = map.equal_range(key);
-    for (auto it = first; it != last; ++it)
-      if (is(it->second)) return it->second;
-    return std::nullopt;
-  }
-  std::unordered_multimap<std::uint64_t, std::uint32_t> by_sid_, by_name_;
+  std::vector<std::unique_ptr<char[]>> blocks_, large_;
+  std::size_t used_ = 0;
+  std::vector<std::string_view> texts_;
+  HashSlots slots_;
 };
 
 // Builder: collects records and facts of every source, then merges and resolves them.
@@ -115,6 +235,16 @@ class Builder {
     if (naming_domain_.empty()) naming_domain_ = std::move(domain);
   }
 
+  // Room for `count` accounts, when the sources say how many they hold: the accounts are then
+  // allocated once, not grown by doubling (which holds the old and the new array at once).
+  void reserve_accounts(std::size_t count) {
+    try {
+      facts_.accounts.reserve(count);
+      extras_.reserve(count);
+    } catch (const std::exception&) {  // a hint only: the vectors grow as they need
+    }
+  }
+
   // The facts, resolved; the builder is spent.
   ad::Facts finish();
 
@@ -123,13 +253,15 @@ class Builder {
   // domain has millions of memberships and few distinct groups.
   static constexpr std::uint32_t kNone = 0xFFFFFFFF;
   using Refs = std::vector<std::uint32_t>;
-  std::uint32_t intern(std::string&& text);
-  void intern_all(std::vector<std::string>&& texts, Refs& into);
+  std::uint32_t intern(std::string_view text) { return refs_.intern(text); }
+  void intern_all(const std::vector<std::string>& texts, Refs& into);
+  // What the facts do not keep of an account, while the import lasts. memberOf (LDIF only) is
+  // held aside, so that the common account costs a few bytes here.
   struct AccountExtra {
     Rank rank = Rank::sharphound;
     std::uint8_t flags_given = 0;
     std::uint32_t dn = kNone;
-    Refs member_of;  // SIDs and DNs
+    std::uint32_t member_of = kNone;  // an index into member_of_lists_
     std::uint32_t primary_group = kNone;
   };
   struct Group {
@@ -139,19 +271,20 @@ class Builder {
   };
   void add_account(Record&& record);
   void add_group(Record&& record);
-  void add_domain(Record&& record);
+  void add_domain(std::string_view name, std::string_view sid, int functional_level);
   void merge_account(std::size_t index, Record&& record);
+  void add_member_of(AccountExtra& extra, const Record& record);
 
   ad::Facts facts_;
   std::vector<AccountExtra> extras_;
+  std::vector<Refs> member_of_lists_;
   std::vector<Group> groups_;
   std::optional<std::uint32_t> account_of_sid(std::string_view sid) const;
   std::optional<std::uint32_t> group_of_sid(std::string_view sid) const;
   std::optional<std::uint32_t> find_account(const Record& record) const;
   std::optional<std::uint32_t> find_group(const Record& record) const;
   ObjectIndex accounts_index_, groups_index_;
-  std::unordered_map<std::string, std::uint32_t> ref_ids_;
-  std::vector<const std::string*> ref_text_;
+  Interner refs_;
   std::vector<std::string> spn_mappings_;
   int default_level_ = -1;
   std::string naming_domain_;

@@ -1,12 +1,15 @@
 // SharpHound JSON, v5 and v6 (docs/rules.md, "Reading Active Directory data: SharpHound JSON" and
 // "Pitfalls of the collectors' data"). A file is `{"data": [...], "meta": {...}}`, often with
-// `meta` last. The file is read as a stream: a validating scanner walks the whole text (the JSON
-// grammar, nesting, escapes, numbers), and hands each element of `data` to simdjson On Demand,
-// parsed in place in the read buffer, so that memory never holds more than one element's text.
+// `meta` last. The file is read as a stream, so that memory never holds more than one element's
+// text: each element of `data` is found by its braces and parsed in place in the read buffer by
+// simdjson's DOM parser (the fast path, below); whatever that path does not accept goes through a
+// validating scanner (the JSON grammar, nesting, escapes, numbers) and simdjson On Demand, which
+// name the error and its position.
 // Elements met before `meta` says the file's type are kept in a type-neutral form until it does.
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <memory>
 
@@ -531,6 +534,243 @@ class ElementReader {
   Element* element_ = nullptr;
 };
 
+// ---- the fast path: an element's extent, then simdjson's DOM parser --------------------------
+//
+// Most files are well formed. For them, an element is found by its braces alone (strings
+// skipped eight bytes at a time), then parsed by simdjson's DOM parser, which validates the
+// whole grammar with the best kernel of the machine (run-time dispatch, unlike On Demand), and
+// its fields are read from the parsed tape. Anything the fast path does not accept (a parse
+// error, a field of the wrong type, nesting deeper than kFastDepth, the end of the input) sends
+// the element through the validating scanner and the On Demand reader above, which say exactly
+// what is wrong and where: the fast path never decides an error, so errors are unchanged.
+
+constexpr std::size_t kFastDepth = 64;  // below the scanner's limit: deeper goes the slow way
+
+// The offset of the first '"' or '\\' in [i, n) of `d`, or n. `d` is readable 8 bytes past n.
+std::size_t quote_or_backslash(const char* d, std::size_t i, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; i < n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, d + i, 8);
+      const std::uint64_t q = word ^ (ones * '"'), b = word ^ (ones * '\\');
+      const std::uint64_t hit = ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+      if (hit != 0) return std::min(n, i + static_cast<std::size_t>(std::countr_zero(hit) / 8));
+    }
+    return n;
+  } else {
+    while (i < n && d[i] != '"' && d[i] != '\\') ++i;
+    return i;
+  }
+}
+
+// Moves the stream past the object at its position (a '{'), by brackets and strings alone;
+// false when the input ends first (the caller then scans it properly, from held()).
+bool skip_balanced(JsonStream& in) {
+  int depth = 0;
+  bool in_string = false;
+  for (;;) {
+    const char* d = in.data();
+    const std::size_t n = in.end();
+    std::size_t i = in.pos();
+    while (i < n) {
+      if (in_string) {
+        i = quote_or_backslash(d, i, n);
+        if (i == n) break;
+        if (d[i] == '\\') {
+          if (i + 1 >= n) break;  // the escaped byte is not read yet
+          i += 2;
+          continue;
+        }
+        in_string = false;
+        ++i;
+        continue;
+      }
+      switch (d[i++]) {
+        case '"': in_string = true; break;
+        case '{':
+        case '[': ++depth; break;
+        case '}':
+        case ']':
+          if (--depth == 0) {
+            in.set_pos(i);
+            return true;
+          }
+          break;
+        default: break;
+      }
+    }
+    in.set_pos(i);
+    try {
+      if (!in.fill()) return false;
+    } catch (ReadFailure&) {
+      return false;  // an element too large: the scanner says so, unless it finds an error first
+    }
+  }
+}
+
+// Reads an element's fields from simdjson's DOM, as ElementReader reads them from On Demand;
+// false on anything ElementReader would report (the caller then runs ElementReader).
+class DomElementReader {
+ public:
+  DomElementReader() {
+    if (parser_.allocate(kReadSize, kFastDepth) != simdjson::SUCCESS) failed_ = true;
+  }
+
+  bool read(const char* text, std::size_t length, Element& e) {
+    if (failed_) return false;
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (parser_.parse(reinterpret_cast<const std::uint8_t*>(text), length, false).get(root) ||
+        root.get_object().get(object))
+      return false;
+    for (const auto field : object) {
+      const std::string_view key = field.key;
+      const simdjson::dom::element v = field.value;
+      bool ok = true;
+      if (key == "ObjectIdentifier") {
+        ok = string(v, e.sid);
+      } else if (key == "IsDeleted") {
+        std::optional<bool> b;
+        ok = boolean(v, b);
+        e.deleted = b.value_or(false);
+      } else if (key == "IsDC") {
+        std::optional<bool> b;
+        ok = boolean(v, b);
+      } else if (key == "PrimaryGroupSID") {
+        ok = string(v, e.primary_group_sid);
+      } else if (key == "AllowedToDelegate") {
+        std::size_t count = 0;
+        ok = links(v, nullptr, count);
+        e.delegate_links = count != 0;
+      } else if (key == "AllowedToAct") {
+        e.allowed_to_act_present = true;
+        std::size_t count = 0;
+        ok = links(v, &e.allowed_to_act, count);
+      } else if (key == "Members") {
+        std::size_t count = 0;
+        ok = links(v, &e.members, count);
+      } else if (key == "Properties") {
+        ok = properties(v, e);
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+ private:
+  using Type = simdjson::dom::element_type;
+  static bool string(simdjson::dom::element v, std::string& out) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    std::string_view text;
+    if (v.get_string().get(text)) return false;
+    out.assign(text);
+    return true;
+  }
+  static bool boolean(simdjson::dom::element v, std::optional<bool>& out) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    bool b = false;
+    if (v.get_bool().get(b)) return false;
+    out = b;
+    return true;
+  }
+  static bool strings(simdjson::dom::element v, std::vector<std::string>& out, bool* present = nullptr) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    simdjson::dom::array array;
+    if (v.get_array().get(array)) return false;
+    if (present) *present = true;
+    for (const simdjson::dom::element item : array) {
+      std::string_view text;
+      if (item.get_string().get(text)) return false;
+      out.emplace_back(text);
+    }
+    return true;
+  }
+  // [{"ObjectIdentifier": SID, ...}, ...]: the SIDs go to `out` (when given); `count` says how many.
+  static bool links(simdjson::dom::element v, std::vector<std::string>* out, std::size_t& count) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    simdjson::dom::array array;
+    if (v.get_array().get(array)) return false;
+    for (const simdjson::dom::element item : array) {
+      simdjson::dom::object object;
+      if (item.get_object().get(object)) return false;
+      std::string sid;
+      for (const auto field : object) {
+        if (field.key == "ObjectIdentifier" && !string(field.value, sid)) return false;
+      }
+      if (sid.empty()) continue;
+      ++count;
+      if (out) out->push_back(std::move(sid));
+    }
+    return true;
+  }
+  static bool properties(simdjson::dom::element v, Element& e) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    simdjson::dom::object object;
+    if (v.get_object().get(object)) return false;
+    for (const auto field : object) {
+      const std::string_view key = field.key;
+      const simdjson::dom::element p = field.value;
+      std::optional<bool> ignored;
+      bool ok = true;
+      if (key == "name")
+        ok = string(p, e.name);
+      else if (key == "samaccountname")
+        ok = string(p, e.sam);
+      else if (key == "domain")
+        ok = string(p, e.domain);
+      else if (key == "domainsid")
+        ok = string(p, e.domain_sid);
+      else if (key == "distinguishedname")
+        ok = string(p, e.distinguished_name);
+      else if (key == "enabled")
+        ok = boolean(p, e.enabled);
+      else if (key == "sensitive")
+        ok = boolean(p, e.sensitive);
+      else if (key == "unconstraineddelegation")
+        ok = boolean(p, e.unconstrained);
+      else if (key == "trustedtoauth")
+        ok = boolean(p, e.trustedtoauth);
+      else if (key == "gmsa")
+        ok = boolean(p, e.gmsa);
+      else if (key == "msa")
+        ok = boolean(p, e.msa);
+      else if (key == "isdc")
+        ok = boolean(p, ignored);
+      else if (key == "serviceprincipalnames")
+        ok = strings(p, e.spns);
+      else if (key == "allowedtodelegate")
+        ok = strings(p, e.allowed_to_delegate, &e.allowed_to_delegate_present);
+      else if (key == "useraccountcontrol")
+        ok = uac(p, e);
+      else if (key == "functionallevel")
+        ok = functional_level(p, e);
+      if (!ok) return false;
+    }
+    return true;
+  }
+  static bool uac(simdjson::dom::element v, Element& e) {
+    if (v.type() == Type::NULL_VALUE) return true;
+    std::uint64_t n = 0;
+    if (v.get_uint64().get(n) || n > 0xFFFFFFFFu) return false;
+    e.uac = static_cast<std::uint32_t>(n);
+    return true;
+  }
+  static bool functional_level(simdjson::dom::element v, Element& e) {
+    const Type type = v.type();
+    if (type == Type::INT64 || type == Type::UINT64) {
+      std::int64_t n = 0;
+      if (v.get_int64().get(n) || n < 0 || n > 100) return false;
+      e.functional_level_number = static_cast<int>(n);
+      return true;
+    }
+    return string(v, e.functional_level);
+  }
+
+  simdjson::dom::parser parser_;
+  bool failed_ = false;
+};
+
 // The domain functional level SharpHound prints (its FunctionalLevelToString) as the number of
 // msDS-Behavior-Version; -1 for one it cannot name.
 int level_of(std::string_view text) {
@@ -540,6 +780,13 @@ int level_of(std::string_view text) {
   for (const auto& [name, level] : kLevels)
     if (ad::iequals(name, text)) return level;
   return -1;
+}
+
+// Whether `text` holds `lower` (lower case), ASCII letters compared case-insensitively.
+bool contains_nocase(std::string_view text, std::string_view lower) {
+  for (std::size_t i = 0; i + lower.size() <= text.size(); ++i)
+    if (ad::iequals(text.substr(i, lower.size()), lower)) return true;
+  return false;
 }
 
 std::string_view before_at(std::string_view name) { return name.substr(0, name.find('@')); }
@@ -638,13 +885,21 @@ class SharpHoundFile {
     for (;;) {
       const int c = scanner_.next_token();
       if (c != '{') scanner_.unexpected(c, "an object (each element of `data` is one)");
-      const std::size_t begin = stream_.pos();
-      stream_.hold(begin);
-      scanner_.value(1);
-      const std::size_t start = stream_.held();  // moved when the buffer was refilled
+      stream_.hold(stream_.pos());
       Element e;
-      e.index = count_++;
-      elements_.read(start, stream_.pos(), e);
+      e.index = count_;
+      // The fast path first; anything it does not accept is scanned and read again, from the
+      // element's start, by the validating scanner and the On Demand reader.
+      if (!skip_balanced(stream_) ||
+          !dom_.read(stream_.data() + stream_.held(), stream_.pos() - stream_.held(), e)) {
+        stream_.set_pos(stream_.held());
+        e = Element{};
+        e.index = count_;
+        scanner_.value(1);
+        const std::size_t start = stream_.held();  // moved when the buffer was refilled
+        elements_.read(start, stream_.pos(), e);
+      }
+      ++count_;
       stream_.release();
       if (type_ == FileType::unknown) {
         pending_.push_back(std::move(e));
@@ -770,8 +1025,7 @@ class SharpHoundFile {
     }
     // pitfall 5: older collectors put managed service accounts in computers.json without a flag
     // (BloodHound's fixture TESTMSA); their container gives them away.
-    const bool in_msa_container =
-        lower_ascii(e.distinguished_name).find(",cn=managed service accounts,") != std::string::npos;
+    const bool in_msa_container = contains_nocase(e.distinguished_name, ",cn=managed service accounts,");
     const bool managed = e.gmsa.value_or(false) || e.msa.value_or(false) || in_msa_container;
     const bool computer = type_ == FileType::computers;
     r.kind = managed ? ad::AccountKind::gmsa : computer ? ad::AccountKind::computer : ad::AccountKind::user;
@@ -852,6 +1106,7 @@ class SharpHoundFile {
   JsonStream stream_;
   Scanner scanner_;
   ElementReader elements_;
+  DomElementReader dom_;
   std::string_view name_;
   Builder& builder_;
   FileType type_ = FileType::unknown;

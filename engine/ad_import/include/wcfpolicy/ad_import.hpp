@@ -16,7 +16,8 @@
 // (SharpHound's, AD-12) are findings of the facts, never errors.
 //
 // Files are read as streams: a SharpHound file one `data` element at a time (each parsed with
-// simdjson On Demand), LDIF one entry at a time, so memory holds the normalized facts only.
+// simdjson), LDIF one entry at a time, so that memory holds the normalized facts and the import's
+// compact indexes (README, Performance).
 #pragma once
 
 #include <cstddef>
