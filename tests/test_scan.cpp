@@ -422,6 +422,8 @@ TEST_CASE("scan_estate finds the projects, links the calls and follows the chain
   CHECK(chain.request.backend->run_as == "svc_sql");
   // The request is one `policy-eval chain` reads back to the same hops.
   auto reread = wcfpolicy::parse_request(chain.request_json);
+  if (auto* error = std::get_if<wcfpolicy::RequestError>(&reread))
+    FAIL(error->message << "\n" << chain.request_json);
   REQUIRE(std::holds_alternative<wcfpolicy::Request>(reread));
   const auto* chain_request = std::get_if<wcfpolicy::ChainRequest>(&std::get<wcfpolicy::Request>(reread));
   REQUIRE(chain_request != nullptr);

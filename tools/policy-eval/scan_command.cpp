@@ -60,6 +60,32 @@ std::string render(const wcfpolicy::scan::ScanReport& report, const std::string&
   }
   return write_text(report);
 }
+
+std::vector<std::string> baseline_fingerprints(const std::string& text, const std::string& file) {
+  auto fingerprints = wcfpolicy::scan::read_baseline(text, file);
+  if (auto* error = std::get_if<wcfpolicy::scan::ScanError>(&fingerprints))
+    throw CommandError("--baseline: " + error->message);
+  return std::get<std::vector<std::string>>(std::move(fingerprints));
+}
+
+void drop_baseline(wcfpolicy::scan::ScanReport& report, const std::vector<std::string>& fingerprints) {
+  wcfpolicy::scan::apply_baseline(report, fingerprints);
+}
+
+bool reaches(const wcfpolicy::scan::ScanReport& report, wcfpolicy::scan::Level level) {
+  return wcfpolicy::scan::reaches(report, level);
+}
+#else
+// Built without the report writers (wcfpolicy::scan_report): the analysis runs, and the command
+// says it cannot print a report rather than print a partial one.
+[[noreturn]] void no_writers() {
+  throw CommandError("scan: this policy-eval is built without the report writers (wcfpolicy::scan_report)",
+                     "Build the scan_report library with the rest of the engine.");
+}
+std::string render(const wcfpolicy::scan::ScanReport&, const std::string&) { no_writers(); }
+std::vector<std::string> baseline_fingerprints(const std::string&, const std::string&) { no_writers(); }
+void drop_baseline(wcfpolicy::scan::ScanReport&, const std::vector<std::string>&) { no_writers(); }
+bool reaches(const wcfpolicy::scan::ScanReport&, wcfpolicy::scan::Level) { no_writers(); }
 #endif
 
 // write_atomically(path, text): the whole report, or nothing: written beside the target and
@@ -88,15 +114,6 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-#if !WCFPOLICY_SCAN_REPORT
-// Built without the report writers (wcfpolicy::scan_report): the analysis runs, and the command
-// says it cannot print a report rather than print a partial one.
-[[noreturn]] void no_writers() {
-  throw CommandError("scan: this policy-eval is built without the report writers (wcfpolicy::scan_report)",
-                     "Build the scan_report library with the rest of the engine.");
-}
-#endif
-
 int run_scan(const ScanCommandOptions& options) {
   wcfpolicy::scan::ScanOptions scan_options;
   scan_options.roots = options.paths;
@@ -104,24 +121,14 @@ int run_scan(const ScanCommandOptions& options) {
   if (!options.assume.empty()) scan_options.assume_path = options.assume;
 
   // The baseline is read first: a bad one stops the command before any work.
-  [[maybe_unused]] std::optional<std::vector<std::string>> baseline;
-  if (!options.baseline.empty()) {
-    const std::string text = read_whole_file("--baseline", options.baseline);
-#if WCFPOLICY_SCAN_REPORT
-    auto fingerprints = wcfpolicy::scan::read_baseline(text, options.baseline);
-    if (auto* error = std::get_if<wcfpolicy::scan::ScanError>(&fingerprints))
-      throw CommandError("--baseline: " + error->message);
-    baseline = std::get<std::vector<std::string>>(std::move(fingerprints));
-#else
-    no_writers();
-#endif
-  }
+  std::optional<std::vector<std::string>> baseline;
+  if (!options.baseline.empty())
+    baseline = baseline_fingerprints(read_whole_file("--baseline", options.baseline), options.baseline);
 
   auto scanned = wcfpolicy::scan::scan_estate(scan_options);
   if (auto* error = std::get_if<wcfpolicy::scan::ScanError>(&scanned)) throw CommandError(error->message);
   auto& report = std::get<wcfpolicy::scan::ScanReport>(scanned);
-#if WCFPOLICY_SCAN_REPORT
-  if (baseline) wcfpolicy::scan::apply_baseline(report, *baseline);
+  if (baseline) drop_baseline(report, *baseline);
 
   const std::string out = render(report, options.format);
   if (options.output.empty() || options.output == "-") {
@@ -134,11 +141,7 @@ int run_scan(const ScanCommandOptions& options) {
   if (options.fail_on == "none") return kAnswered;
   const auto level =
       options.fail_on == "warning" ? wcfpolicy::scan::Level::warning : wcfpolicy::scan::Level::error;
-  return wcfpolicy::scan::reaches(report, level) ? kFindingsReachFailOn : kAnswered;
-#else
-  (void)report;
-  no_writers();
-#endif
+  return reaches(report, level) ? kFindingsReachFailOn : kAnswered;
 }
 
 }  // namespace

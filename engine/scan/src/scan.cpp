@@ -268,6 +268,9 @@ struct Analysis {
   std::vector<std::vector<std::size_t>> project_endpoints;
   std::vector<std::vector<std::size_t>> project_calls;
   std::set<std::tuple<std::string, std::size_t, std::size_t, std::string, std::string>> seen;
+  // The client endpoint an entry project without services calls first (its account's own call).
+  std::optional<std::size_t> entry_call;
+  std::set<std::string> chain_requests;  // paths through operations with the same request are one chain
 
   explicit Analysis(const ScanOptions& o) : options(o) {}
 
@@ -669,6 +672,8 @@ std::string chain_request_json(const ChainRequest& request) {
     scenario.erase(1, kQuestion.size() - 1);
     if (scenario.size() > 1 && scenario[1] == ',') scenario.erase(1, 1);
     w.key("scenario");
+    w.null();  // the writer's place for a value (so the next member is separated), replaced by the object
+    out.resize(out.size() - 4);
     out += scenario;
     outbound(hop.outbound);
     w.end_object();
@@ -700,10 +705,19 @@ void Analysis::chains() {
     std::vector<std::size_t> entries;
     for (std::size_t e : project_endpoints[p])
       if (!report.endpoints[e].config.not_covered) entries.push_back(e);
+    // A project without services (a console tool, a desktop client) is where its user calls from:
+    // each of its client endpoints that reaches a scanned service starts the chains there.
+    std::vector<std::size_t> entry_calls;
     if (entries.empty()) {
+      for (std::size_t c : project_calls[p])
+        if (report.calls[c].through == Call::Through::client_endpoint) entry_calls.push_back(c);
+    }
+    if (entries.empty() && entry_calls.empty()) {
       add_finding(
           "SC-10", Level::warning,
-          "project " + project.name + " has client_accounts but no service endpoint the scan answered",
+          "project " + project.name +
+              " has client_accounts but no service endpoint the scan answered and no client endpoint "
+              "that reaches one",
           SourceLocation{project.config_files.empty() ? project.name : project.config_files.front(), 1, 1},
           LogicalLocation{project.name, {}, {}});
       continue;
@@ -713,6 +727,18 @@ void Analysis::chains() {
         std::vector<std::size_t> path{entry};
         std::vector<std::size_t> via;
         walk_paths(path, via, a, project);
+      }
+      for (std::size_t c : entry_calls) {
+        entry_call = c;
+        const Endpoint& target = report.endpoints[*report.calls[c].to_endpoint];
+        for (std::size_t t : project_endpoints[project_index[target.project]]) {
+          const Endpoint& candidate = report.endpoints[t];
+          if (candidate.address != target.address || candidate.config.not_covered) continue;
+          std::vector<std::size_t> path{t};
+          std::vector<std::size_t> via;
+          walk_paths(path, via, a, project);
+        }
+        entry_call.reset();
       }
     }
   }
@@ -785,20 +811,36 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
                       " (from its address; give \"host\" in --assume)");
     return address ? address->host : std::string();
   };
-  // The entry: the client's outbound level is what the endpoint's request assumes for its caller.
-  {
+  if (entry_call) {
+    // The account's own call from a project without services: its client endpoint's outbound.
+    const Client& client = report.clients[report.calls[*entry_call].index];
+    const Project& from = report.projects[project_index[client.project]];
+    request.client.host = from.host;
+    request.client.outbound = outbound_of(client.config, client.target_spn);
+    chain.entry_project = client.project;
+    chain.flow.push_back(
+        ChainLocation{client.config.location, account + " calls " + entry.project + " from " +
+                                                  client.project + " through client endpoint " +
+                                                  client.config.name.value_or(*client.address)});
+    chain.flow.push_back(
+        ChainLocation{entry.config.location, entry.project + " (" + endpoint_label(entry.config) + ")"});
+  } else {
+    // The entry: the client's outbound level is what the endpoint's request says for its caller
+    // (from the file or --assume); else Impersonation, the level Windows clients (a browser's
+    // Negotiate, SSPI) grant unless told otherwise.
     const ConfigEndpoint& e = entry.config;
-    request.client.outbound.allowed_impersonation_level =
-        e.request.allowed_impersonation_level.value_or(TokenLevel::Identification);
-    if (auto address = entry.address ? parse_address(*entry.address) : std::nullopt)
-      request.client.outbound.target_spn = derived_spn(*address);
-    const bool said = std::none_of(e.assumed.begin(), e.assumed.end(), [](const AssumedField& f) {
+    const bool defaulted = std::any_of(e.assumed.begin(), e.assumed.end(), [](const AssumedField& f) {
       return f.field == "allowed_impersonation_level" && f.source == "default";
     });
-    if (!said) {
+    request.client.outbound.allowed_impersonation_level =
+        defaulted ? TokenLevel::Impersonation
+                  : e.request.allowed_impersonation_level.value_or(TokenLevel::Impersonation);
+    if (auto address = entry.address ? parse_address(*entry.address) : std::nullopt)
+      request.client.outbound.target_spn = derived_spn(*address);
+    if (defaulted) {
       assumed.push_back(account +
-                        "'s client allows the impersonation level Identification (the WCF default; "
-                        "give allowed_impersonation_level in the project's scenario)");
+                        "'s client allows the impersonation level Impersonation (give "
+                        "allowed_impersonation_level in the project's scenario)");
     }
     chain.flow.push_back(
         ChainLocation{e.location, account + " calls " + entry.project + " (" + endpoint_label(e) + ")"});
@@ -832,6 +874,8 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
                                            next.project + " (" + endpoint_label(next.config) + ")"});
       } else {
         const Connection& connection = report.connections[call.index];
+        // SQL Server is no hop: the level does not decide (CH-1); the SqlClient call impersonates.
+        hop.outbound.allowed_impersonation_level = TokenLevel::Impersonation;
         hop.outbound.target_spn = connection.target_spn;
         chain.flow.push_back(ChainLocation{connection.config.location,
                                            e.project + " connects to " + connection.server_host +
@@ -843,7 +887,7 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
   if (last_call) {
     const Connection& connection = report.connections[report.calls[*last_call].index];
     ChainBackend backend;
-    backend.name = connection.server_host;
+    backend.name = connection.server_host.substr(0, connection.server_host.find('.'));
     backend.host = connection.server_host;
     backend.kind = BackendKind::sql_server;
     if (auto b = assume.backends.find(connection.server_host); b != assume.backends.end()) {
@@ -857,6 +901,7 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
   }
   if (have_ad) request.imported_ad = &facts;
   chain.request_json = chain_request_json(request);
+  if (!chain_requests.insert(chain.request_json).second) return;
 
   const std::size_t index = report.chains.size();
   const SourceLocation& entry_location = entry.config.location;
