@@ -18,9 +18,7 @@
 #include "commands.hpp"
 #include "streams.hpp"
 #include "wcfpolicy/scan.hpp"
-#if WCFPOLICY_SCAN_REPORT
 #include "wcfpolicy/scan_report.hpp"
-#endif
 
 namespace policy_eval {
 namespace {
@@ -44,7 +42,6 @@ std::string read_whole_file(const std::string& option, const std::string& path) 
   return text;
 }
 
-#if WCFPOLICY_SCAN_REPORT
 // The report in the format asked for.
 std::string render(const wcfpolicy::scan::ScanReport& report, const std::string& format) {
   using namespace wcfpolicy::scan;
@@ -75,18 +72,6 @@ void drop_baseline(wcfpolicy::scan::ScanReport& report, const std::vector<std::s
 bool reaches(const wcfpolicy::scan::ScanReport& report, wcfpolicy::scan::Level level) {
   return wcfpolicy::scan::reaches(report, level);
 }
-#else
-// Built without the report writers (wcfpolicy::scan_report): the analysis runs, and the command
-// says it cannot print a report rather than print a partial one.
-[[noreturn]] void no_writers() {
-  throw CommandError("scan: this policy-eval is built without the report writers (wcfpolicy::scan_report)",
-                     "Build the scan_report library with the rest of the engine.");
-}
-std::string render(const wcfpolicy::scan::ScanReport&, const std::string&) { no_writers(); }
-std::vector<std::string> baseline_fingerprints(const std::string&, const std::string&) { no_writers(); }
-void drop_baseline(wcfpolicy::scan::ScanReport&, const std::vector<std::string>&) { no_writers(); }
-bool reaches(const wcfpolicy::scan::ScanReport&, wcfpolicy::scan::Level) { no_writers(); }
-#endif
 
 // write_atomically(path, text): the whole report, or nothing: written beside the target and
 // renamed over it once complete, so that a failed run never leaves half a report.
