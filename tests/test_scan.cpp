@@ -527,3 +527,123 @@ TEST_CASE("scan_estate refuses bad input with a ScanError") {
 }
 
 }  // namespace
+
+// ---- the example estate (data/estate/projects, with the AD facts of data/estate/ad) ---------------
+
+namespace estate {
+
+using namespace wcfpolicy::scan;
+
+const std::string kProjects = std::string(WCFPOLICY_DATA_DIR) + "/estate/projects";
+
+// "reaches", or "blocked at A -> B by RULE".
+std::string verdict(const Chain& chain) {
+  const auto& block = chain.answer.first_block;
+  if (!block) return "reaches";
+  return "blocked at " + block->from + " -> " + block->to + " by " + std::string(block->rule);
+}
+
+// The chains of `account` entering at `entry` through the hops named, every hop impersonating
+// (ImpersonationOption Required), and the back-end named (empty: none).
+std::vector<const Chain*> chains_of(const ScanReport& report, const std::string& account,
+                                    const std::string& entry, const std::vector<std::string>& hops,
+                                    const std::string& backend) {
+  std::vector<const Chain*> out;
+  for (const Chain& chain : report.chains) {
+    if (chain.account != account || chain.entry_project != entry) continue;
+    if (chain.request.hops.size() != hops.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < hops.size(); ++i) {
+      same = same && chain.request.hops[i].name == hops[i] &&
+             chain.request.hops[i].scenario.impersonation_option == wcfpolicy::ImpersonationOption::Required;
+    }
+    const std::string name = chain.request.backend ? chain.request.backend->name : std::string();
+    if (same && name == backend) out.push_back(&chain);
+  }
+  return out;
+}
+
+TEST_CASE("scan_estate on the example estate finds the chains its README states") {
+  ScanOptions options{.roots = {kProjects},
+                      .ad_paths = {std::string(WCFPOLICY_DATA_DIR) + "/estate/ad/contoso.ldif"},
+                      .assume_path = kProjects + "/assume.json"};
+  auto scanned = scan_estate(options);
+  if (auto* error = std::get_if<ScanError>(&scanned)) FAIL(error->message);
+  const ScanReport& report = std::get<ScanReport>(scanned);
+
+  // bin/ and obj/ are skipped (one of them holds a broken copy), the XDT transform is a note.
+  CHECK(report.files_scanned == 5);
+  for (const Finding& f : report.findings) CHECK(f.rule != "SC-5");
+  REQUIRE(report.notes.size() == 1);
+  CHECK(report.notes[0].file == "Contoso.Web/Web.Release.config");
+
+  const std::string web = "Contoso.Web", orders = "Contoso.Orders", legacy = "Contoso.Legacy",
+                    reports = "Contoso.Reports", batch = "Contoso.Batch";
+  const auto one = [&](const std::string& account, const std::string& entry,
+                       const std::vector<std::string>& hops, const std::string& backend) -> const Chain& {
+    const auto found = chains_of(report, account, entry, hops, backend);
+    REQUIRE_MESSAGE(found.size() == 1, account << " through " << entry);
+    return *found.front();
+  };
+  CHECK(verdict(one("alice", web, {web, orders}, "sql01")) == "reaches");
+  CHECK(verdict(one("bob", web, {web, orders}, "sql01")) ==
+        "blocked at Contoso.Web -> Contoso.Orders by AD-2");
+  CHECK(verdict(one("carol", web, {web, orders}, "sql01")) ==
+        "blocked at Contoso.Web -> Contoso.Orders by AD-3");
+  CHECK(verdict(one("alice", web, {web, orders, legacy}, "")) ==
+        "blocked at Contoso.Orders -> Contoso.Legacy by CH-7");
+  CHECK(verdict(one("alice", web, {web, reports}, "")) ==
+        "blocked at Contoso.Web -> Contoso.Reports by AD-8");
+  CHECK(verdict(one("alice", batch, {orders}, "sql01")) == "reaches");
+  CHECK(verdict(one("alice", batch, {orders, legacy}, "")) ==
+        "blocked at Contoso.Orders -> Contoso.Legacy by CH-7");
+
+  // The chain requests are those of expected-chains/ (the AD facts aside): the entry leg asks for
+  // HTTP/web01 at Impersonation, Web's outbound is its client endpoint's, the back-end is sql01.
+  const Chain& first = one("alice", web, {web, orders}, "sql01");
+  CHECK(first.request.client.outbound.target_spn == "HTTP/web01.contoso.local");
+  CHECK(first.request.client.outbound.allowed_impersonation_level == wcfpolicy::TokenLevel::Impersonation);
+  CHECK(first.request.hops[0].outbound.allowed_impersonation_level == wcfpolicy::TokenLevel::Delegation);
+  CHECK(first.request.hops[0].outbound.allow_ntlm == false);
+  CHECK(first.request.hops[0].outbound.target_spn == "HTTP/app01.contoso.local");
+  CHECK(first.request.hops[1].outbound.target_spn == "MSSQLSvc/sql01.contoso.local:1433");
+  CHECK(first.request.backend->run_as == "svc_sql");
+  REQUIRE(first.flow.size() == 4);
+  CHECK(first.flow[0].location.file == "Contoso.Web/Web.config");
+  CHECK(first.flow[1].location.file == "Contoso.Web/Web.config");
+  CHECK(first.flow[2].location.file == "Contoso.Orders/App.config");
+  CHECK(first.flow[3].location.file == "Contoso.Orders/App.config");
+  const Chain& from_batch = one("alice", batch, {orders}, "sql01");
+  CHECK(from_batch.request.client.outbound.target_spn == "HTTP/app01.contoso.local");
+  CHECK(from_batch.flow.front().location.file == "Contoso.Batch/App.config");
+
+  // Each blocking finding is at the place that decides it: CH-7 at the inventory client's
+  // <identity> (Contoso.Orders/App.config line 75), AD-8 at Web's `reports` client endpoint.
+  bool ch7 = false, ad8 = false, password = false;
+  for (const Finding& f : report.findings) {
+    if (f.rule == "CH-7" && f.level == Level::error) {
+      ch7 = true;
+      CHECK(f.location.file == "Contoso.Orders/App.config");
+      CHECK(f.location.line == 75);
+    }
+    if (f.rule == "AD-8" && f.level == Level::error) {
+      ad8 = true;
+      CHECK(f.location.file == "Contoso.Web/Web.config");
+      CHECK(f.location.line == 87);
+    }
+    if (f.rule == "SC-2") {
+      password = true;
+      CHECK(f.location.file == "Contoso.Reports/App.config");
+    }
+  }
+  CHECK(ch7);
+  CHECK(ad8);
+  CHECK(password);
+  // Every finding is said once.
+  std::vector<std::string> fingerprints;
+  for (const Finding& f : report.findings) fingerprints.push_back(f.fingerprint);
+  std::sort(fingerprints.begin(), fingerprints.end());
+  CHECK(std::adjacent_find(fingerprints.begin(), fingerprints.end()) == fingerprints.end());
+}
+
+}  // namespace estate

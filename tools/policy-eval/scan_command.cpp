@@ -65,14 +65,6 @@ std::vector<std::string> baseline_fingerprints(const std::string& text, const st
   return std::get<std::vector<std::string>>(std::move(fingerprints));
 }
 
-void drop_baseline(wcfpolicy::scan::ScanReport& report, const std::vector<std::string>& fingerprints) {
-  wcfpolicy::scan::apply_baseline(report, fingerprints);
-}
-
-bool reaches(const wcfpolicy::scan::ScanReport& report, wcfpolicy::scan::Level level) {
-  return wcfpolicy::scan::reaches(report, level);
-}
-
 // write_atomically(path, text): the whole report, or nothing: written beside the target and
 // renamed over it once complete, so that a failed run never leaves half a report.
 void write_atomically(const std::string& path, const std::string& text) {
@@ -113,7 +105,7 @@ int run_scan(const ScanCommandOptions& options) {
   auto scanned = wcfpolicy::scan::scan_estate(scan_options);
   if (auto* error = std::get_if<wcfpolicy::scan::ScanError>(&scanned)) throw CommandError(error->message);
   auto& report = std::get<wcfpolicy::scan::ScanReport>(scanned);
-  if (baseline) drop_baseline(report, *baseline);
+  if (baseline) wcfpolicy::scan::apply_baseline(report, *baseline);
 
   const std::string out = render(report, options.format);
   if (options.output.empty() || options.output == "-") {
@@ -126,7 +118,7 @@ int run_scan(const ScanCommandOptions& options) {
   if (options.fail_on == "none") return kAnswered;
   const auto level =
       options.fail_on == "warning" ? wcfpolicy::scan::Level::warning : wcfpolicy::scan::Level::error;
-  return reaches(report, level) ? kFindingsReachFailOn : kAnswered;
+  return wcfpolicy::scan::reaches(report, level) ? kFindingsReachFailOn : kAnswered;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "wcfpolicy/decide.hpp"
 #include "wcfpolicy/sarif.hpp"
+#include "wcfpolicy/scan.hpp"
 
 #ifndef WCFPOLICY_DOCS_URI
 #define WCFPOLICY_DOCS_URI "docs/"
@@ -59,6 +60,13 @@ RuleDescription describe_rule(std::string_view id) {
       cells.push_back(fmt::format("{}: {}", table.headings[c], row->cells[c]));
     rule.short_text = fmt::format("{} ({}: {})", id, table.code, table.title);
     rule.full_text = fmt::format("{}", fmt::join(cells, "; "));
+    break;
+  }
+  // The scan's own rules (SC-*) carry their title and help text (wcfpolicy/scan.hpp, scan_rules()).
+  for (const scan::ScanRule& own : scan::scan_rules()) {
+    if (own.id != id) continue;
+    rule.short_text = fmt::format("{} ({})", id, own.title);
+    rule.full_text = std::string(own.help);
     break;
   }
   if (rule.short_text.empty()) {

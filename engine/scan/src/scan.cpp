@@ -281,9 +281,9 @@ struct Analysis {
 
   void add_finding(std::string rule, Level level, std::string message, SourceLocation location,
                    LogicalLocation logical = {}, std::optional<std::size_t> chain = std::nullopt) {
-    // The same finding from two chains through one place is said once.
+    // The same finding from two chains through one place is said once (with the first chain).
     auto key = std::make_tuple(rule, location.line, location.column, location.file, message);
-    if (!chain && !seen.insert(key).second) return;
+    if (!seen.insert(key).second) return;
     Finding f;
     f.rule = std::move(rule);
     f.level = level;
@@ -926,22 +926,56 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
   chain.answer = answer.value();
   append_answer_json(chain.answer_json, Answer{answer.value()});
 
-  // Where each element's findings are said: a hop at its endpoint; an edge at the call.
-  const auto hop_at = [&](std::size_t hop) { return report.endpoints[path[hop]].config.location; };
-  const auto call_at = [&](std::size_t hop) -> SourceLocation {
-    if (hop >= via.size()) return hop_at(hop);
-    const Call& call = report.calls[via[hop]];
-    if (call.through == Call::Through::connection_string)
-      return report.connections[call.index].config.location;
-    return report.clients[call.index].config.location;
+  // Where a rule is decided: the leg's rules (AD-7, CH-7, CH-8) at the call's <identity> (or the
+  // call); the other rules of an edge (delegation: AD-*, CH-*) at the call; the rules of a hop's
+  // own answer (IO, DR, P, TW...) at the hop's endpoint, an IO rule at the attribute (or C#
+  // [OperationBehavior]) that set its ImpersonationOption. Hop -1 is the client: its call is the
+  // entry (the entry project's client endpoint, or the entry endpoint itself).
+  const auto call_of = [&](std::ptrdiff_t hop) -> const Call* {
+    if (hop < 0) return entry_call ? &report.calls[*entry_call] : nullptr;
+    const auto h = static_cast<std::size_t>(hop);
+    return h < via.size() ? &report.calls[via[h]] : nullptr;
+  };
+  const auto where = [&](std::string_view rule, std::ptrdiff_t hop) -> SourceLocation {
+    const Call* call = call_of(hop);
+    const bool leg = rule == "AD-7" || rule == "CH-7" || rule == "CH-8";
+    const bool edge = rule.starts_with("AD-") || rule.starts_with("CH-");
+    if ((leg || edge) && call != nullptr) {
+      if (call->through == Call::Through::connection_string)
+        return report.connections[call->index].config.location;
+      const Client& client = report.clients[call->index];
+      if (leg && client.config.identity && client.config.identity->location.line > 0)
+        return client.config.identity->location;
+      return client.config.location;
+    }
+    if (hop < 0) return entry.config.location;
+    const ConfigEndpoint& e = report.endpoints[path[static_cast<std::size_t>(hop)]].config;
+    if (rule.starts_with("IO-")) {
+      for (const FieldLocation& f : e.field_locations)
+        if (f.field == "impersonation_option" && f.location.line > 0) return f.location;
+    }
+    return e.location;
+  };
+  const auto logical_of = [&](std::ptrdiff_t hop) {
+    if (hop < 0) return entry_logical;
+    const Endpoint& e = report.endpoints[path[static_cast<std::size_t>(hop)]];
+    return LogicalLocation{e.project, e.project, e.config.operation.value_or("")};
   };
   const ChainAnswer& a = chain.answer;
+  const auto hop_named = [&](std::string_view name) -> std::ptrdiff_t {
+    for (std::size_t h = 0; h < a.hops.size() && h < path.size(); ++h)
+      if (a.hops[h].name == name) return static_cast<std::ptrdiff_t>(h);
+    return -1;
+  };
   for (std::size_t h = 0; h < a.hops.size() && h < path.size(); ++h) {
-    const LogicalLocation logical{report.endpoints[path[h]].project, a.hops[h].name, {}};
+    const auto hop = static_cast<std::ptrdiff_t>(h);
     for (const ChainFinding& f : a.hops[h].findings) {
       const Level level = level_of(f.severity);
-      if (level == Level::note) continue;
-      add_finding(std::string(f.rule), level, account + ": " + f.message, hop_at(h), logical, index);
+      // The hop's scenario findings are the endpoint's own, said once with its answer; the chain
+      // adds those of the edges and the directory.
+      if (level == Level::note || !(f.rule.starts_with("AD-") || f.rule.starts_with("CH-"))) continue;
+      add_finding(std::string(f.rule), level, account + ": " + f.message, where(f.rule, hop), logical_of(hop),
+                  index);
     }
     // SC-6: delegation wider than needed.
     if (a.hops[h].next && a.hops[h].next->means == Means::unconstrained) {
@@ -949,47 +983,40 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
           "SC-6", Level::warning,
           account + ": " + a.hops[h].name + " passes the identity on to " + a.hops[h].next->to +
               " by unconstrained delegation (CH-9): constrained delegation to its SPN would reach as well",
-          call_at(h), logical, index);
+          where("CH-9", hop), logical_of(hop), index);
     } else if (a.hops[h].next && a.hops[h].next->reaches && h < request.hops.size() &&
                request.hops[h].outbound.allowed_impersonation_level == TokenLevel::Delegation &&
-               a.hops[h].next->means != Means::unconstrained && h + 1 < a.hops.size() &&
-               a.hops[h + 1].token_level == TokenLevel::Delegation && a.hops[h + 1].next &&
-               a.hops[h + 1].next->reaches && a.hops[h + 1].next->means != Means::unconstrained) {
+               h + 1 < a.hops.size() && a.hops[h + 1].token_level == TokenLevel::Delegation &&
+               a.hops[h + 1].next && a.hops[h + 1].next->reaches &&
+               a.hops[h + 1].next->means != Means::unconstrained) {
       add_finding("SC-6", Level::warning,
                   account + ": " + a.hops[h].name + " allows " + a.hops[h + 1].name +
                       " a Delegation-level token, but the identity goes on without unconstrained delegation: "
                       "Impersonation suffices",
-                  call_at(h), logical, index);
+                  where("CH-10", hop), logical_of(hop), index);
     }
   }
   for (const ChainFinding& f : a.findings) {
     const Level level = level_of(f.severity);
     if (level == Level::note) continue;
-    add_finding(std::string(f.rule), level, account + ": " + f.message, entry_location, entry_logical, index);
+    add_finding(std::string(f.rule), level, account + ": " + f.message, where(f.rule, -1), entry_logical,
+                index);
   }
   if (a.first_block) {
-    // The edge that blocks: from the client (the entry endpoint decides), or from hop k (its call).
-    SourceLocation where = entry_location;
-    LogicalLocation logical = entry_logical;
-    for (std::size_t h = 0; h < a.hops.size() && h < path.size(); ++h) {
-      if (a.hops[h].name == a.first_block->from) {
-        where = call_at(h);
-        logical = LogicalLocation{report.endpoints[path[h]].project, a.hops[h].name, {}};
-        const Call* call = h < via.size() ? &report.calls[via[h]] : nullptr;
-        const bool leg_rule =
-            a.first_block->rule == "AD-7" || a.first_block->rule == "CH-7" || a.first_block->rule == "CH-8";
-        if (leg_rule && call && call->through == Call::Through::client_endpoint) {
-          const Client& client = report.clients[call->index];
-          if (client.config.identity && client.config.identity->location.line > 0)
-            where = client.config.identity->location;
-        }
-      }
-    }
+    const std::ptrdiff_t from = hop_named(a.first_block->from);
+    // The rule's own words, when the answer gives them.
+    std::string why;
+    const auto look = [&](const std::vector<ChainFinding>& findings) {
+      for (const ChainFinding& f : findings)
+        if (why.empty() && f.rule == a.first_block->rule) why = ": " + f.message;
+    };
+    if (from >= 0) look(a.hops[static_cast<std::size_t>(from)].findings);
+    look(a.findings);
     add_finding(std::string(a.first_block->rule), Level::error,
-                account + "'s identity does not reach the end of the chain through " + entry.project +
-                    ": blocked at " + a.first_block->from + " -> " + a.first_block->to + " by " +
-                    std::string(a.first_block->rule),
-                where, logical, index);
+                account + "'s identity entering at " + chain.entry_project + " is blocked at " +
+                    a.first_block->from + " -> " + a.first_block->to + " by " +
+                    std::string(a.first_block->rule) + why,
+                where(a.first_block->rule, from), logical_of(from), index);
   }
   report.chains.push_back(std::move(chain));
 }
