@@ -121,6 +121,7 @@ TEST_CASE("parse_connection_string reads what linking needs, as ADO.NET reads it
       {"Address=sql06\\INST,1500;Integrated Security=no;Pwd=x", true, "sql06", 1500, "INST", false, true},
       {"Data Source=a;Server=b;Integrated Security=false", true, "b", std::nullopt, "", false, false},
       {"Key==Name=v;Server=h", true, "h"},
+      {"Data Source=tcp: Sql07 ,1433", true, "sql07", 1433},
       {"Password=;Data Source=x", true, "x"},
       {"", true},
       {"Data Source=x;Integrated Security=maybe", false},

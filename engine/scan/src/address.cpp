@@ -290,7 +290,7 @@ bool server_parts(std::string_view value, ConnectionString& out) {
   value = trimmed(value);
   for (const std::string_view prefix : {"tcp:", "np:", "lpc:", "admin:"}) {
     if (value.size() >= prefix.size() && ad::iequals(value.substr(0, prefix.size()), prefix)) {
-      value.remove_prefix(prefix.size());
+      value = trimmed(value.substr(prefix.size()));
       break;
     }
   }

@@ -271,6 +271,10 @@ struct Analysis {
   // The client endpoint an entry project without services calls first (its account's own call).
   std::optional<std::size_t> entry_call;
   std::set<std::string> chain_requests;  // paths through operations with the same request are one chain
+  std::map<std::string, std::vector<SourceFile>> sources;  // each project's C# sources, read once
+
+  std::optional<SourceLocation> operation_attribute(const std::string& project,
+                                                    const std::string& operation) const;
 
   explicit Analysis(const ScanOptions& o) : options(o) {}
 
@@ -328,6 +332,51 @@ struct Analysis {
                     std::optional<std::size_t> last_call, const std::string& account);
 };
 
+// operation_attribute(project, operation): the [OperationBehavior(...)] of the method that
+// implements `operation` in the project's C# sources: the line of a method declaration of that
+// name with the attribute on one of the three lines above it. nullopt when no attribute says it
+// (the option is then WCF's default, decided by no line).
+std::optional<SourceLocation> Analysis::operation_attribute(const std::string& project,
+                                                            const std::string& operation) const {
+  const auto found = sources.find(project);
+  if (found == sources.end() || operation.empty()) return std::nullopt;
+  for (const SourceFile& file : found->second) {
+    std::vector<std::string_view> lines;
+    std::string_view text = file.text;
+    while (!text.empty()) {
+      const std::size_t end = text.find('\n');
+      lines.push_back(text.substr(0, end));
+      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    }
+    const auto trimmed_line = [](std::string_view line) {
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+        line.remove_suffix(1);
+      return line;
+    };
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string_view line = lines[i];
+      const std::size_t at = line.find(operation);
+      if (at == std::string_view::npos || at == 0 || line[at - 1] != ' ') continue;
+      const std::size_t after = line.find_first_not_of(' ', at + operation.size());
+      if (after == std::string_view::npos || line[after] != '(') continue;
+      // A declaration: modifiers and a type before the name; a call has '.', '=' or '(' there.
+      const std::string_view before = line.substr(0, at);
+      if (before.find_first_of(".=(") != std::string_view::npos || trimmed_line(before).starts_with("return"))
+        continue;
+      // The attributes right above it (no other line between).
+      for (std::size_t k = i; k-- > 0;) {
+        const std::string_view above = trimmed_line(lines[k]);
+        if (!above.starts_with('[')) break;
+        if (above.starts_with("[OperationBehavior")) {
+          return SourceLocation{file.path, k + 1, lines[k].find("[OperationBehavior") + 1};
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 void Analysis::read_configs(Walk& walk) {
   std::sort(walk.configs.begin(), walk.configs.end(), [](auto& a, auto& b) { return a.rel < b.rel; });
   std::sort(walk.csharp.begin(), walk.csharp.end(), [](auto& a, auto& b) { return a.rel < b.rel; });
@@ -338,7 +387,6 @@ void Analysis::read_configs(Walk& walk) {
     }
   }
   // The C# sources of each project, read once, when a configuration file of it is met.
-  std::map<std::string, std::vector<SourceFile>> sources;
   for (const FoundFile& file : walk.configs) {
     auto text = read_text(file.path);
     if (!text) {
@@ -953,6 +1001,8 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
     if (rule.starts_with("IO-")) {
       for (const FieldLocation& f : e.field_locations)
         if (f.field == "impersonation_option" && f.location.line > 0) return f.location;
+      const std::string& project = report.endpoints[path[static_cast<std::size_t>(hop)]].project;
+      if (auto attribute = operation_attribute(project, e.operation.value_or(""))) return *attribute;
     }
     return e.location;
   };
