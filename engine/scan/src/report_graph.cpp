@@ -171,7 +171,8 @@ std::string endpoint_node_label(const Endpoint& endpoint) {
 std::string write_dot(const ScanReport& report) {
   const Estate estate = estate_of(report);
   std::string out =
-      "digraph estate {\n  rankdir=LR;\n  compound=true;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+      "digraph estate {\n  rankdir=LR;\n  compound=true;\n  graph [fontname=\"Helvetica\"];\n"
+      "  node [shape=box, fontname=\"Helvetica\"];\n"
       "  edge [fontname=\"Helvetica\"];\n";
   for (std::size_t p = 0; p < estate.project_names.size(); ++p) {
     const auto project = std::find_if(report.projects.begin(), report.projects.end(),
