@@ -517,6 +517,8 @@ TEST_CASE(
     if (e.project == "Contoso.Web") e.project = report.projects[1].name;
   }
   for (Chain& c : report.chains) c.entry_project = report.projects[1].name;
+  // Bytes that are not UTF-8 cannot be in XML: they become U+FFFD.
+  report.findings[finding_index(report, "IO-5")].message += " \xC3\x28";
   const std::string xml = write_junit(report);
   pugi::xml_document document;
   const pugi::xml_parse_result parsed = document.load_string(xml.c_str());
@@ -546,6 +548,7 @@ TEST_CASE(
   REQUIRE(failure);
   CHECK(std::string(failure.attribute("message").value()) == "1 error finding: IO-5");
   CHECK(std::string(failure.child_value()).find("Contoso.Orders/Web.config:") == 0);
+  CHECK(std::string(failure.child_value()).ends_with("impersonation \xEF\xBF\xBD("));
   // alice's chain passes; bob's is blocked.
   REQUIRE(cases.contains("chain alice via Contoso.Web <\"&'>"));
   CHECK_FALSE(cases["chain alice via Contoso.Web <\"&'>"].child("failure"));
@@ -585,6 +588,15 @@ TEST_CASE("scan dot: the estate as one graph, deterministic, the blocked edge re
   std::string again;
   REQUIRE(write_svg(report, again, error));
   CHECK(again == svg);
+
+  // A name that is not UTF-8 is drawn with its bytes shown, not refused by Graphviz.
+  ScanReport odd = estate();
+  odd.projects[0].host =
+      "app\xFF"
+      "01";
+  CHECK(write_dot(odd).find("host app\\\\xFF01") != std::string::npos);
+  std::string odd_svg;
+  CHECK_MESSAGE(write_svg(odd, odd_svg, error), error);
 }
 
 // ---- text and JSON ----------------------------------------------------------------------------------

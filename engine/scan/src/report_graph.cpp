@@ -11,13 +11,16 @@
 
 #include "report_common.hpp"
 #include "wcfpolicy/graph.hpp"
+#include "wcfpolicy/json.hpp"
 #include "wcfpolicy/scan_report.hpp"
 
 namespace wcfpolicy::scan {
 
 namespace {
 
-std::string dot_quoted(std::string_view text) {
+// A DOT string; bytes that are not UTF-8 are shown as \xHH (Graphviz refuses them in labels).
+std::string dot_quoted(std::string_view raw) {
+  const std::string text = escape_invalid_utf8(raw);
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
