@@ -85,11 +85,20 @@ int read_text(void* channel, char* buffer, int size) {
   return static_cast<int>(length);
 }
 
+// One Graphviz context for the process, never freed: the text layout (the pango plugin) keeps the
+// last font name it measured in a static that points into the context's font cache, so a context
+// freed and another made would leave it dangling, read after free by the next drawing (the HTML
+// report of `scan` draws many). Graphviz is not thread-safe: one drawing at a time.
+GVC_t* graphviz() {
+  static GVC_t* const context = gvContext();
+  return context;
+}
+
 }  // namespace
 
 bool render_svg(std::string_view dot, std::string& svg, std::string& error) {
-  std::unique_ptr<GVC_t, int (*)(GVC_t*)> context(gvContext(), gvFreeContext);
-  if (!context) {
+  GVC_t* const context = graphviz();
+  if (context == nullptr) {
     error = "Graphviz could not start";
     return false;
   }
@@ -102,16 +111,16 @@ bool render_svg(std::string_view dot, std::string& svg, std::string& error) {
     error = "Graphviz could not read the DOT text";
     return false;
   }
-  if (gvLayout(context.get(), graph.get(), "dot") != 0) {
+  if (gvLayout(context, graph.get(), "dot") != 0) {
     error = "Graphviz could not lay the graph out";
     return false;
   }
   char* data = nullptr;
   unsigned int length = 0;  // gvRenderData's type
-  const int rendered = gvRenderData(context.get(), graph.get(), "svg", &data, &length);
+  const int rendered = gvRenderData(context, graph.get(), "svg", &data, &length);
   if (rendered == 0 && data != nullptr) svg.assign(data, length);
   if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(context.get(), graph.get());
+  gvFreeLayout(context, graph.get());
   if (rendered != 0) {
     error = "Graphviz could not render SVG";
     return false;
