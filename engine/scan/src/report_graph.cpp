@@ -11,13 +11,16 @@
 
 #include "report_common.hpp"
 #include "wcfpolicy/graph.hpp"
+#include "wcfpolicy/json.hpp"
 #include "wcfpolicy/scan_report.hpp"
 
 namespace wcfpolicy::scan {
 
 namespace {
 
-std::string dot_quoted(std::string_view text) {
+// A DOT string; bytes that are not UTF-8 are shown as \xHH (Graphviz refuses them in labels).
+std::string dot_quoted(std::string_view raw) {
+  const std::string text = escape_invalid_utf8(raw);
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -171,7 +174,8 @@ std::string endpoint_node_label(const Endpoint& endpoint) {
 std::string write_dot(const ScanReport& report) {
   const Estate estate = estate_of(report);
   std::string out =
-      "digraph estate {\n  rankdir=LR;\n  compound=true;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+      "digraph estate {\n  rankdir=LR;\n  compound=true;\n  graph [fontname=\"Helvetica\"];\n"
+      "  node [shape=box, fontname=\"Helvetica\"];\n"
       "  edge [fontname=\"Helvetica\"];\n";
   for (std::size_t p = 0; p < estate.project_names.size(); ++p) {
     const auto project = std::find_if(report.projects.begin(), report.projects.end(),

@@ -21,7 +21,9 @@ constexpr std::string_view kStyle = R"(
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.5em 0; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+td:first-child, td code, td a { white-space: nowrap; overflow-wrap: normal; }
 th { background: #f0f0f0; }
 .error { color: #b00020; font-weight: bold; } .warning { color: #a15c00; } .note { color: #555; }
 .reaches { color: #1b5e20; } .blocked { color: #b00020; font-weight: bold; }

@@ -138,11 +138,6 @@ class Rules {
   Json descriptors_ = Json::array();
 };
 
-std::string roots_text(const ScanReport& report) {
-  return report.roots.empty() ? std::string("the scan root")
-                              : fmt::format("{}", fmt::join(report.roots, ", "));
-}
-
 }  // namespace
 
 std::string write_sarif(const ScanReport& report) {
@@ -189,11 +184,12 @@ std::string write_sarif(const ScanReport& report) {
                        {"semanticVersion", version()},
                        {"informationUri", sarif::information_uri()},
                        {"rules", rules.descriptors()}};
-  // The scan root is named, not located: its absolute path would change the bytes of the same
-  // estate scanned from another folder.
+  // The scan root is named, not located: its path would change the bytes of the same estate
+  // scanned from another folder (or by another checkout).
   const Json base_ids = {
       {sarif::kSourceRoot,
-       {{"description", {{"text", fmt::format("The scan root: {}", roots_text(report))}}}}}};
+       {{"description",
+         {{"text", "The folder policy-eval scan was given: every artifact is relative to it."}}}}}};
   Json run = {{"tool", {{"driver", driver}}},
               {"invocations", Json::array({std::move(invocation)})},
               {"originalUriBaseIds", base_ids},
