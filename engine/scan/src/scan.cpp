@@ -956,8 +956,9 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
   const LogicalLocation entry_logical{entry.project, entry.project, {}};
   if (!have_ad) assumed.push_back("no Active Directory facts (--ad): the answer stops where it needs them");
   for (const std::string& what : assumed)
-    add_finding("SC-1", Level::note, account + " through " + entry.project + ": " + what, entry_location,
-                entry_logical, index);
+    add_finding("SC-1", Level::note,
+                account + " through " + entry.project + " (" + endpoint_label(entry.config) + "): " + what,
+                entry_location, entry_logical, index);
 
   Result<ChainAnswer> answer = decide_chain(request);
   if (!answer) {
@@ -966,7 +967,8 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
     append_error_json(chain.answer_json, error);
     chain.answer_json += "}";
     add_finding("SC-1", have_ad ? Level::warning : Level::note,
-                account + " through " + entry.project + ": the chain is not answered: " + error.message,
+                account + " through " + entry.project + " (" + endpoint_label(entry.config) +
+                    "): the chain is not answered: " + error.message,
                 entry_location, entry_logical, index);
     report.chains.push_back(std::move(chain));
     return;
