@@ -1079,7 +1079,7 @@ std::optional<ScanError> Analysis::run() {
   if (options.assume_path) {
     assume_file = *options.assume_path;
     auto text = read_text(assume_file);
-    if (!text) return ScanError{assume_file + ": cannot read the file"};
+    if (!text) return ScanError{"--assume " + assume_file + ": cannot read the file"};
     auto parsed = parse_assume(*text, fs::path(assume_file).filename().string());
     if (auto* error = std::get_if<ScanError>(&parsed)) return *error;
     assume = std::get<Assume>(std::move(parsed));
