@@ -45,6 +45,11 @@ for target in "$build"/tests/fuzz/fuzz_*; do
       find data/estate/ad -name '*.ldif' -exec cp {} "$corpus/" \;
       max_len=16384
       ;;
+    fuzz_address)
+      # Addresses and connection strings are short: the seeds are kept in
+      # tests/fuzz/regressions-fuzz_address (added below).
+      max_len=1024
+      ;;
     *)
       # Seeds: one request per file, from every JSON and JSON Lines file under data/, and each JSON
       # Lines file whole (batch's input).

@@ -11,6 +11,8 @@
 #include <map>
 #include <string_view>
 
+#include "wcfpolicy/sarif.hpp"
+
 namespace policy_eval {
 namespace {
 
@@ -157,56 +159,7 @@ std::string json_report(const AuditReport& report) {
 
 namespace {
 
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
-
-// The length of the UTF-8 sequence that starts `text` when it encodes a character XML 1.0 may
-// hold (U+0080 and above, no surrogate, not U+FFFE or U+FFFF); 0 otherwise.
-std::size_t xml_character_length(std::string_view text) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  const std::size_t length = lead >= 0xF8 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-  if (length == 0 || text.size() < length) return 0;
-  std::uint32_t code_point = lead & (0x7Fu >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    const auto next = static_cast<unsigned char>(text[k]);
-    if ((next & 0xC0u) != 0x80u) return 0;
-    code_point = (code_point << 6) | (next & 0x3Fu);
-  }
-  constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};  // overlong forms are not UTF-8
-  const bool allowed = code_point >= kShortest[length] && code_point <= 0x10FFFF &&
-                       (code_point < 0xD800 || code_point > 0xDFFF) && code_point != 0xFFFE &&
-                       code_point != 0xFFFF;
-  return allowed ? length : 0;
-}
-
-// `text` as XML character data or an attribute value: the markup characters escaped, tabs and
-// line breaks as character references (an attribute keeps them so), and what XML 1.0 cannot hold
-// at all (other control characters, bytes that are not UTF-8) as U+FFFD.
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      const std::size_t length = xml_character_length(text.substr(i));
-      out += length == 0 ? kReplacementCharacter : text.substr(i, length);
-      i += std::max<std::size_t>(length, 1);
-      continue;
-    }
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      default: out += static_cast<unsigned char>(c) < 0x20 ? kReplacementCharacter : std::string_view(&c, 1);
-    }
-    ++i;
-  }
-  return out;
-}
+using wcfpolicy::sarif::xml_escape;
 
 // Lines of text as the content of an element: each line escaped, joined by real line breaks.
 std::string xml_lines(const std::vector<std::string>& lines) {
@@ -275,17 +228,7 @@ namespace {
 constexpr std::string_view kMismatchRule = "audit/mismatch";
 constexpr std::string_view kRequestErrorRule = "audit/request-error";
 
-// The audit file as a URI reference: a relative path stays relative, an absolute one becomes a
-// file: URI; bytes other than unreserved characters and "/" are percent-encoded.
-std::string artifact_uri(std::string_view path) {
-  std::string uri = path.starts_with('/') ? "file://" : "";
-  for (const char c : path) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       std::string_view("-._~/").find(c) != std::string_view::npos;
-    uri += plain ? std::string(1, c) : fmt::format("%{:02X}", static_cast<unsigned char>(c));
-  }
-  return uri;
-}
+using wcfpolicy::sarif::artifact_uri;
 
 // The rules of the run in the order they first appear, each described once.
 class SarifRules {
@@ -299,33 +242,24 @@ class SarifRules {
   [[nodiscard]] const Json& descriptors() const { return descriptors_; }
 
  private:
-  Json descriptor(std::string_view id) {
-    if (id == kMismatchRule) return described(id, "An answer differs from its record's expectation", "");
-    if (id == kRequestErrorRule) return described(id, "A record's request cannot be answered", "");
-    if (tables_.empty()) tables_ = wcfpolicy::documented_tables();
-    for (const wcfpolicy::TableView& table : tables_) {
-      for (const wcfpolicy::TableView::RowView& row : table.rows) {
-        if (row.id != id) continue;
-        std::vector<std::string> cells;
-        for (std::size_t c = 0; c < row.cells.size() && c < table.headings.size(); ++c) {
-          cells.push_back(fmt::format("{}: {}", table.headings[c], row.cells[c]));
-        }
-        return described(id, fmt::format("{} ({}: {})", id, table.code, table.title),
-                         fmt::format("{}", fmt::join(cells, "; ")));
-      }
-    }
-    return described(id, fmt::format("Rule {} of the policy engine", id), "");
+  static Json descriptor(std::string_view id) {
+    if (id == kMismatchRule) return described(id, "An answer differs from its record's expectation");
+    if (id == kRequestErrorRule) return described(id, "A record's request cannot be answered");
+    // The engine's rows and rules: described as every report of policy-eval describes them.
+    const wcfpolicy::sarif::RuleDescription rule = wcfpolicy::sarif::describe_rule(id);
+    return {{"id", rule.id},
+            {"shortDescription", {{"text", rule.short_text}}},
+            {"fullDescription", {{"text", rule.full_text}}},
+            {"help", {{"text", rule.help_text}}},
+            {"helpUri", rule.help_uri}};
   }
 
-  static Json described(std::string_view id, const std::string& short_text, const std::string& full_text) {
-    Json rule = {{"id", id}, {"shortDescription", {{"text", short_text}}}};
-    if (!full_text.empty()) rule["fullDescription"] = {{"text", full_text}};
-    return rule;
+  static Json described(std::string_view id, const std::string& short_text) {
+    return {{"id", id}, {"shortDescription", {{"text", short_text}}}};
   }
 
   std::map<std::string, std::size_t, std::less<>> index_;
   Json descriptors_ = Json::array();
-  std::vector<wcfpolicy::TableView> tables_;
 };
 
 // Where a result is: the record by name, and in the file by line when the file is JSON Lines.
@@ -379,7 +313,7 @@ std::string sarif_report(const AuditReport& report) {
   if (report.coverage) properties["coverage"] = coverage_json(*report.coverage);
   const Json driver = {
       {"name", "policy-eval"}, {"version", wcfpolicy::version()}, {"rules", rules.descriptors()}};
-  const Json document = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+  const Json document = {{"$schema", wcfpolicy::sarif::kSchemaUri},
                          {"version", "2.1.0"},
                          {"runs", Json::array({{{"tool", {{"driver", driver}}},
                                                 {"results", std::move(results)},

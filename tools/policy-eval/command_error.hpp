@@ -9,10 +9,11 @@
 namespace policy_eval {
 
 enum ExitStatus : int {
-  kAnswered = 0,       // every request was answered
-  kAuditDiffers = 1,   // audit: at least one record differs from its expectation
-  kBadInput = 2,       // bad input or usage
-  kStdoutClosed = 141  // the reader went away (as a shell reports a process ended by SIGPIPE)
+  kAnswered = 0,             // every request was answered
+  kAuditDiffers = 1,         // audit: at least one record differs from its expectation
+  kFindingsReachFailOn = 1,  // scan: a finding reaches the --fail-on level
+  kBadInput = 2,             // bad input or usage
+  kStdoutClosed = 141        // the reader went away (as a shell reports a process ended by SIGPIPE)
 };
 
 // CommandError: bad input or usage. Printed as "policy-eval: error: <message>", then the hint (what

@@ -30,6 +30,10 @@ void add_analysis_commands(CLI::App& app, int& status);
 // `chain FILE`: identity flow across tiers, as text, JSON, DOT, SVG or Mermaid.
 void add_chain_command(CLI::App& app, int& status);
 
+// `scan PATH...`: a whole estate, linked into chains, reported as text, JSON, SARIF, JUnit, HTML,
+// DOT or SVG.
+void add_scan_command(CLI::App& app, int& status);
+
 // `ad PATH...`: Active Directory facts imported from SharpHound or LDIF, printed normalized.
 void add_ad_command(CLI::App& app, int& status);
 

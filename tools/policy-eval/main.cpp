@@ -96,6 +96,7 @@ int run(int argc, char** argv) {
   add_analysis_commands(app, status);
   add_chain_command(app, status);
   add_ad_command(app, status);
+  add_scan_command(app, status);
   describe_application(app);
   if (is_unknown_command(app, argc, argv)) return kBadInput;
   try {

@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -50,6 +52,17 @@ enum class Level : std::uint8_t { note, warning, error };
 [[nodiscard]] std::string_view level_name(Level level) noexcept;  // "note", "warning", "error"
 // level_of(severity): a rule finding's level: error -> error, warning -> warning, info -> note.
 [[nodiscard]] Level level_of(Severity severity) noexcept;
+
+// ScanRule: one of the scan's own rules (SC-*, docs/rules.md, source "ours"): its id, a short
+// title, the help text the reports print, and the level of its findings.
+struct ScanRule {
+  std::string_view id;
+  std::string_view title;
+  std::string_view help;
+  Level level;
+};
+// scan_rules(): every SC rule, in id order.
+[[nodiscard]] std::span<const ScanRule> scan_rules() noexcept;
 
 // LogicalLocation: what a finding is about, by name (SARIF logicalLocations); empty: not
 // applicable. For a chain finding, `service` is the hop's project and `endpoint` the hop's name.
@@ -171,6 +184,31 @@ struct ScanReport {
   std::size_t files_scanned = 0;
 };
 
+// ---- the --assume file ----------------------------------------------------------------------------
+
+// Assume: what no configuration file holds (docs/contract.md, "`scan`"), read strictly: an
+// unknown key or a value of the wrong type is a ScanError naming the file and the JSON path.
+struct AssumedProject {
+  std::string host;
+  std::string run_as;
+  std::vector<std::string> client_accounts;
+  // service_privileges and the `scenario` object, as the configuration reader takes assumptions.
+  std::vector<Assumption> assumptions;
+};
+struct AssumedBackend {
+  std::string run_as;  // empty: the host's computer account
+  BackendKind kind = BackendKind::sql_server;
+};
+struct Assume {
+  std::string domain;
+  std::map<std::string, AssumedProject> projects;   // by project folder, relative, '/' separators
+  std::map<std::string, AssumedBackend> backends;   // by host, lower case
+  std::map<std::string, std::string> host_aliases;  // alias -> host, both lower case
+};
+// parse_assume(text, file): the file's content, or the first problem ("assume.json:
+// projects.Contoso.Web.run_as: expected a string, got the number 3").
+[[nodiscard]] std::variant<Assume, ScanError> parse_assume(std::string_view text, std::string_view file);
+
 // scan_estate(options): the report, or the bad input that stopped it.
 [[nodiscard]] std::variant<ScanReport, ScanError> scan_estate(const ScanOptions& options);
 
@@ -191,6 +229,8 @@ struct Address {
 // endpoint's relative address against the service's base address of the same scheme.
 [[nodiscard]] std::optional<Address> resolve_address(const Address& base, std::string_view relative);
 [[nodiscard]] std::string to_string(const Address& address);  // "net.tcp://app01.contoso.local:808/orders"
+// same_address(a, b): the comparison linking makes (the path case-insensitively for HTTP).
+[[nodiscard]] bool same_address(const Address& a, const Address& b) noexcept;
 
 // ConnectionString: the parts of an ADO.NET SQL Server connection string linking needs.
 struct ConnectionString {
