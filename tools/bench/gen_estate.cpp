@@ -1,23 +1,26 @@
 // gen-estate DIR N [SEED]: a seeded estate of WCF projects for the benchmark of `policy-eval scan`
 // (README, Performance): N configuration files that a scan reads, in projects that call each other,
-// plus DIR/assume.json in the shape `scan --assume` reads (docs/contract.md, "`scan`").
+// plus DIR/assume.json in the shape `scan --assume` reads (docs/contract.md, "`scan`") and the
+// domain behind it as DIR/ad/contoso.ldif (for `scan --ad DIR/ad`).
 //
-// The projects stand in tiers, as real estates do: front-ends (IIS, Windows authentication, the
-// entry points, each with one to three client accounts) call middle tiers, which call back-end
-// services, which call leaf services; a call only goes one tier down, so every path from an entry
-// point ends and the number of paths stays near the number of projects. Each call is a client
-// endpoint whose address is the callee's endpoint address, written the ways real files write it
-// (a DNS alias of host_aliases, an upper-case host, the scheme's default port left out), with an
-// <identity> SPN on most. Some projects connect to SQL Server (integrated security: a call; a SQL
-// password: listed only), some carry C# sources with [OperationBehavior(Impersonation = ...)], and
-// around the files a scan reads lies what it must not: bin/ and obj/ copies, a packages/ folder,
-// and XDT transforms (Web.Release.config), which it lists as not applied. The noise comes on top
-// of the N files.
+// The projects stand in tiers, as real estates do: front-ends (IIS-hosted through a .svc file,
+// Windows authentication, the entry points, each with one to three client accounts) call middle
+// tiers, which call back-end services, which call leaf services; a call only goes one tier down, so
+// every path from an entry point ends. Each call is a client endpoint whose address is the callee's
+// endpoint address, written the ways real files write it (a DNS alias of host_aliases, an upper-case
+// host, the scheme's default port left out), with an <identity> SPN on most. Some projects connect
+// to SQL Server (integrated security: a call; a SQL password: listed only), most carry C# sources
+// with [OperationBehavior(Impersonation = ...)] (for the others assume.json may give the option),
+// and around the files a scan reads lies what it must not read: bin/ and obj/ copies (a stale obj/
+// copy does not even read), a packages/ folder, and XDT transforms (Web.Release.config), which it
+// lists as not applied. The noise comes on top of the N files. The domain has the run-as accounts,
+// computers, SQL Server accounts and users, with SPNs and delegation settings, some of them wrong on
+// purpose, so that chains reach, and are blocked, for many different rules.
 //
 // The same DIR contents for the same N and SEED on every machine: the generator uses its own PRNG
 // (SplitMix64) and its own mapping to ranges, as gen-requests does. It prints one summary line:
-// files, projects, calls, entry points and the number of (account, path) pairs from the entry
-// points, which is the number of chains a scan answers when each hop is answered once.
+// files, projects, calls, entry points, the number of (account, path) pairs from the entry points
+// (a scan that answers each operation of a hop separately answers more chains), and AD accounts.
 #include <fmt/format.h>
 
 #include <array>
@@ -25,6 +28,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +103,7 @@ struct Call {
 struct Connection {
   std::string name;
   std::string text;
+  std::string spn;  // MSSQLSvc/host:port of an integrated connection; empty otherwise
 };
 
 struct Project {
@@ -110,6 +116,9 @@ struct Project {
   bool second_endpoint = false;  // a second, basicHttp Windows endpoint beside the first
   bool admin_config = false;     // a front-end with Areas/Admin/Web.config
   bool sources = false;
+  // What assume.json says in the project's "scenario": what the entry point's callers allow, and
+  // for a project without C# sources, the ImpersonationOption its operations have.
+  std::string_view callers_allow, impersonation_option;
   std::vector<std::string_view> operations;  // each operation's ImpersonationOption ("" : none)
   std::vector<Call> calls;
   std::vector<Connection> connections;
@@ -388,6 +397,75 @@ std::string json_string_array(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// ---- Active Directory for the estate (DIR/ad/contoso.ldif) ------------------------------------------
+
+constexpr std::array<std::uint32_t, 3> kDomainSubauthorities{3623811015u, 3361044348u, 30300820u};
+
+std::string le32(std::uint32_t v) {
+  return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF), static_cast<char>(v >> 16 & 0xFF),
+          static_cast<char>(v >> 24 & 0xFF)};
+}
+
+std::string sid_bytes(std::optional<std::uint32_t> rid) {  // S-1-5-21-a-b-c[-rid]
+  std::string out = {1, static_cast<char>(rid ? 5 : 4), 0, 0, 0, 0, 0, 5};
+  out += le32(21);
+  for (std::uint32_t sub : kDomainSubauthorities) out += le32(sub);
+  if (rid) out += le32(*rid);
+  return out;
+}
+
+std::string base64(const std::string& bytes) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 2 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[n >> 18 & 63];
+    out += kAlphabet[n >> 12 & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[n >> 6 & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// An LDIF line, folded at 76 columns as ldapsearch folds it.
+std::string ldif_line(const std::string& name, const std::string& value, bool binary = false) {
+  const std::string line = name + (binary ? ":: " + base64(value) : ": " + value);
+  std::string out = line.substr(0, 76);
+  for (std::size_t i = 76; i < line.size(); i += 75) out += "\n " + line.substr(i, 75);
+  return out + "\n";
+}
+
+struct Account {
+  std::string sam;
+  std::uint32_t rid = 0;
+  bool computer = false;
+  std::uint32_t uac = 512;  // NORMAL_ACCOUNT
+  std::string dns_host_name;
+  std::vector<std::string> spns, allowed_to_delegate_to;
+  bool protected_user = false;
+};
+
+std::string ldif_entry(const Account& a) {
+  const std::string cn = a.computer ? a.sam.substr(0, a.sam.size() - 1) : a.sam;
+  const std::string dn = "CN=" + cn + (a.computer ? ",CN=Computers" : ",CN=Users") + ",DC=contoso,DC=local";
+  std::string out = "# " + cn + (a.computer ? ", Computers" : ", Users") + ", contoso.local\n";
+  out += ldif_line("dn", dn);
+  out += "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user\n";
+  if (a.computer) out += "objectClass: computer\n";
+  out += ldif_line("sAMAccountName", a.sam);
+  out += fmt::format("userAccountControl: {}\n", a.uac);
+  out += ldif_line("objectSid", sid_bytes(a.rid), true);
+  out += fmt::format("primaryGroupID: {}\n", a.computer ? 515 : 513);
+  if (!a.dns_host_name.empty()) out += ldif_line("dNSHostName", a.dns_host_name);
+  for (const auto& spn : a.spns) out += ldif_line("servicePrincipalName", spn);
+  for (const auto& spn : a.allowed_to_delegate_to) out += ldif_line("msDS-AllowedToDelegateTo", spn);
+  if (a.protected_user) out += "memberOf: CN=Protected Users,CN=Users,DC=contoso,DC=local\n";
+  return out + "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -432,11 +510,15 @@ int main(int argc, char** argv) {
 
   std::size_t accounts_total = 0;
   for (auto& p : projects) {
-    p.host = rng.below(hosts);
+    // Front-ends have web servers of their own (the first tenth of the hosts); the other tiers share
+    // application servers, most projects of a host running as the host's service account.
+    const std::size_t web_hosts = hosts / 10 + 1;
+    p.host = p.tier == 0 ? rng.below(web_hosts) : web_hosts + rng.below(hosts - web_hosts + 1);
     const std::size_t run_as = rng.below(100);
     p.run_as = run_as < 8    ? "NetworkService"
                : run_as < 10 ? "LocalSystem"
-                             : fmt::format("svc_{:05}", rng.below(hosts * 2));
+               : run_as < 85 ? fmt::format("svc_{:05}", p.host + 1)
+                             : fmt::format("svc_{:05}", rng.below(hosts + web_hosts) + 1);
     p.binding =
         p.tier == 0 ? rng.below(3) % 2 + 1 : rng.below(kBindings.size());  // front-ends: basicHttp or wsHttp
     const auto& scheme = kBindings[p.binding].scheme;
@@ -448,15 +530,19 @@ int main(int argc, char** argv) {
       p.alias = fmt::format("{}.contoso.local", p.noun);  // DNS names are written in lower case
       for (char& c : p.alias) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    p.sources = rng.percent(30);
+    p.sources = rng.percent(70);
     const std::size_t operations = 2 + rng.below(3);
-    constexpr std::array<std::string_view, 4> kOptions{"Required", "Required", "Allowed", ""};
+    constexpr std::array<std::string_view, 8> kOptions{"Required", "Required", "Required", "Required",
+                                                       "Required", "Required", "Allowed",  ""};
     for (std::size_t i = 0; i < operations; ++i) p.operations.push_back(p.sources ? rng.pick(kOptions) : "");
+    if (!p.sources && rng.percent(60)) p.impersonation_option = "Required";
     if (p.tier == 0) {
       const std::size_t accounts = 1 + rng.below(3);
       for (std::size_t i = 0; i < accounts; ++i)
         p.accounts.push_back(fmt::format("user{:05}", rng.below(5000)));
       accounts_total += accounts;
+      const std::size_t allow = rng.below(100);
+      p.callers_allow = allow < 75 ? "Impersonation" : allow < 85 ? "Delegation" : "";
     }
     // Calls one tier down: front-ends 1-3, middle and back tiers 0-2, leaves none.
     const std::size_t next = static_cast<std::size_t>(p.tier) + 1;
@@ -484,15 +570,18 @@ int main(int argc, char** argv) {
                                  : form == 1 ? fmt::format("tcp:sql{:03}.contoso.local,1433", sql + 1)
                                  : form == 2 ? fmt::format("sql{:03}.contoso.local,14330", sql + 1)
                                              : fmt::format("sql{:03}.contoso.local\\REPORTING", sql + 1);
-      p.connections.push_back(Connection{
-          "Main", fmt::format("Data Source={};Initial Catalog={};{}", server, p.noun,
-                              rng.percent(70) ? "Integrated Security=SSPI" : "Trusted_Connection=yes")});
+      p.connections.push_back(
+          Connection{"Main",
+                     fmt::format("Data Source={};Initial Catalog={};{}", server, p.noun,
+                                 rng.percent(70) ? "Integrated Security=SSPI" : "Trusted_Connection=yes"),
+                     fmt::format("MSSQLSvc/sql{:03}.contoso.local:{}", sql + 1, form == 2 ? 14330 : 1433)});
     }
     if (rng.percent(15)) {
       p.connections.push_back(Connection{
           "Cache",
           fmt::format("Server=sql{:03}.contoso.local;Database=Cache;User ID=cache_{};Password=Gen-{:06}",
-                      rng.below(sql_hosts) + 1, p.noun, rng.below(1000000))});
+                      rng.below(sql_hosts) + 1, p.noun, rng.below(1000000)),
+          ""});
     }
     p.bin_copy = rng.percent(20);
     p.obj_copy = rng.percent(10);
@@ -523,6 +612,12 @@ int main(int argc, char** argv) {
     const std::string config_name = p.tier == 0 ? "Web.config" : "App.config";
     write_file(folder / (p.name + ".csproj"), csproj(p));
     write_file(folder / config_name, config);
+    if (p.tier == 0) {
+      // IIS activates the service through its .svc file, whose URL is the endpoint's base address.
+      write_file(folder / "Services" / fmt::format("{}Service.svc", p.noun),
+                 fmt::format("<%@ ServiceHost Language=\"C#\" Debug=\"false\" Service=\"{}.{}Service\" %>\n",
+                             p.ns, p.noun));
+    }
     if (p.admin_config) write_file(folder / "Areas" / "Admin" / "Web.config", admin_config(projects, p));
     if (p.sources) {
       write_file(folder / "Contracts" / fmt::format("I{}Service.cs", p.noun), contract_source(p));
@@ -541,11 +636,16 @@ int main(int argc, char** argv) {
       ++noise;
     }
     if (p.transforms) {
-      write_file(folder / "Web.Release.config",
-                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration "
-                 "xmlns:xdt=\"http://schemas.microsoft.com/XML-Document-Transform\">\n  <system.web>\n"
-                 "    <compilation xdt:Transform=\"RemoveAttributes(debug)\" />\n  "
-                 "</system.web>\n</configuration>\n");
+      write_file(
+          folder / "Web.Release.config",
+          "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration "
+          "xmlns:xdt=\"http://schemas.microsoft.com/XML-Document-Transform\">\n  <system.web>\n"
+          "    <compilation xdt:Transform=\"RemoveAttributes(debug)\" />\n  "
+          "</system.web>\n  <system.serviceModel>\n    <behaviors>\n      <serviceBehaviors>\n"
+          "        <behavior name=\"service\" xdt:Locator=\"Match(name)\">\n"
+          "          <serviceDebug includeExceptionDetailInFaults=\"false\" xdt:Transform=\"SetAttributes\" "
+          "/>\n        </behavior>\n      </serviceBehaviors>\n    </behaviors>\n  "
+          "</system.serviceModel>\n</configuration>\n");
       write_file(folder / "Web.Debug.config",
                  "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration "
                  "xmlns:xdt=\"http://schemas.microsoft.com/XML-Document-Transform\">\n</configuration>\n");
@@ -568,6 +668,15 @@ int main(int argc, char** argv) {
         p.folder, host_name(p.host), p.run_as,
         mapped ? "[\"SeImpersonatePrivilege\", \"SeTcbPrivilege\"]" : "[\"SeImpersonatePrivilege\"]");
     if (!p.accounts.empty()) assume += ", \"client_accounts\": " + json_string_array(p.accounts);
+    if (!p.callers_allow.empty() || !p.impersonation_option.empty()) {
+      std::string scenario;
+      if (!p.callers_allow.empty())
+        scenario += fmt::format("\"allowed_impersonation_level\": \"{}\"", p.callers_allow);
+      if (!p.impersonation_option.empty())
+        scenario += fmt::format("{}\"impersonation_option\": \"{}\"", scenario.empty() ? "" : ", ",
+                                p.impersonation_option);
+      assume += ", \"scenario\": {" + scenario + "}";
+    }
     assume += "}";
   }
   assume += "\n  },\n  \"backends\": {";
@@ -586,10 +695,144 @@ int main(int argc, char** argv) {
   assume += "\n  }\n}\n";
   write_file(dir / "assume.json", assume);
 
+  // The domain behind the estate, for `scan --ad DIR/ad`: every run-as account (NetworkService and
+  // LocalSystem act as the host's computer account), the SQL Servers' accounts and the client
+  // accounts, with the SPNs and delegation settings that decide the chains. Some of it is wrong on
+  // purpose, as in real domains: SPNs nobody registered (NTLM), an HTTP SPN on another account of
+  // the same host (the ticket cannot be decrypted), delegation lists missing a target, a few
+  // sensitive users and members of Protected Users.
+  const auto lowered = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return text;
+  };
+  const auto upper = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    return text;
+  };
+  std::map<std::string, Account> directory;      // by sAMAccountName: written in name order
+  std::map<std::string, std::string> spn_owner;  // lower-cased SPN -> its one account
+  std::uint32_t next_rid = 1100;
+  const auto account = [&](const std::string& sam, bool computer) -> Account& {
+    auto [it, inserted] = directory.try_emplace(sam);
+    if (inserted) {
+      it->second.sam = sam;
+      it->second.rid = next_rid++;
+      it->second.computer = computer;
+      if (computer) {
+        it->second.uac = 4096;  // WORKSTATION_TRUST_ACCOUNT
+      } else if (sam.rfind("svc_", 0) == 0) {
+        if (rng.percent(25)) it->second.uac |= 0x1000000;  // TRUSTED_TO_AUTH_FOR_DELEGATION
+        if (rng.percent(3)) it->second.uac |= 0x80000;     // TRUSTED_FOR_DELEGATION
+      }
+    }
+    return it->second;
+  };
+  const auto register_spn = [&](Account& a, const std::string& spn) {
+    if (spn_owner.try_emplace(lowered(spn), a.sam).second) a.spns.push_back(spn);
+  };
+  const auto delegate_to = [](Account& a, const std::string& spn) {
+    for (const auto& s : a.allowed_to_delegate_to)
+      if (s == spn) return;
+    a.allowed_to_delegate_to.push_back(spn);
+  };
+  const auto computer = [&](const std::string& host) -> Account& {
+    const std::string label = host.substr(0, host.find('.'));
+    Account& a = account(upper(label) + "$", true);
+    if (a.dns_host_name.empty()) {
+      a.dns_host_name = host;
+      register_spn(a, "HOST/" + upper(label));
+      register_spn(a, "HOST/" + host);
+    }
+    return a;
+  };
+  for (std::size_t h = 0; h < hosts + hosts / 10 + 2; ++h) {
+    computer(host_name(h));
+    // The host's own service account holds its HTTP SPNs, most of the time.
+    if (rng.percent(90)) {
+      Account& owner = account(fmt::format("svc_{:05}", h + 1), false);
+      register_spn(owner, "HTTP/" + host_name(h));
+      register_spn(owner, "HTTP/" + host_name(h).substr(0, host_name(h).find('.')));
+    }
+  }
+  for (std::size_t s = 0; s < sql_hosts; ++s) {
+    const std::string host = fmt::format("sql{:03}.contoso.local", s + 1);
+    computer(host);
+    Account& sql = account(fmt::format("svc_sql{:03}", s + 1), false);
+    register_spn(sql, fmt::format("MSSQLSvc/{}:1433", host));
+    register_spn(sql, fmt::format("MSSQLSvc/{}", host));
+  }
+  const auto run_as_account = [&](const Project& p) -> Account& {
+    return p.run_as == "NetworkService" || p.run_as == "LocalSystem" ? computer(host_name(p.host))
+                                                                     : account(p.run_as, false);
+  };
+  for (const auto& p : projects) {
+    Account& a = run_as_account(p);
+    if (rng.percent(85)) {
+      register_spn(a, "HTTP/" + host_name(p.host));
+      register_spn(a, "HTTP/" + host_name(p.host).substr(0, host_name(p.host).find('.')));
+    }
+    if (!p.alias.empty() && rng.percent(50)) register_spn(a, "HTTP/" + p.alias);
+    for (const auto& call : p.calls) {
+      const Project& target = projects[call.target];
+      std::string spn;
+      if (call.identity == 1) {
+        spn = "HTTP/" + host_name(target.host);
+      } else if (call.identity == 2) {
+        spn = "host/" + host_name(target.host);
+      } else {
+        // Without <identity>, HTTP clients ask for HTTP/<the host they call>, others for HOST/<host>.
+        const std::string host =
+            call.address_form == 1 && !target.alias.empty() ? target.alias : host_name(target.host);
+        spn = (kBindings[target.binding].scheme == "net.tcp" ? "HOST/" : "HTTP/") + host;
+      }
+      if (rng.percent(60)) delegate_to(a, spn);
+    }
+    for (const auto& c : p.connections)
+      if (!c.spn.empty() && rng.percent(70)) delegate_to(a, c.spn);
+    for (const auto& user : p.accounts) {
+      Account& u = account(user, false);
+      if (u.rid + 1 == next_rid) {              // just created: decide its flags once
+        if (rng.percent(3)) u.uac |= 0x100000;  // NOT_DELEGATED: sensitive
+        u.protected_user = rng.percent(3);
+      }
+    }
+  }
+  std::string ldif =
+      "# extended LDIF\n#\n# LDAPv3\n# base <DC=contoso,DC=local> with scope subtree\n"
+      "# generated by gen-estate\n#\nversion: 1\n\n# rootDSE\ndn: \ndomainControllerFunctionality: 7\n"
+      "defaultNamingContext: DC=contoso,DC=local\ndnsHostName: dc01.contoso.local\n\n"
+      "# contoso.local\ndn: DC=contoso,DC=local\nobjectClass: top\nobjectClass: domain\n"
+      "objectClass: domainDNS\n";
+  ldif += ldif_line("objectSid", sid_bytes(std::nullopt), true) + "msDS-Behavior-Version: 7\n\n";
+  ldif +=
+      ldif_line("dn", "CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,DC=contoso,DC=local");
+  ldif += "objectClass: top\nobjectClass: nTDSService\n";
+  ldif +=
+      ldif_line("sPNMappings",
+                "host=alerter,appmgmt,cisvc,clipsrv,browser,dhcp,dnscache,replicator,eventlog,eventsystem,"
+                "policyagent,oakley,dmserver,dns,mcsvc,fax,msiserver,ias,messenger,netlogon,netman,netdde,"
+                "netddedsm,nmagent,plugplay,protectedstorage,rasman,rpclocator,rpc,rpcss,remoteaccess,rsvp,"
+                "samss,scardsvr,scesrv,seclogon,scm,dcom,cifs,spooler,snmp,schedule,tapisrv,trksvr,trkwks,"
+                "ups,time,wins,www,http,w3svc,iisadmin,msdtc") +
+      "\n";
+  std::string protected_members;
+  for (const auto& [sam, a] : directory) {
+    ldif += ldif_entry(a);
+    if (a.protected_user)
+      protected_members += ldif_line("member", "CN=" + sam + ",CN=Users,DC=contoso,DC=local");
+  }
+  ldif +=
+      "# Protected Users, Users, contoso.local\ndn: CN=Protected Users,CN=Users,DC=contoso,DC=local\n"
+      "objectClass: top\nobjectClass: group\nsAMAccountName: Protected Users\n";
+  ldif += ldif_line("objectSid", sid_bytes(525), true) + protected_members + "\n";
+  ldif += "# search result\nsearch: 2\nresult: 0 Success\n";
+  write_file(dir / "ad" / "contoso.ldif", ldif);
+
   std::printf(
       "%zu configuration files in %zu projects (%zu entry points, %zu client accounts), %zu calls, "
-      "%llu paths from the entry points (account x path), %zu skipped or transform files, in %s\n",
+      "%llu paths from the entry points (account x path), %zu skipped or transform files, %zu AD "
+      "accounts (ad/contoso.ldif), in %s\n",
       files, projects.size(), by_tier[0].size(), accounts_total, calls,
-      static_cast<unsigned long long>(chains), noise, dir.string().c_str());
+      static_cast<unsigned long long>(chains), noise, directory.size(), dir.string().c_str());
   return 0;
 }
