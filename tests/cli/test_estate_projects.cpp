@@ -186,6 +186,19 @@ TEST_CASE("gen-estate: the same seed gives the same estate, and config reads eve
   const auto assume = nlohmann::json::parse(cli_test::read_file((base / "a/assume.json").string()));
   CHECK(assume["assume_version"] == 1);
   CHECK(assume["domain"] == "CONTOSO.LOCAL");
+  // The domain behind it imports, and holds every run-as account and client account of assume.json.
+  const auto ad = run({"ad", (base / "a/ad/contoso.ldif").string(), "--format", "json"});
+  REQUIRE(ad.status == 0);
+  std::set<std::string> sams;
+  const auto facts = nlohmann::json::parse(ad.out);
+  for (const auto& account : facts["accounts"]) sams.insert(account["sam_account_name"].get<std::string>());
+  for (const auto& [folder, project] : assume["projects"].items()) {
+    CAPTURE(folder);
+    const std::string run_as = project["run_as"];
+    if (run_as != "NetworkService" && run_as != "LocalSystem") CHECK(sams.count(run_as) == 1);
+    for (const auto& user : project.value("client_accounts", nlohmann::json::array()))
+      CHECK(sams.count(user.get<std::string>()) == 1);
+  }
   for (const auto& file : read_a) {
     CAPTURE(file);
     std::vector<std::string> args{"config", file.string(), "--json"};
