@@ -720,9 +720,7 @@ std::string chain_request_json(const ChainRequest& request) {
     scenario.erase(1, kQuestion.size() - 1);
     if (scenario.size() > 1 && scenario[1] == ',') scenario.erase(1, 1);
     w.key("scenario");
-    w.null();  // the writer's place for a value (so the next member is separated), replaced by the object
-    out.resize(out.size() - 4);
-    out += scenario;
+    w.raw(scenario);
     outbound(hop.outbound);
     w.end_object();
   }
