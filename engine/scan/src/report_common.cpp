@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <ranges>
 #include <string>
+#include <type_traits>
 
 #include "wcfpolicy/json.hpp"
 
@@ -118,11 +120,23 @@ std::vector<const Finding*> error_findings_of(const ScanReport& report, const En
     return name == endpoint_label(endpoint) || name == endpoint.config.endpoint.address.value_or("") ||
            name == endpoint.address.value_or("") || name == endpoint.config.endpoint.contract.value_or("");
   };
+  // The findings are in file order (scan.hpp): only the endpoint's file's are looked at, so that a
+  // report of many files is not read once per endpoint.
+  const auto [first, last] = std::equal_range(
+      report.findings.begin(), report.findings.end(), endpoint.file, [](const auto& a, const auto& b) {
+        const auto file = [](const auto& x) -> const std::string& {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, Finding>) {
+            return x.location.file;
+          } else {
+            return x;
+          }
+        };
+        return file(a) < file(b);
+      });
   std::vector<const Finding*> found;
-  for (const Finding& finding : report.findings) {
+  for (const Finding& finding : std::ranges::subrange(first, last)) {
     if (finding.level != Level::error || finding.chain) continue;
-    if (finding.location.file != endpoint.file || finding.logical.service != endpoint.config.service)
-      continue;
+    if (finding.logical.service != endpoint.config.service) continue;
     if (!names_endpoint(finding.logical.endpoint)) continue;
     if (!finding.logical.operation.empty() &&
         finding.logical.operation != endpoint.config.operation.value_or(""))

@@ -10,12 +10,14 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -409,7 +411,16 @@ void Analysis::read_configs(Walk& walk) {
     if (!sources.contains(project_name)) {
       auto& list = sources[project_name];
       const bool csproj = walk.csproj_folders.contains(project_name);
-      for (const FoundFile& cs : walk.csharp) {
+      // walk.csharp is sorted by path: the sources inside the project's folder are one range.
+      auto first = walk.csharp.begin();
+      auto last = walk.csharp.end();
+      if (project_name != ".") {
+        const std::string prefix = project_name + "/";
+        first = std::lower_bound(first, last, prefix,
+                                 [](const FoundFile& cs, const std::string& p) { return cs.rel < p; });
+        last = std::find_if(first, last, [&](const FoundFile& cs) { return !cs.rel.starts_with(prefix); });
+      }
+      for (const FoundFile& cs : std::ranges::subrange(first, last)) {
         if (!inside(project_name, cs.rel)) continue;
         // Without a .csproj, the folder's sources that belong to no other project.
         if (!csproj && project_folder(cs.rel, walk) != folder_of(cs.rel) &&
@@ -569,13 +580,17 @@ void Analysis::answer_endpoint(Endpoint& endpoint) {
 }
 
 void Analysis::link() {
-  // Endpoints by address, for linking.
-  std::vector<std::pair<Address, std::size_t>> addresses;
+  // Endpoints by scheme, host and port (which same_address compares exactly), each bucket in the
+  // endpoints' order, so that a client is compared with the few endpoints of its authority only.
+  const auto authority = [](const Address& a) {
+    return a.scheme + "://" + a.host + ":" + std::to_string(a.port);
+  };
+  std::unordered_map<std::string, std::vector<std::pair<Address, std::size_t>>> addresses;
   for (std::size_t i = 0; i < report.endpoints.size(); ++i) {
     if (!report.endpoints[i].address) continue;
     if (auto parsed = parse_address(*report.endpoints[i].address)) {
       parsed->host = host_after_alias(parsed->host);
-      addresses.emplace_back(std::move(*parsed), i);
+      addresses[authority(*parsed)].emplace_back(std::move(*parsed), i);
     }
   }
   project_calls.assign(report.projects.size(), {});
@@ -601,10 +616,12 @@ void Analysis::link() {
     }
     address.host = host_after_alias(address.host);
     client.address = to_string(address);
-    for (const auto& [candidate, index] : addresses) {
-      if (same_address(candidate, address)) {
-        client.target_endpoint = index;
-        break;
+    if (const auto bucket = addresses.find(authority(address)); bucket != addresses.end()) {
+      for (const auto& [candidate, index] : bucket->second) {
+        if (same_address(candidate, address)) {
+          client.target_endpoint = index;
+          break;
+        }
       }
     }
     if (!client.target_endpoint) {
