@@ -111,8 +111,8 @@ Chain chain_of(const std::string& request_file, const std::vector<ChainLocation>
   const ChainRequest& request = std::get<ChainRequest>(std::get<Request>(parsed));
   Result<ChainAnswer> answer = decide_chain(request);
   REQUIRE(answer.has_value());
-  Chain chain{
-      "Contoso.Web", request.client.account, flow, request, json::parse(text).dump(), answer.value(), ""};
+  Chain chain{"Contoso.Web", request.client.account,   flow,           {},
+              request,       json::parse(text).dump(), answer.value(), ""};
   append_answer_json(chain.answer_json, Answer{chain.answer});
   return chain;
 }

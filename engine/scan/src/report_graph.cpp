@@ -148,12 +148,12 @@ Estate estate_of(const ScanReport& report) {
       edge = call_edges[*edges[*blocked].call];
     } else if (*blocked > 0) {
       // The flow does not say which call: the block is drawn on the entry, naming the edge.
-      estate.edges[edge].blocked.push_back(
-          fmt::format("blocked: {} at {} -> {} ({})", chain.answer.first_block->rule,
-                      chain.answer.first_block->from, chain.answer.first_block->to, chain.account));
+      index_in(estate.edges[edge].blocked,
+               fmt::format("blocked: {} at {} -> {} ({})", chain.answer.first_block->rule,
+                           chain.answer.first_block->from, chain.answer.first_block->to, chain.account));
       continue;
     }
-    estate.edges[edge].blocked.push_back(label);
+    index_in(estate.edges[edge].blocked, label);  // said once, however many chains it blocks
   }
   return estate;
 }

@@ -75,7 +75,14 @@ std::string write_text(const ScanReport& report) {
   for (std::size_t i = 0; i < report.chains.size(); ++i) {
     const Chain& chain = report.chains[i];
     std::string path = "client";
-    for (const ChainHopAnswer& hop : chain.answer.hops) path += " -> " + hop.name;
+    for (std::size_t h = 0; h < chain.answer.hops.size(); ++h) {
+      path += " -> " + chain.answer.hops[h].name;
+      // Which operation of the hop the path goes through: operations differ in ImpersonationOption.
+      if (h < chain.endpoints.size() && chain.endpoints[h] < report.endpoints.size()) {
+        if (const auto& operation = report.endpoints[chain.endpoints[h]].config.operation)
+          path += "." + *operation;
+      }
+    }
     if (chain.answer.backend) path += " -> " + chain.answer.backend->name;
     line(fmt::format("  {}. {}: {} ({})", i + 1, report::chain_title(chain), report::verdict_text(chain),
                      path));
@@ -179,6 +186,7 @@ std::string write_json(const ScanReport& report) {
                       {"verdict", verdict_name(report::verdict_of(chain))},
                       {"summary", report::verdict_text(chain)},
                       {"flow", std::move(flow)},
+                      {"endpoints", chain.endpoints},
                       {"request", report::chain_request_json(chain)},
                       {"answer", report::chain_answer_json(chain)}});
   }

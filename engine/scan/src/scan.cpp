@@ -862,6 +862,7 @@ void Analysis::answer_chain(const std::vector<std::size_t>& path, const std::vec
   const Endpoint& entry = report.endpoints[path.front()];
   chain.entry_project = entry.project;
   chain.account = account;
+  chain.endpoints = path;
   ChainRequest& request = chain.request;
   request.client.account = account;
   std::vector<std::string> assumed;  // SC-1: what the chain took from no file

@@ -158,6 +158,8 @@ struct Chain {
   std::string entry_project;
   std::string account;  // the client account entering there
   std::vector<ChainLocation> flow;
+  // The endpoint (with its operation) each hop is, in order: indexes into ScanReport::endpoints.
+  std::vector<std::size_t> endpoints;
   ChainRequest request;
   std::string request_json;  // the request, as `policy-eval chain` reads it
   ChainAnswer answer;
