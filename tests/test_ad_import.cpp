@@ -595,3 +595,46 @@ TEST_CASE("ad import: meta.count only sizes the accounts: a count that lies chan
     CHECK(has_finding(facts, "import", "meta.count says") == (count == "999999999999"));
   }
 }
+
+TEST_CASE("index_facts: every name and SPN lookup gives what reading every account gives") {
+  using namespace wcfpolicy::ad;
+  Facts plain =
+      facts_of(wcfpolicy::ad_import::import_ad({wcfpolicy::test::data_path("estate/ad/contoso.ldif")}));
+  Facts indexed = plain;
+  index_facts(indexed);
+  REQUIRE(indexed.index != nullptr);
+  std::vector<std::string> names{"nobody", "CONTOSO\\alice", "alice@contoso.local", "ALICE@OTHER.LOCAL",
+                                 "web01",  "WEB01$",         "web01.contoso.local", "svc_ap"};
+  std::vector<std::string> spns{
+      "HTTP/legacy01.contoso.local",       "http/APP01.contoso.local", "cifs/files01",
+      "MSSQLSvc/sql01.contoso.local:1433", "nothing/at.all",           "HOST/web01"};
+  for (const Account& account : plain.accounts) {
+    names.push_back(account.sam_account_name);
+    names.push_back(qualified_name(plain, account));
+    if (!account.dns_host_name.empty()) names.push_back(account.dns_host_name);
+    for (const std::string& spn : account.spns) spns.push_back(spn);
+  }
+  const auto positions = [](const Facts& facts, const std::vector<const Account*>& accounts) {
+    std::vector<std::ptrdiff_t> out;
+    for (const Account* a : accounts) out.push_back(a - facts.accounts.data());
+    return out;
+  };
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    const AccountMatch a = find_account(plain, name);
+    const AccountMatch b = find_account(indexed, name);
+    CHECK((a.account == nullptr) == (b.account == nullptr));
+    if (a.account != nullptr && b.account != nullptr)
+      CHECK(a.account - plain.accounts.data() == b.account - indexed.accounts.data());
+    CHECK(a.candidates == b.candidates);
+    CHECK(a.ambiguous == b.ambiguous);
+  }
+  for (const std::string& spn : spns) {
+    CAPTURE(spn);
+    CHECK(positions(plain, find_spn_owners(plain, spn)) == positions(indexed, find_spn_owners(indexed, spn)));
+  }
+  // Accounts added after indexing: the stale index is not used.
+  indexed.accounts.push_back(Account{});
+  indexed.accounts.back().sam_account_name = "late";
+  CHECK(find_account(indexed, "late").account != nullptr);
+}

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
+#include <unordered_map>
 
 namespace wcfpolicy::ad {
 namespace {
@@ -50,6 +52,55 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+// FactsIndex: each account's position under the lower-cased names it answers to (name_matches)
+// and under its lower-cased SPNs, in the accounts' order, each account once per key.
+struct FactsIndex {
+  std::size_t accounts = 0;  // the number of accounts indexed: another number means a stale index
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_spn;
+};
+
+namespace {
+
+std::string lowered(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+void add_key(std::unordered_map<std::string, std::vector<std::size_t>>& map, std::string_view key,
+             std::size_t account) {
+  std::vector<std::size_t>& list = map[lowered(key)];
+  if (list.empty() || list.back() != account) list.push_back(account);
+}
+
+// The index of `facts`, when it has one that is not stale.
+const FactsIndex* index_of(const Facts& facts) noexcept {
+  return facts.index && facts.index->accounts == facts.accounts.size() ? facts.index.get() : nullptr;
+}
+
+}  // namespace
+
+void index_facts(Facts& facts) {
+  auto index = std::make_shared<FactsIndex>();
+  index->accounts = facts.accounts.size();
+  for (std::size_t i = 0; i < facts.accounts.size(); ++i) {
+    const Account& account = facts.accounts[i];
+    add_key(index->by_name, account.sam_account_name, i);
+    if (account.kind == AccountKind::computer) {
+      std::string_view sam = account.sam_account_name;
+      if (!sam.empty() && sam.back() == '$') sam.remove_suffix(1);
+      add_key(index->by_name, sam, i);
+      if (!account.dns_host_name.empty()) {
+        add_key(index->by_name, account.dns_host_name, i);
+        add_key(index->by_name, first_label(account.dns_host_name), i);
+      }
+    }
+    for (const std::string& spn : account.spns) add_key(index->by_spn, spn, i);
+  }
+  facts.index = std::move(index);
+}
+
 std::string qualified_name(const Facts& facts, const Account& account) {
   const std::string_view domain = domain_of(facts, account);
   if (domain.empty()) return account.sam_account_name;
@@ -68,10 +119,16 @@ AccountMatch find_account(const Facts& facts, std::string_view name) {
   }
   AccountMatch result;
   std::vector<const Account*> matches;
-  for (const Account& account : facts.accounts) {
-    if (!name_matches(account, bare)) continue;
-    if (!domain.empty() && !domain_matches(domain, domain_of(facts, account))) continue;
+  const auto consider = [&](const Account& account) {
+    if (!name_matches(account, bare)) return;
+    if (!domain.empty() && !domain_matches(domain, domain_of(facts, account))) return;
     matches.push_back(&account);
+  };
+  if (const FactsIndex* index = index_of(facts)) {
+    if (const auto found = index->by_name.find(lowered(bare)); found != index->by_name.end())
+      for (const std::size_t i : found->second) consider(facts.accounts[i]);
+  } else {
+    for (const Account& account : facts.accounts) consider(account);
   }
   // An exact sAMAccountName beats a host-name match ("web01" the user over "WEB01$").
   if (matches.size() > 1) {
@@ -99,15 +156,25 @@ AccountMatch find_account(const Facts& facts, std::string_view name) {
 }
 
 std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view spn) {
-  std::vector<const Account*> owners;
-  for (const Account& account : facts.accounts) {
-    for (const std::string& held : account.spns) {
-      if (iequals(held, spn)) {
-        owners.push_back(&account);
-        break;
+  const FactsIndex* index = index_of(facts);
+  const auto holders = [&](std::string_view wanted, std::vector<const Account*>& out) {
+    if (index != nullptr) {
+      const auto found = index->by_spn.find(lowered(wanted));
+      if (found != index->by_spn.end())
+        for (const std::size_t i : found->second) out.push_back(&facts.accounts[i]);
+      return;
+    }
+    for (const Account& account : facts.accounts) {
+      for (const std::string& held : account.spns) {
+        if (iequals(held, wanted)) {
+          out.push_back(&account);
+          break;
+        }
       }
     }
-  }
+  };
+  std::vector<const Account*> owners;
+  holders(spn, owners);
   if (!owners.empty()) return owners;
   // A service class aliased to HOST (sPNMappings): the account holding HOST/<host part>.
   const auto slash = spn.find('/');
@@ -123,15 +190,7 @@ std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view
   if (!aliased) return owners;
   std::string_view host = spn.substr(slash + 1);
   host = host.substr(0, host.find_first_of(":/"));
-  const std::string host_spn = "HOST/" + std::string(host);
-  for (const Account& account : facts.accounts) {
-    for (const std::string& held : account.spns) {
-      if (iequals(held, host_spn)) {
-        owners.push_back(&account);
-        break;
-      }
-    }
-  }
+  holders("HOST/" + std::string(host), owners);
   return owners;
 }
 

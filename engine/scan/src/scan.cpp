@@ -1105,6 +1105,7 @@ std::optional<ScanError> Analysis::run() {
     if (auto* error = std::get_if<ad_import::ImportError>(&imported))
       return ScanError{"--ad: " + ad_import::to_string(*error)};
     facts = std::get<ad::Facts>(std::move(imported));
+    ad::index_facts(facts);  // every chain looks its accounts and SPNs up in the same domain
     if (facts.default_domain.empty() && !assume.domain.empty()) {
       std::string upper = assume.domain;
       for (char& c : upper)

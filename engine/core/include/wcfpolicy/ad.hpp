@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -142,6 +143,8 @@ struct ImportFinding {
   std::string source;  // where: "computers.json#data[3]", "dump.ldif:12"
 };
 
+struct FactsIndex;  // ad.cpp
+
 struct Facts {
   std::string default_domain;             // the default DNS domain (upper case)
   int dc_functional_level = 7;            // when no domain says otherwise
@@ -150,7 +153,16 @@ struct Facts {
   std::vector<Account> accounts;
   std::vector<ImportFinding> findings;
   std::vector<std::string> sources;  // "inline", or the files read
+  // Lookups by name and by SPN, built by index_facts for a large domain that no longer changes;
+  // null: find_account and find_spn_owners read every account. Copies share it.
+  std::shared_ptr<const FactsIndex> index;
 };
+
+// index_facts(facts): builds facts.index, so that find_account and find_spn_owners look up the
+// accounts they name instead of reading all of them (a scan asks thousands of questions of one
+// domain). Call it once the facts are complete: the index is dropped, not updated, if accounts
+// are added later (find_* then read every account again).
+void index_facts(Facts& facts);
 
 // The user principal form of an account: "svc_app@CONTOSO.LOCAL" (domain upper case; the
 // facts' default domain when the account has none).
