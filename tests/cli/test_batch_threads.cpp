@@ -10,33 +10,15 @@
 
 #include "run_policy_eval.hpp"
 
+#include "split_mix.hpp"
+
 using namespace cli_test;
 
 namespace {
 
-// A small seeded generator (SplitMix64), so the workload is the same on every machine.
-class Seeded {
- public:
-  explicit Seeded(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  template <class T>
-  const T& pick(const std::vector<T>& values) {
-    return values[below(values.size())];
-  }
+std::string boolean(SplitMix64& rng) { return rng.below(2) == 0 ? "true" : "false"; }
 
- private:
-  std::uint64_t state_;
-};
-
-std::string boolean(Seeded& rng) { return rng.below(2) == 0 ? "true" : "false"; }
-
-std::string chain(Seeded& rng, bool break_it) {
+std::string chain(SplitMix64& rng, bool break_it) {
   const std::vector<std::string> levels{"Identification", "Impersonation", "Delegation"};
   const std::vector<std::string> users{"alice", "bob", "mallory"};  // mallory is not in the facts
   std::string hops = R"({"name":"web","host":"web01.contoso.local","run_as":"svc_web","scenario":{)"
@@ -60,7 +42,7 @@ std::string chain(Seeded& rng, bool break_it) {
          R"({"sam_account_name":"SQL01$","kind":"computer","dns_host_name":"sql01.contoso.local"}]}})";
 }
 
-std::string good_line(Seeded& rng) {
+std::string good_line(SplitMix64& rng) {
   const std::vector<std::string> bindings{
       R"("binding":"NetTcpBinding","client_credential_type":"Windows")",
       R"("binding":"BasicHttpBinding","security_mode":"TransportWithMessageCredential","client_credential_type":"UserName")",
@@ -100,7 +82,7 @@ std::string good_line(Seeded& rng) {
 
 // Lines that are not answers: malformed JSON, unknown fields, wrong types and values, inputs the
 // rules need but the request leaves out, a broken chain, and a line longer than the limit.
-std::string bad_line(Seeded& rng) {
+std::string bad_line(SplitMix64& rng) {
   switch (rng.below(12)) {
     case 0: return R"({"question":"impersonation","impersonation_option":"Allowed")";
     case 1: return R"({"question":"impersonation","impersonation_optoin":"Allowed"})";
@@ -118,7 +100,7 @@ std::string bad_line(Seeded& rng) {
 }
 
 std::string workload(std::size_t lines) {
-  Seeded rng(20261201);
+  SplitMix64 rng(20261201);
   std::string text = "\xEF\xBB\xBF";
   for (std::size_t i = 0; i < lines; ++i) {
     const std::size_t kind = rng.below(100);

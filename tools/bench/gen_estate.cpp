@@ -34,30 +34,11 @@
 #include <string_view>
 #include <vector>
 
+#include "split_mix.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  // percent(p): true with probability p/100.
-  bool percent(std::size_t p) { return below(100) < p; }
-  template <std::size_t N>
-  std::string_view pick(const std::array<std::string_view, N>& values) {
-    return values[below(N)];
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 constexpr std::array<std::string_view, 10> kAreas{"Sales",    "Finance", "Logistics", "Catalog", "Billing",
                                                   "Shipping", "Payroll", "Identity",  "Support", "Warehouse"};

@@ -13,27 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include "split_mix.hpp"
+
 namespace {
-
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  bool coin() { return (next() & 1) != 0; }
-  template <std::size_t N>
-  std::string_view pick(const std::array<std::string_view, N>& values) {
-    return values[below(N)];
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 constexpr std::array<std::string_view, 3> kOptions{"NotAllowed", "Allowed", "Required"};
 constexpr std::array<std::string_view, 4> kLevels{"Anonymous", "Identification", "Impersonation",
