@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <ranges>
 #include <string>
 #include <type_traits>
 
@@ -134,7 +133,9 @@ std::vector<const Finding*> error_findings_of(const ScanReport& report, const En
         return file(a) < file(b);
       });
   std::vector<const Finding*> found;
-  for (const Finding& finding : std::ranges::subrange(first, last)) {
+  // (iterators, not std::ranges::subrange: clang 14 cannot use libstdc++ 12's ranges)
+  for (auto it = first; it != last; ++it) {
+    const Finding& finding = *it;
     if (finding.level != Level::error || finding.chain) continue;
     if (finding.logical.service != endpoint.config.service) continue;
     if (!names_endpoint(finding.logical.endpoint)) continue;

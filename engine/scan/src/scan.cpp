@@ -10,7 +10,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <ranges>
 #include <set>
 #include <sstream>
 #include <string>
@@ -420,7 +419,8 @@ void Analysis::read_configs(Walk& walk) {
                                  [](const FoundFile& cs, const std::string& p) { return cs.rel < p; });
         last = std::find_if(first, last, [&](const FoundFile& cs) { return !cs.rel.starts_with(prefix); });
       }
-      for (const FoundFile& cs : std::ranges::subrange(first, last)) {
+      for (auto it = first; it != last; ++it) {  // not std::ranges::subrange: clang 14
+        const FoundFile& cs = *it;
         if (!inside(project_name, cs.rel)) continue;
         // Without a .csproj, the folder's sources that belong to no other project.
         if (!csproj && project_folder(cs.rel, walk) != folder_of(cs.rel) &&
