@@ -16,3 +16,7 @@ build/tools/policy-eval chain data/estate/chains/2-alice-over-ntlm.json
 echo "+ policy-eval chain data/estate/chains/2-alice-over-ntlm.json --format svg -o build/chain-2.svg"
 build/tools/policy-eval chain data/estate/chains/2-alice-over-ntlm.json --format svg -o build/chain-2.svg
 echo "chain drawn: build/chain-2.svg"
+echo "+ policy-eval scan data/estate/projects --assume data/estate/projects/assume.json --ad data/estate/ad/contoso.ldif --format html -o build/estate-scan.html --fail-on none"
+build/tools/policy-eval scan data/estate/projects --assume data/estate/projects/assume.json \
+  --ad data/estate/ad/contoso.ldif --format html -o build/estate-scan.html --fail-on none
+echo "estate report: build/estate-scan.html"

@@ -150,7 +150,7 @@ void add_scan_command(CLI::App& app, int& status) {
       "Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for bad input.\n\n"
       "Example:\n"
       "  policy-eval scan data/estate/projects --ad data/estate/ad/contoso.ldif \\\n"
-      "      --assume data/estate/assume.json --format sarif -o estate.sarif\n");
+      "      --assume data/estate/projects/assume.json --format sarif -o estate.sarif\n");
   scan->callback([options, &status] { status = run_scan(*options); });
 }
 
