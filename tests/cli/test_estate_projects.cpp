@@ -114,7 +114,9 @@ TEST_CASE("estate projects: each expected chain's verdict, with every form of th
       nlohmann::json::parse(cli_test::read_file(kProjects + "/expected-chains/verdicts.json"));
   REQUIRE(verdicts.size() == 14);
   for (const char* ad : {"contoso.ldif", "sharphound", "sharphound-v5", "sharphound.zip"}) {
-    for (const auto& [name, expected] : verdicts.items()) {
+    for (const auto& item : verdicts.items()) {  // no structured binding: CAPTURE cannot use one on clang 14
+      const std::string name = item.key();
+      const auto& expected = item.value();
       CAPTURE(ad);
       CAPTURE(name);
       const auto answer =
@@ -192,7 +194,9 @@ TEST_CASE("gen-estate: the same seed gives the same estate, and config reads eve
   std::set<std::string> sams;
   const auto facts = nlohmann::json::parse(ad.out);
   for (const auto& account : facts["accounts"]) sams.insert(account["sam_account_name"].get<std::string>());
-  for (const auto& [folder, project] : assume["projects"].items()) {
+  for (const auto& item : assume["projects"].items()) {  // no structured binding: see above
+    const std::string folder = item.key();
+    const auto& project = item.value();
     CAPTURE(folder);
     const std::string run_as = project["run_as"];
     if (run_as != "NetworkService" && run_as != "LocalSystem") CHECK(sams.count(run_as) == 1);
