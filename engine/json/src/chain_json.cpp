@@ -14,12 +14,6 @@
 namespace wcfpolicy::detail {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-  return out;
-}
-
 // A required string field; copied, since the document is reused.
 bool require_string(ObjectReader& reader, std::string_view key, std::string& out, std::string_view what) {
   std::optional<std::string_view> value;
@@ -60,11 +54,8 @@ bool get_integer(ObjectReader& reader, JsonValue object, std::string_view key, s
   JsonValue value;
   if (!object.find(key, value) || value.is_null()) return true;
   Int parsed{};
-  const std::string_view text = value.is_number() ? value.text() : std::string_view{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (!value.is_number() || ec != std::errc{} || end != text.data() + text.size()) {
+  if (!integer_of(value, parsed))
     return reader.fail(key, "expected " + std::string(allowed) + ", got " + describe_value(value));
-  }
   out = parsed;
   return true;
 }
@@ -82,7 +73,7 @@ bool read_outbound(ObjectReader& parent, JsonValue object, std::string_view key,
   }
   (void)object;
   if (spn) {
-    if (spn->find('/') == std::string_view::npos || spn->front() == '/') {
+    if (!looks_like_spn(*spn)) {
       return reader.fail("target_spn", describe_string(*spn) +
                                            " is not an SPN (expected class/host[:port], e.g. "
                                            "\"MSSQLSvc/sql01.contoso.local:1433\")");
@@ -174,19 +165,13 @@ bool read_account(JsonValue item, std::string path, RequestError& error, ad::Acc
         reader.get_bool("allowed_to_act_unverified", unverified))) {
     return false;
   }
-  account.domain = upper(account.domain);
+  upper_in_place(account.domain);
   const bool dollar = account.sam_account_name.ends_with('$');
   account.kind = dollar ? ad::AccountKind::computer : ad::AccountKind::user;
   if (kind) {
-    static const std::vector<std::string_view> kinds{"user", "computer", "gmsa"};
-    if (*kind == "user")
-      account.kind = ad::AccountKind::user;
-    else if (*kind == "computer")
-      account.kind = ad::AccountKind::computer;
-    else if (*kind == "gmsa")
-      account.kind = ad::AccountKind::gmsa;
-    else
-      return reader.fail_enum("kind", *kind, kinds, "account kind");
+    const int index = account_kind_index(*kind);
+    if (index < 0) return reader.fail_enum("kind", *kind, kAccountKinds, "account kind");
+    account.kind = static_cast<ad::AccountKind>(index);
   }
   if (uac) ad::apply_user_account_control(account, *uac);
   // Flags given beside userAccountControl must agree with it.
@@ -253,7 +238,7 @@ bool read_facts(ObjectReader& parent, JsonValue object, ad::Facts& facts) {
         string_list(reader, "spn_mappings", facts.spn_mappings))) {
     return false;
   }
-  facts.default_domain = upper(facts.default_domain);
+  upper_in_place(facts.default_domain);
   if (level) {
     if (*level < 0 || *level > 10)
       return reader.fail("dc_functional_level",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -123,6 +124,9 @@ class ObjectReader {
 // fast one must agree with (tests/test_json_fast_reader.cpp).
 [[nodiscard]] std::variant<Request, RequestError> parse_request_strictly(std::string_view text,
                                                                          const JsonOptions& options = {});
+// Whether the fast reader alone reads `text` (it gives up on anything irregular): the tests check
+// that the regular requests do take the fast path.
+[[nodiscard]] bool fast_reader_reads(std::string_view text, const JsonOptions& options = {});
 
 // The `scenario` fields, read from their schema (request_json.cpp), and the `chain` request
 // (chain_json.cpp).
@@ -130,6 +134,38 @@ bool read_scenario_fields(ObjectReader& reader, RequestError& error, ScenarioReq
 bool read_chain(ObjectReader& reader, ChainRequest& request, const JsonOptions& options);
 // The chain's input error as a RequestError: the hop's JSON path, and "did you mean" for names.
 [[nodiscard]] RequestError describe_chain_error(const InputError& error, const ChainRequest& request);
+
+// The fast reader of a chain request (chain_fast_reader.cpp): true when it read `root` whole;
+// false when it gave up, and the strict reader must read the request again and name the error.
+bool read_chain_fast(JsonValue root, ChainRequest& request, const JsonOptions& options);
+
+// What both chain readers accept, in one place.
+// looks_like_spn(text): class/host[:port], at least "a/b" (target_spn).
+[[nodiscard]] inline bool looks_like_spn(std::string_view text) noexcept {
+  return !text.empty() && text.front() != '/' && text.find('/') != std::string_view::npos;
+}
+
+// integer_of(value, out): a JSON number written as an integer that fits `Int`.
+template <class Int>
+[[nodiscard]] bool integer_of(JsonValue value, Int& out) {
+  if (!value.is_number()) return false;
+  const std::string_view text = value.text();
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && end == text.data() + text.size();
+}
+
+// The account kinds of an inline account, by name ("user", "computer", "gmsa": ad::AccountKind).
+inline constexpr std::array<std::string_view, 3> kAccountKinds{"user", "computer", "gmsa"};
+[[nodiscard]] inline int account_kind_index(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kAccountKinds.size(); ++i)
+    if (same_text(kAccountKinds[i], name)) return static_cast<int>(i);
+  return -1;
+}
+
+// Domain names are kept upper case (ASCII).
+inline void upper_in_place(std::string& text) noexcept {
+  for (char& c : text) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 // ---- writing --------------------------------------------------------------------------------
 

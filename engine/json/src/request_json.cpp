@@ -360,10 +360,10 @@ bool read_request(ObjectReader& reader, Request& request) {
   return read_level(reader, "", request);
 }
 
-// The request at the top of the document, by the fast reader (schema_reader.hpp): empty when it
-// gives up (or for a chain, which has a reader of its own), and the strict reader then reads
-// the request from scratch and names the error.
-std::optional<Request> read_fast(JsonValue root) {
+// The request at the top of the document, by the fast reader (schema_reader.hpp; for a chain,
+// chain_fast_reader.cpp): empty when it gives up, and the strict reader then reads the request
+// from scratch and names the error.
+std::optional<Request> read_fast(JsonValue root, const JsonOptions& options) {
   std::optional<Question> question;
   for (const JsonValue member : root) {
     if (!detail::same_text(member.key(), "question")) continue;
@@ -373,11 +373,11 @@ std::optional<Request> read_fast(JsonValue root) {
       if (detail::same_text(names[i], member.text())) question = static_cast<Question>(i);
     break;
   }
-  if (!question || *question == Question::chain) return std::nullopt;
+  if (!question) return std::nullopt;
   std::optional<Request> request(std::in_place);
   const bool read = with_request_type(*question, [&]<class R>(std::type_identity<R>) {
     if constexpr (std::is_same_v<R, ChainRequest>) {
-      return false;
+      return detail::read_chain_fast(root, request->emplace<R>(), options);
     } else {
       return detail::FastSchema<R>::get().read(root, request->emplace<R>());
     }
@@ -480,7 +480,7 @@ std::variant<Request, RequestError> parse_request_with(std::string_view text, co
     return error;
   }
   if (fast) {
-    if (std::optional<Request> request = read_fast(root)) return std::move(*request);
+    if (std::optional<Request> request = read_fast(root, options)) return std::move(*request);
   }
   ObjectReader reader(root, "", error);
   std::optional<Question> question;
@@ -516,6 +516,12 @@ std::variant<Request, RequestError> parse_request(std::string_view text, const J
 std::variant<Request, RequestError> detail::parse_request_strictly(std::string_view text,
                                                                    const JsonOptions& options) {
   return parse_request_with(text, options, false);
+}
+
+bool detail::fast_reader_reads(std::string_view text, const JsonOptions& options) {
+  detail::JsonDocument& document = detail::request_document();
+  return document.parse(text, options.max_depth) && document.root().is_object() &&
+         read_fast(document.root(), options).has_value();
 }
 
 void append_request_json(std::string& out, const Request& request) {
