@@ -4,16 +4,125 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 #include <string>
 #include <type_traits>
 
+#include "byte_scan.hpp"
+#include "utf8.hpp"
 #include "wcfpolicy/json.hpp"
 
 namespace wcfpolicy::scan::report {
 
 std::string json_text(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void JsonOut::key(std::string_view name) {
+  separate();
+  quoted(name);
+  out_ += ':';
+  comma_ = false;
+}
+
+void JsonOut::string(std::string_view text) {
+  separate();
+  quoted(text);
+}
+
+void JsonOut::number(std::uint64_t n) {
+  separate();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out_.append(digits, end);
+}
+
+void JsonOut::boolean(bool b) {
+  separate();
+  out_ += b ? std::string_view("true") : std::string_view("false");
+}
+
+void JsonOut::null() {
+  separate();
+  out_ += "null";
+}
+
+void JsonOut::string_or_null(const std::optional<std::string>& text) {
+  if (text)
+    string(*text);
+  else
+    null();
+}
+
+void JsonOut::number_or_null(const std::optional<std::size_t>& n) {
+  if (n)
+    number(*n);
+  else
+    null();
+}
+
+void JsonOut::strings(const std::vector<std::string>& texts) {
+  begin_array();
+  for (const std::string& text : texts) string(text);
+  end_array();
+}
+
+bool JsonOut::engine_json(std::string_view text) {
+  // Compact text from the engine begins and ends with the value's own bytes: no whitespace to drop.
+  const bool as_is = !text.empty() && text.front() != ' ' && text.back() != '\n' && text.back() != ' ' &&
+                     text.find("\\u") == std::string_view::npos;
+  if (as_is) {
+    separate();
+    out_ += text;
+    return true;
+  }
+  const Json parsed = Json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return false;
+  separate();
+  out_ += json_text(parsed);
+  return true;
+}
+
+// As nlohmann's serializer escapes (ensure_ascii off): '"', '\\' and the control characters, \b \t
+// \n \f \r by name and the others as \u00xx; a string that is not UTF-8 is left to nlohmann, which
+// replaces what is not.
+void JsonOut::quoted(std::string_view text) {
+  const std::size_t start = out_.size();
+  out_ += '"';
+  bool utf8_checked = false;
+  std::size_t run = 0;
+  for (std::size_t i = detail::find_special_byte(text, 0); i < text.size();
+       i = detail::find_special_byte(text, i + 1)) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      if (!utf8_checked && !detail::is_valid_utf8(text.substr(i))) {
+        out_.resize(start);
+        out_ += json_text(Json(text));
+        return;
+      }
+      utf8_checked = true;
+      continue;  // a byte of a character, copied with its run
+    }
+    out_.append(text.data() + run, i - run);
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\b': out_ += "\\b"; break;
+      case '\t': out_ += "\\t"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\f': out_ += "\\f"; break;
+      case '\r': out_ += "\\r"; break;
+      default: {
+        constexpr char kHex[] = "0123456789abcdef";
+        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out_.append(escape, sizeof escape);
+      }
+    }
+    run = i + 1;
+  }
+  out_.append(text.data() + run, text.size() - run);
+  out_ += '"';
 }
 
 LevelCounts count_levels(const ScanReport& report) {
@@ -97,20 +206,22 @@ EndpointAnswer endpoint_answer(const Endpoint& endpoint) {
   return answer;
 }
 
-Json chain_answer_json(const Chain& chain) {
-  if (!chain.answer_json.empty()) {
-    Json parsed = Json::parse(chain.answer_json, nullptr, false);
-    if (!parsed.is_discarded()) return parsed;
-  }
+void write_endpoint_answer(JsonOut& out, const Endpoint& endpoint) {
+  if (!endpoint.answer_json.empty() && out.engine_json(endpoint.answer_json)) return;
   std::string line;
-  append_answer_json(line, Answer{chain.answer});
-  return Json::parse(line, nullptr, false);
+  (void)append_config_answer_json(line, endpoint.config);  // an error is written into the line
+  if (!out.engine_json(line)) out.null();
 }
 
-Json chain_request_json(const Chain& chain) {
-  if (chain.request_json.empty()) return nullptr;
-  Json parsed = Json::parse(chain.request_json, nullptr, false);
-  return parsed.is_discarded() ? Json(nullptr) : parsed;
+void write_chain_answer(JsonOut& out, const Chain& chain) {
+  if (!chain.answer_json.empty() && out.engine_json(chain.answer_json)) return;
+  std::string line;
+  append_answer_json(line, Answer{chain.answer});
+  if (!out.engine_json(line)) out.null();
+}
+
+void write_chain_request(JsonOut& out, const Chain& chain) {
+  if (chain.request_json.empty() || !out.engine_json(chain.request_json)) out.null();
 }
 
 std::vector<const Finding*> error_findings_of(const ScanReport& report, const Endpoint& endpoint) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,56 @@ using Json = nlohmann::ordered_json;
 // The JSON text of a value on one line; bytes that are not UTF-8 become U+FFFD rather than
 // stopping the report.
 [[nodiscard]] std::string json_text(const Json& value);
+
+// JsonOut: a JSON value written as it goes, byte for byte as json_text writes the same value
+// (nlohmann's compact dump). The JSON and SARIF reports of an estate are written straight into
+// their text with it: built whole as nlohmann values first, the report of 10,000 files took GBs
+// and most of the time, and each answer the engine had written as JSON was parsed only to be
+// written again.
+class JsonOut {
+ public:
+  explicit JsonOut(std::string& out) noexcept : out_(out) {}
+  JsonOut(const JsonOut&) = delete;
+  JsonOut& operator=(const JsonOut&) = delete;
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  void key(std::string_view name);
+  void string(std::string_view text);
+  void number(std::uint64_t n);
+  void boolean(bool b);
+  void null();
+  void string_or_null(const std::optional<std::string>& text);
+  void number_or_null(const std::optional<std::size_t>& n);
+  void strings(const std::vector<std::string>& texts);  // an array of them
+  // engine_json(text): a value the engine wrote as JSON (an answer, a request), as json_text would
+  // write it once parsed. The engine's JSON is compact and escapes as nlohmann does, except for
+  // control characters, which it writes as "\\u00XX" (nlohmann: "\\b" and "\\f" for two of
+  // them): text without a "\\u" escape is copied as it is, other text parsed and written again.
+  // False, and nothing written, when it is not JSON.
+  [[nodiscard]] bool engine_json(std::string_view text);
+
+ private:
+  void separate() {
+    if (comma_) out_ += ',';
+    comma_ = true;
+  }
+  void open(char bracket) {
+    separate();
+    out_ += bracket;
+    comma_ = false;
+  }
+  void close(char bracket) {
+    out_ += bracket;
+    comma_ = true;
+  }
+  void quoted(std::string_view text);
+
+  std::string& out_;
+  bool comma_ = false;  // a value was written at this level: the next one is preceded by ','
+};
 
 struct LevelCounts {
   std::size_t error = 0, warning = 0, note = 0;
@@ -49,10 +100,11 @@ struct EndpointAnswer {
 [[nodiscard]] EndpointAnswer endpoint_answer(const Endpoint& endpoint);
 // The endpoint's answer as JSON: its line as the analysis wrote it, else written now.
 [[nodiscard]] Json endpoint_answer_json(const Endpoint& endpoint);
+void write_endpoint_answer(JsonOut& out, const Endpoint& endpoint);
 // The chain's answer as JSON: as the analysis wrote it, else written now from the answer.
-[[nodiscard]] Json chain_answer_json(const Chain& chain);
+void write_chain_answer(JsonOut& out, const Chain& chain);
 // The chain's request as JSON (null when the analysis did not write it).
-[[nodiscard]] Json chain_request_json(const Chain& chain);
+void write_chain_request(JsonOut& out, const Chain& chain);
 
 // The error findings about an endpoint: in its file, of its service, for its endpoint (or the
 // service as a whole) and its operation (or every operation).

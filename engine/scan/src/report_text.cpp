@@ -10,8 +10,6 @@
 
 namespace wcfpolicy::scan {
 
-using report::Json;
-
 namespace {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -97,15 +95,24 @@ std::string write_text(const ScanReport& report) {
 
 namespace {
 
-Json location_json(const SourceLocation& location, const std::string& file) {
-  return {{"file", location.file.empty() ? file : location.file},
-          {"line", location.line},
-          {"column", location.column}};
+void write_location(report::JsonOut& out, const SourceLocation& location, const std::string& file) {
+  out.begin_object();
+  out.key("file");
+  out.string(location.file.empty() ? file : location.file);
+  out.key("line");
+  out.number(location.line);
+  out.key("column");
+  out.number(location.column);
+  out.end_object();
 }
 
-Json optional_text(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
-
-Json optional_index(const std::optional<std::size_t>& index) { return index ? Json(*index) : Json(nullptr); }
+// An empty text as null.
+void string_or_null(report::JsonOut& out, const std::string& text) {
+  if (text.empty())
+    out.null();
+  else
+    out.string(text);
+}
 
 std::string_view verdict_name(report::ChainVerdict verdict) {
   switch (verdict) {
@@ -116,116 +123,241 @@ std::string_view verdict_name(report::ChainVerdict verdict) {
   return "ends";
 }
 
+// Room for the report's text, from what it embeds: one allocation instead of a doubling string
+// copied over and over.
+std::size_t expected_size(const ScanReport& report) {
+  std::size_t size = 4096 + report.findings.size() * 400 + report.projects.size() * 200;
+  for (const Endpoint& endpoint : report.endpoints) size += endpoint.answer_json.size() + 400;
+  for (const Chain& chain : report.chains)
+    size += chain.request_json.size() + chain.answer_json.size() + 200 + chain.flow.size() * 200;
+  return size;
+}
+
 }  // namespace
 
-// The shape is documented in docs/contract.md ("What `scan --format json` prints").
+// The shape is documented in docs/contract.md ("What `scan --format json` prints"). Written as it
+// goes (report::JsonOut), the answers and requests embedded as the engine wrote them.
 std::string write_json(const ScanReport& report) {
   const report::LevelCounts counts = report::count_levels(report);
-  Json projects = Json::array();
+  std::string text;
+  text.reserve(expected_size(report));
+  report::JsonOut out(text);
+  out.begin_object();
+  out.key("roots");
+  out.strings(report.roots);
+  out.key("ad_sources");
+  out.strings(report.ad_sources);
+  out.key("files_scanned");
+  out.number(report.files_scanned);
+  out.key("summary");
+  out.begin_object();
+  out.key("error");
+  out.number(counts.error);
+  out.key("warning");
+  out.number(counts.warning);
+  out.key("note");
+  out.number(counts.note);
+  out.key("projects");
+  out.number(report.projects.size());
+  out.key("endpoints");
+  out.number(report.endpoints.size());
+  out.key("calls");
+  out.number(report.calls.size());
+  out.key("chains");
+  out.number(report.chains.size());
+  out.end_object();
+
+  out.key("projects");
+  out.begin_array();
   for (const Project& project : report.projects) {
-    projects.push_back({{"name", project.name},
-                        {"host", project.host.empty() ? Json(nullptr) : Json(project.host)},
-                        {"run_as", project.run_as.empty() ? Json(nullptr) : Json(project.run_as)},
-                        {"client_accounts", project.client_accounts},
-                        {"config_files", project.config_files},
-                        {"csharp_files", project.csharp_files}});
+    out.begin_object();
+    out.key("name");
+    out.string(project.name);
+    out.key("host");
+    string_or_null(out, project.host);
+    out.key("run_as");
+    string_or_null(out, project.run_as);
+    out.key("client_accounts");
+    out.strings(project.client_accounts);
+    out.key("config_files");
+    out.strings(project.config_files);
+    out.key("csharp_files");
+    out.strings(project.csharp_files);
+    out.end_object();
   }
-  Json endpoints = Json::array();
+  out.end_array();
+
+  out.key("endpoints");
+  out.begin_array();
   for (const Endpoint& endpoint : report.endpoints) {
     const ConfigEndpoint& config = endpoint.config;
-    endpoints.push_back({{"project", endpoint.project},
-                         {"location", location_json(config.location, endpoint.file)},
-                         {"service", config.service},
-                         {"name", optional_text(config.name)},
-                         {"address", optional_text(endpoint.address)},
-                         {"contract", optional_text(config.endpoint.contract)},
-                         {"binding", optional_text(config.endpoint.binding)},
-                         {"binding_configuration", optional_text(config.endpoint.binding_configuration)},
-                         {"operation", optional_text(config.operation)},
-                         {"error", report::endpoint_fails(report, endpoint)},
-                         {"answer", report::endpoint_answer_json(endpoint)}});
+    out.begin_object();
+    out.key("project");
+    out.string(endpoint.project);
+    out.key("location");
+    write_location(out, config.location, endpoint.file);
+    out.key("service");
+    out.string(config.service);
+    out.key("name");
+    out.string_or_null(config.name);
+    out.key("address");
+    out.string_or_null(endpoint.address);
+    out.key("contract");
+    out.string_or_null(config.endpoint.contract);
+    out.key("binding");
+    out.string_or_null(config.endpoint.binding);
+    out.key("binding_configuration");
+    out.string_or_null(config.endpoint.binding_configuration);
+    out.key("operation");
+    out.string_or_null(config.operation);
+    out.key("error");
+    out.boolean(report::endpoint_fails(report, endpoint));
+    out.key("answer");
+    report::write_endpoint_answer(out, endpoint);
+    out.end_object();
   }
-  Json clients = Json::array();
+  out.end_array();
+
+  out.key("clients");
+  out.begin_array();
   for (const Client& client : report.clients) {
-    clients.push_back({{"project", client.project},
-                       {"location", location_json(client.config.location, client.file)},
-                       {"name", optional_text(client.config.name)},
-                       {"address", optional_text(client.address)},
-                       {"binding", optional_text(client.config.endpoint.binding)},
-                       {"target_endpoint", optional_index(client.target_endpoint)},
-                       {"target_spn", client.target_spn.empty() ? Json(nullptr) : Json(client.target_spn)}});
+    out.begin_object();
+    out.key("project");
+    out.string(client.project);
+    out.key("location");
+    write_location(out, client.config.location, client.file);
+    out.key("name");
+    out.string_or_null(client.config.name);
+    out.key("address");
+    out.string_or_null(client.address);
+    out.key("binding");
+    out.string_or_null(client.config.endpoint.binding);
+    out.key("target_endpoint");
+    out.number_or_null(client.target_endpoint);
+    out.key("target_spn");
+    string_or_null(out, client.target_spn);
+    out.end_object();
   }
-  Json connections = Json::array();
+  out.end_array();
+
+  out.key("connections");
+  out.begin_array();
   for (const Connection& connection : report.connections) {
-    connections.push_back(
-        {{"project", connection.project},
-         {"location", location_json(connection.config.location, connection.file)},
-         {"name", connection.config.name},
-         {"integrated_security", connection.integrated_security},
-         {"sql_password", connection.sql_password},
-         {"server_host", connection.server_host},
-         {"port", connection.port},
-         {"target_spn", connection.target_spn.empty() ? Json(nullptr) : Json(connection.target_spn)}});
+    out.begin_object();
+    out.key("project");
+    out.string(connection.project);
+    out.key("location");
+    write_location(out, connection.config.location, connection.file);
+    out.key("name");
+    out.string(connection.config.name);
+    out.key("integrated_security");
+    out.boolean(connection.integrated_security);
+    out.key("sql_password");
+    out.boolean(connection.sql_password);
+    out.key("server_host");
+    out.string(connection.server_host);
+    out.key("port");
+    out.number(connection.port);
+    out.key("target_spn");
+    string_or_null(out, connection.target_spn);
+    out.end_object();
   }
-  Json calls = Json::array();
+  out.end_array();
+
+  out.key("calls");
+  out.begin_array();
   for (const Call& call : report.calls) {
     const bool client = call.through == Call::Through::client_endpoint;
-    calls.push_back({{"from_project", call.from_project},
-                     {"through", client ? "client_endpoint" : "connection_string"},
-                     {client ? "client" : "connection", call.index},
-                     {"to_endpoint", optional_index(call.to_endpoint)},
-                     {"backend_host", call.backend_host.empty() ? Json(nullptr) : Json(call.backend_host)}});
+    out.begin_object();
+    out.key("from_project");
+    out.string(call.from_project);
+    out.key("through");
+    out.string(client ? "client_endpoint" : "connection_string");
+    out.key(client ? "client" : "connection");
+    out.number(call.index);
+    out.key("to_endpoint");
+    out.number_or_null(call.to_endpoint);
+    out.key("backend_host");
+    string_or_null(out, call.backend_host);
+    out.end_object();
   }
-  Json chains = Json::array();
+  out.end_array();
+
+  out.key("chains");
+  out.begin_array();
   for (const Chain& chain : report.chains) {
-    Json flow = Json::array();
-    for (const ChainLocation& step : chain.flow)
-      flow.push_back({{"location", location_json(step.location, "")}, {"message", step.message}});
-    chains.push_back({{"entry_project", chain.entry_project},
-                      {"account", chain.account},
-                      {"verdict", verdict_name(report::verdict_of(chain))},
-                      {"summary", report::verdict_text(chain)},
-                      {"flow", std::move(flow)},
-                      {"endpoints", chain.endpoints},
-                      {"request", report::chain_request_json(chain)},
-                      {"answer", report::chain_answer_json(chain)}});
+    out.begin_object();
+    out.key("entry_project");
+    out.string(chain.entry_project);
+    out.key("account");
+    out.string(chain.account);
+    out.key("verdict");
+    out.string(verdict_name(report::verdict_of(chain)));
+    out.key("summary");
+    out.string(report::verdict_text(chain));
+    out.key("flow");
+    out.begin_array();
+    for (const ChainLocation& step : chain.flow) {
+      out.begin_object();
+      out.key("location");
+      write_location(out, step.location, "");
+      out.key("message");
+      out.string(step.message);
+      out.end_object();
+    }
+    out.end_array();
+    out.key("endpoints");
+    out.begin_array();
+    for (const std::size_t endpoint : chain.endpoints) out.number(endpoint);
+    out.end_array();
+    out.key("request");
+    report::write_chain_request(out, chain);
+    out.key("answer");
+    report::write_chain_answer(out, chain);
+    out.end_object();
   }
-  Json findings = Json::array();
+  out.end_array();
+
+  out.key("findings");
+  out.begin_array();
   for (const Finding& finding : report.findings) {
-    findings.push_back({{"rule", finding.rule},
-                        {"severity", level_name(finding.level)},
-                        {"message", finding.message},
-                        {"location", location_json(finding.location, "")},
-                        {"service", finding.logical.service},
-                        {"endpoint", finding.logical.endpoint},
-                        {"operation", finding.logical.operation},
-                        {"chain", optional_index(finding.chain)},
-                        {"fingerprint", report::fingerprint(finding)}});
+    out.begin_object();
+    out.key("rule");
+    out.string(finding.rule);
+    out.key("severity");
+    out.string(level_name(finding.level));
+    out.key("message");
+    out.string(finding.message);
+    out.key("location");
+    write_location(out, finding.location, "");
+    out.key("service");
+    out.string(finding.logical.service);
+    out.key("endpoint");
+    out.string(finding.logical.endpoint);
+    out.key("operation");
+    out.string(finding.logical.operation);
+    out.key("chain");
+    out.number_or_null(finding.chain);
+    out.key("fingerprint");
+    out.string(report::fingerprint(finding));
+    out.end_object();
   }
-  Json notes = Json::array();
-  for (const Note& note : report.notes) notes.push_back({{"file", note.file}, {"message", note.message}});
-  const Json document = {
-      {"roots", report.roots},
-      {"ad_sources", report.ad_sources},
-      {"files_scanned", report.files_scanned},
-      {"summary",
-       {{"error", counts.error},
-        {"warning", counts.warning},
-        {"note", counts.note},
-        {"projects", report.projects.size()},
-        {"endpoints", report.endpoints.size()},
-        {"calls", report.calls.size()},
-        {"chains", report.chains.size()}}},
-      {"projects", std::move(projects)},
-      {"endpoints", std::move(endpoints)},
-      {"clients", std::move(clients)},
-      {"connections", std::move(connections)},
-      {"calls", std::move(calls)},
-      {"chains", std::move(chains)},
-      {"findings", std::move(findings)},
-      {"notes", std::move(notes)},
-  };
-  return report::json_text(document) + '\n';
+  out.end_array();
+
+  out.key("notes");
+  out.begin_array();
+  for (const Note& note : report.notes) {
+    out.begin_object();
+    out.key("file");
+    out.string(note.file);
+    out.key("message");
+    out.string(note.message);
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+  text += '\n';
+  return text;
 }
 
 }  // namespace wcfpolicy::scan
