@@ -6,7 +6,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "report_common.hpp"
 #include "wcfpolicy/decide.hpp"
@@ -19,13 +22,19 @@ using report::Json;
 
 namespace {
 
+using report::JsonOut;
+
 // The run's artifacts: every file the report names, by relative path, each with its index.
 class Artifacts {
  public:
   explicit Artifacts(const ScanReport& report) {
+    std::set<std::string_view> paths;  // sorted: the same artifacts in the same order for the same estate
+    const auto add = [&](const std::string& path) {
+      if (!path.empty()) paths.insert(path);
+    };
     for (const Project& project : report.projects) {
-      for (const std::string& file : project.config_files) paths_.insert(file);
-      for (const std::string& file : project.csharp_files) paths_.insert(file);
+      for (const std::string& file : project.config_files) paths.insert(file);
+      for (const std::string& file : project.csharp_files) paths.insert(file);
     }
     for (const Endpoint& endpoint : report.endpoints) add(endpoint.file);
     for (const Finding& finding : report.findings) add(finding.location.file);
@@ -33,181 +42,381 @@ class Artifacts {
       for (const ChainLocation& step : chain.flow) add(step.location.file);
     }
     for (const Note& note : report.notes) add(note.file);
-    std::size_t index = 0;
-    for (const std::string& path : paths_) index_[path] = index++;
+    // Each artifact's URI once: every location in the report is written with one.
+    uris_.reserve(paths.size());
+    index_.reserve(paths.size());
+    for (const std::string_view path : paths) {
+      index_.emplace(path, uris_.size());
+      uris_.push_back(sarif::artifact_uri(path));
+    }
   }
 
   // artifactLocation {uri, uriBaseId, index}.
-  [[nodiscard]] Json location(const std::string& path) const {
-    Json location = {{"uri", sarif::artifact_uri(path)}, {"uriBaseId", sarif::kSourceRoot}};
-    if (const auto it = index_.find(path); it != index_.end()) location["index"] = it->second;
-    return location;
+  void write_location(JsonOut& out, const std::string& path) const {
+    out.begin_object();
+    out.key("uri");
+    const auto it = index_.find(path);
+    if (it != index_.end())
+      out.string(uris_[it->second]);
+    else
+      out.string(sarif::artifact_uri(path));
+    out.key("uriBaseId");
+    out.string(sarif::kSourceRoot);
+    if (it != index_.end()) {
+      out.key("index");
+      out.number(it->second);
+    }
+    out.end_object();
   }
 
-  [[nodiscard]] Json list() const {
-    Json artifacts = Json::array();
-    for (const std::string& path : paths_) artifacts.push_back({{"location", location(path)}});
-    return artifacts;
+  void write_list(JsonOut& out) const {
+    out.begin_array();
+    for (std::size_t i = 0; i < uris_.size(); ++i) {
+      out.begin_object();
+      out.key("location");
+      out.begin_object();
+      out.key("uri");
+      out.string(uris_[i]);
+      out.key("uriBaseId");
+      out.string(sarif::kSourceRoot);
+      out.key("index");
+      out.number(i);
+      out.end_object();
+      out.end_object();
+    }
+    out.end_array();
   }
 
  private:
-  void add(const std::string& path) {
-    if (!path.empty()) paths_.insert(path);
-  }
-  std::set<std::string> paths_;  // sorted: the same artifacts in the same order for the same estate
-  std::map<std::string, std::size_t> index_;
+  // The paths are views of the report's strings, which outlive the writer.
+  std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<std::string> uris_;  // by index
 };
 
-Json physical_location(const Artifacts& artifacts, const SourceLocation& where) {
-  Json physical = {{"artifactLocation", artifacts.location(where.file)}};
+void write_physical_location(JsonOut& out, const Artifacts& artifacts, const SourceLocation& where) {
+  out.begin_object();
+  out.key("artifactLocation");
+  artifacts.write_location(out, where.file);
   if (where.line > 0) {
-    Json region = {{"startLine", where.line}};
-    if (where.column > 0) region["startColumn"] = where.column;
-    physical["region"] = std::move(region);
+    out.key("region");
+    out.begin_object();
+    out.key("startLine");
+    out.number(where.line);
+    if (where.column > 0) {
+      out.key("startColumn");
+      out.number(where.column);
+    }
+    out.end_object();
   }
-  return physical;
+  out.end_object();
 }
 
 // service (a WCF service type), endpoint (a member of it), operation (a method), each with its
 // fully qualified name "service/endpoint/operation".
-Json logical_locations(const LogicalLocation& logical) {
-  Json locations = Json::array();
+void write_logical_locations(JsonOut& out, const LogicalLocation& logical) {
+  out.begin_array();
   std::string qualified;
   const auto add = [&](const std::string& name, std::string_view kind) {
     if (name.empty()) return;
-    qualified += qualified.empty() ? name : "/" + name;
-    locations.push_back({{"name", name}, {"fullyQualifiedName", qualified}, {"kind", kind}});
+    if (!qualified.empty()) qualified += '/';
+    qualified += name;
+    out.begin_object();
+    out.key("name");
+    out.string(name);
+    out.key("fullyQualifiedName");
+    out.string(qualified);
+    out.key("kind");
+    out.string(kind);
+    out.end_object();
   };
   add(logical.service, "type");
   add(logical.endpoint, "member");
   add(logical.operation, "function");
-  return locations;
+  out.end_array();
 }
 
-Json location_of(const Artifacts& artifacts, const Finding& finding) {
-  Json location = Json::object();
-  if (!finding.location.file.empty())
-    location["physicalLocation"] = physical_location(artifacts, finding.location);
-  Json logical = logical_locations(finding.logical);
-  if (!logical.empty()) location["logicalLocations"] = std::move(logical);
-  return location;
+void write_location_of(JsonOut& out, const Artifacts& artifacts, const Finding& finding) {
+  out.begin_object();
+  if (!finding.location.file.empty()) {
+    out.key("physicalLocation");
+    write_physical_location(out, artifacts, finding.location);
+  }
+  const LogicalLocation& logical = finding.logical;
+  if (!logical.service.empty() || !logical.endpoint.empty() || !logical.operation.empty()) {
+    out.key("logicalLocations");
+    write_logical_locations(out, logical);
+  }
+  out.end_object();
 }
 
 // A chain as a code flow: its locations in order, from the entry endpoint to the back-end.
-Json code_flow(const Artifacts& artifacts, const Chain& chain) {
-  Json locations = Json::array();
+void write_code_flow(JsonOut& out, const Artifacts& artifacts, const Chain& chain) {
+  out.begin_object();
+  out.key("message");
+  out.begin_object();
+  out.key("text");
+  out.string(fmt::format("{}: {}", report::chain_title(chain), report::verdict_text(chain)));
+  out.end_object();
+  out.key("threadFlows");
+  out.begin_array();
+  out.begin_object();
+  out.key("locations");
+  out.begin_array();
   for (std::size_t i = 0; i < chain.flow.size(); ++i) {
     const ChainLocation& step = chain.flow[i];
-    Json location = {{"message", {{"text", step.message}}}};
-    if (!step.location.file.empty())
-      location["physicalLocation"] = physical_location(artifacts, step.location);
-    locations.push_back({{"location", std::move(location)}, {"executionOrder", i + 1}});
+    out.begin_object();
+    out.key("location");
+    out.begin_object();
+    out.key("message");
+    out.begin_object();
+    out.key("text");
+    out.string(step.message);
+    out.end_object();
+    if (!step.location.file.empty()) {
+      out.key("physicalLocation");
+      write_physical_location(out, artifacts, step.location);
+    }
+    out.end_object();
+    out.key("executionOrder");
+    out.number(i + 1);
+    out.end_object();
   }
-  return {
-      {"message", {{"text", fmt::format("{}: {}", report::chain_title(chain), report::verdict_text(chain))}}},
-      {"threadFlows", Json::array({{{"locations", std::move(locations)}}})}};
+  out.end_array();
+  out.end_object();
+  out.end_array();
+  out.end_object();
 }
 
-// The rules of the run, in the order they first appear, each described once; a rule's default
-// level is the highest level it is reported at.
+// The rules of the run, in the order they first appear among the findings, each described once;
+// a rule's default level is the highest level it is reported at. Found before the results are
+// written: the driver, which lists them, comes first.
 class Rules {
  public:
-  std::size_t index_of(const Finding& finding) {
-    const auto [it, added] = index_.try_emplace(finding.rule, descriptors_.size());
-    if (added) {
-      const sarif::RuleDescription rule = sarif::describe_rule(finding.rule);
-      descriptors_.push_back({{"id", rule.id},
-                              {"shortDescription", {{"text", rule.short_text}}},
-                              {"fullDescription", {{"text", rule.full_text}}},
-                              {"help", {{"text", rule.help_text}}},
-                              {"helpUri", rule.help_uri},
-                              {"defaultConfiguration", {{"level", level_name(finding.level)}}},
-                              {"properties", {{"tags", Json::array({"security", "wcf"})}}}});
-      levels_.push_back(finding.level);
-    } else if (finding.level > levels_[it->second]) {
-      levels_[it->second] = finding.level;
-      descriptors_[it->second]["defaultConfiguration"]["level"] = level_name(finding.level);
+  explicit Rules(const ScanReport& report) {
+    index_of_finding_.reserve(report.findings.size());
+    for (const Finding& finding : report.findings) {
+      const auto [it, added] = index_.try_emplace(finding.rule, ids_.size());
+      if (added) {
+        ids_.push_back(finding.rule);
+        levels_.push_back(finding.level);
+      } else if (finding.level > levels_[it->second]) {
+        levels_[it->second] = finding.level;
+      }
+      index_of_finding_.push_back(it->second);
     }
-    return it->second;
   }
-  [[nodiscard]] const Json& descriptors() const { return descriptors_; }
+  // The index of the rule of report.findings[f].
+  [[nodiscard]] std::size_t index_of(std::size_t f) const { return index_of_finding_[f]; }
+
+  void write_descriptors(JsonOut& out) const {
+    out.begin_array();
+    for (std::size_t r = 0; r < ids_.size(); ++r) {
+      const sarif::RuleDescription rule = sarif::describe_rule(ids_[r]);
+      const auto text = [&](std::string_view key, const std::string& value) {
+        out.key(key);
+        out.begin_object();
+        out.key("text");
+        out.string(value);
+        out.end_object();
+      };
+      out.begin_object();
+      out.key("id");
+      out.string(rule.id);
+      text("shortDescription", rule.short_text);
+      text("fullDescription", rule.full_text);
+      text("help", rule.help_text);
+      out.key("helpUri");
+      out.string(rule.help_uri);
+      out.key("defaultConfiguration");
+      out.begin_object();
+      out.key("level");
+      out.string(level_name(levels_[r]));
+      out.end_object();
+      out.key("properties");
+      out.begin_object();
+      out.key("tags");
+      out.begin_array();
+      out.string("security");
+      out.string("wcf");
+      out.end_array();
+      out.end_object();
+      out.end_object();
+    }
+    out.end_array();
+  }
 
  private:
   std::map<std::string, std::size_t, std::less<>> index_;
+  std::vector<std::string> ids_;
   std::vector<Level> levels_;
-  Json descriptors_ = Json::array();
+  std::vector<std::size_t> index_of_finding_;
 };
 
 }  // namespace
 
+// Written as it goes (report::JsonOut): a chain's code flow is written with each result that
+// refers to it, never held.
 std::string write_sarif(const ScanReport& report) {
   const Artifacts artifacts(report);
-  Rules rules;
-  Json flows = Json::array();
-  for (const Chain& chain : report.chains) flows.push_back(code_flow(artifacts, chain));
+  const Rules rules(report);
+  const report::LevelCounts counts = report::count_levels(report);
+  std::string text;
+  text.reserve(4096 + report.findings.size() * 700 + report.chains.size() * 200);
+  JsonOut out(text);
+  out.begin_object();
+  out.key("$schema");
+  out.string(sarif::kSchemaUri);
+  out.key("version");
+  out.string("2.1.0");
+  out.key("runs");
+  out.begin_array();
+  out.begin_object();
 
-  Json results = Json::array();
-  for (const Finding& finding : report.findings) {
-    Json result = {{"ruleId", finding.rule},
-                   {"ruleIndex", rules.index_of(finding)},
-                   {"level", level_name(finding.level)},
-                   {"message", {{"text", finding.message}}},
-                   {"locations", Json::array({location_of(artifacts, finding)})},
-                   {"partialFingerprints", {{sarif::kFingerprintKey, report::fingerprint(finding)}}}};
-    if (finding.chain && *finding.chain < flows.size())
-      result["codeFlows"] = Json::array({flows[*finding.chain]});
-    results.push_back(std::move(result));
-  }
+  out.key("tool");
+  out.begin_object();
+  out.key("driver");
+  out.begin_object();
+  out.key("name");
+  out.string("policy-eval");
+  out.key("version");
+  out.string(version());
+  out.key("semanticVersion");
+  out.string(version());
+  out.key("informationUri");
+  out.string(sarif::information_uri());
+  out.key("rules");
+  rules.write_descriptors(out);
+  out.end_object();
+  out.end_object();
 
   // Notes are said once, as notifications of the run (an XDT transform not applied, a file skipped).
-  Json notifications = Json::array();
-  for (const Note& note : report.notes) {
-    Json notification = {{"level", "note"}, {"message", {{"text", note.message}}}};
-    if (!note.file.empty()) {
-      notification["locations"] =
-          Json::array({{{"physicalLocation", {{"artifactLocation", artifacts.location(note.file)}}}}});
+  out.key("invocations");
+  out.begin_array();
+  out.begin_object();
+  out.key("executionSuccessful");
+  out.boolean(true);
+  if (!report.notes.empty()) {
+    out.key("toolExecutionNotifications");
+    out.begin_array();
+    for (const Note& note : report.notes) {
+      out.begin_object();
+      out.key("level");
+      out.string("note");
+      out.key("message");
+      out.begin_object();
+      out.key("text");
+      out.string(note.message);
+      out.end_object();
+      if (!note.file.empty()) {
+        out.key("locations");
+        out.begin_array();
+        out.begin_object();
+        out.key("physicalLocation");
+        out.begin_object();
+        out.key("artifactLocation");
+        artifacts.write_location(out, note.file);
+        out.end_object();
+        out.end_object();
+        out.end_array();
+      }
+      out.end_object();
     }
-    notifications.push_back(std::move(notification));
+    out.end_array();
   }
-  Json invocation = {{"executionSuccessful", true}};
-  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+  out.end_object();
+  out.end_array();
 
-  // Every chain, reaching or not, with its verdict: a chain with no finding has no result to
-  // carry its code flow.
-  Json chains = Json::array();
-  for (const Chain& chain : report.chains)
-    chains.push_back({{"title", report::chain_title(chain)}, {"verdict", report::verdict_text(chain)}});
-  const report::LevelCounts counts = report::count_levels(report);
-
-  const Json driver = {{"name", "policy-eval"},
-                       {"version", version()},
-                       {"semanticVersion", version()},
-                       {"informationUri", sarif::information_uri()},
-                       {"rules", rules.descriptors()}};
   // The scan root is named, not located: its path would change the bytes of the same estate
   // scanned from another folder (or by another checkout).
-  const Json base_ids = {
-      {sarif::kSourceRoot,
-       {{"description",
-         {{"text", "The folder policy-eval scan was given: every artifact is relative to it."}}}}}};
-  Json run = {{"tool", {{"driver", driver}}},
-              {"invocations", Json::array({std::move(invocation)})},
-              {"originalUriBaseIds", base_ids},
-              {"artifacts", artifacts.list()},
-              {"results", std::move(results)},
-              {"columnKind", "unicodeCodePoints"},
-              {"properties",
-               {{"summary",
-                 {{"error", counts.error},
-                  {"warning", counts.warning},
-                  {"note", counts.note},
-                  {"endpoints", report.endpoints.size()},
-                  {"calls", report.calls.size()},
-                  {"chains", report.chains.size()}}},
-                {"chains", std::move(chains)}}}};
-  const Json document = {
-      {"$schema", sarif::kSchemaUri}, {"version", "2.1.0"}, {"runs", Json::array({std::move(run)})}};
-  return report::json_text(document) + '\n';
+  out.key("originalUriBaseIds");
+  out.begin_object();
+  out.key(sarif::kSourceRoot);
+  out.begin_object();
+  out.key("description");
+  out.begin_object();
+  out.key("text");
+  out.string("The folder policy-eval scan was given: every artifact is relative to it.");
+  out.end_object();
+  out.end_object();
+  out.end_object();
+
+  out.key("artifacts");
+  artifacts.write_list(out);
+
+  out.key("results");
+  out.begin_array();
+  for (std::size_t f = 0; f < report.findings.size(); ++f) {
+    const Finding& finding = report.findings[f];
+    out.begin_object();
+    out.key("ruleId");
+    out.string(finding.rule);
+    out.key("ruleIndex");
+    out.number(rules.index_of(f));
+    out.key("level");
+    out.string(level_name(finding.level));
+    out.key("message");
+    out.begin_object();
+    out.key("text");
+    out.string(finding.message);
+    out.end_object();
+    out.key("locations");
+    out.begin_array();
+    write_location_of(out, artifacts, finding);
+    out.end_array();
+    out.key("partialFingerprints");
+    out.begin_object();
+    out.key(sarif::kFingerprintKey);
+    out.string(report::fingerprint(finding));
+    out.end_object();
+    if (finding.chain && *finding.chain < report.chains.size()) {
+      out.key("codeFlows");
+      out.begin_array();
+      write_code_flow(out, artifacts, report.chains[*finding.chain]);
+      out.end_array();
+    }
+    out.end_object();
+  }
+  out.end_array();
+
+  out.key("columnKind");
+  out.string("unicodeCodePoints");
+  // Every chain, reaching or not, with its verdict: a chain with no finding has no result to
+  // carry its code flow.
+  out.key("properties");
+  out.begin_object();
+  out.key("summary");
+  out.begin_object();
+  out.key("error");
+  out.number(counts.error);
+  out.key("warning");
+  out.number(counts.warning);
+  out.key("note");
+  out.number(counts.note);
+  out.key("endpoints");
+  out.number(report.endpoints.size());
+  out.key("calls");
+  out.number(report.calls.size());
+  out.key("chains");
+  out.number(report.chains.size());
+  out.end_object();
+  out.key("chains");
+  out.begin_array();
+  for (const Chain& chain : report.chains) {
+    out.begin_object();
+    out.key("title");
+    out.string(report::chain_title(chain));
+    out.key("verdict");
+    out.string(report::verdict_text(chain));
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+
+  out.end_object();
+  out.end_array();
+  out.end_object();
+  text += '\n';
+  return text;
 }
 
 // ---- baseline -----------------------------------------------------------------------------------
