@@ -215,7 +215,8 @@ bool account_of(JsonValue object, ad::Account& account) {
   if (account.sam_account_name.empty()) return false;
   upper_in_place(account.domain);
   if (!kind_given)
-    account.kind = account.sam_account_name.ends_with('$') ? ad::AccountKind::computer : ad::AccountKind::user;
+    account.kind =
+        account.sam_account_name.ends_with('$') ? ad::AccountKind::computer : ad::AccountKind::user;
   if (uac) ad::apply_user_account_control(account, *uac);
   // A flag given beside userAccountControl must agree with it (the strict reader names the one
   // that does not); given alone, it is the fact.
