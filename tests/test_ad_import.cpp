@@ -16,6 +16,7 @@
 #include "test_support.hpp"
 #include "wcfpolicy/ad_import.hpp"
 #include "wcfpolicy/ad_json.hpp"
+#include "wcfpolicy/chain.hpp"
 
 namespace {
 
@@ -633,6 +634,22 @@ TEST_CASE("index_facts: every name and SPN lookup gives what reading every accou
     CAPTURE(spn);
     CHECK(positions(plain, find_spn_owners(plain, spn)) == positions(indexed, find_spn_owners(indexed, spn)));
   }
+  // The computer a NetworkService element acts as (AD-1), found through the index's host names.
+  std::vector<std::string> hosts{"", ".", "WEB01", "web01.CONTOSO.LOCAL", "web01.other.local", "app01.x"};
+  for (const std::string& name : names) hosts.push_back(name);
+  std::size_t computers_found = 0;
+  for (const std::string& host : hosts) {
+    CAPTURE(host);
+    const wcfpolicy::RunAs a = wcfpolicy::run_as_account(plain, "NetworkService", host);
+    const wcfpolicy::RunAs b = wcfpolicy::run_as_account(indexed, "NetworkService", host);
+    CHECK((a.match.account == nullptr) == (b.match.account == nullptr));
+    if (a.match.account != nullptr && b.match.account != nullptr)
+      CHECK(a.match.account - plain.accounts.data() == b.match.account - indexed.accounts.data());
+    CHECK(a.match.candidates == b.match.candidates);
+    CHECK(a.match.ambiguous == b.match.ambiguous);
+    computers_found += b.match.account != nullptr ? 1 : 0;
+  }
+  CHECK(computers_found > 10);
   // Accounts added after indexing: the stale index is not used.
   indexed.accounts.push_back(Account{});
   indexed.accounts.back().sam_account_name = "late";

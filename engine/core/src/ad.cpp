@@ -194,6 +194,29 @@ std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view
   return owners;
 }
 
+std::vector<const Account*> host_candidates(const Facts& facts, std::string_view host) {
+  std::vector<const Account*> out;
+  const FactsIndex* index = index_of(facts);
+  if (index == nullptr) {
+    out.reserve(facts.accounts.size());
+    for (const Account& account : facts.accounts) out.push_back(&account);
+    return out;
+  }
+  // index_facts files a computer under its sAMAccountName without '$', its dNSHostName and that
+  // name's first label: every computer same_host or a first-label match can find is under one of
+  // these two keys.
+  std::vector<std::size_t> found;
+  for (const std::string_view key : {host, first_label(host)}) {
+    if (const auto it = index->by_name.find(lowered(key)); it != index->by_name.end())
+      found.insert(found.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  out.reserve(found.size());
+  for (const std::size_t i : found) out.push_back(&facts.accounts[i]);
+  return out;
+}
+
 void apply_user_account_control(Account& account, std::uint32_t uac) noexcept {
   account.user_account_control = uac;
   account.enabled = (uac & kAccountDisable) == 0;

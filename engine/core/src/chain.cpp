@@ -75,7 +75,8 @@ RunAs run_as_account(const ad::Facts& facts, std::string_view run_as, std::strin
   }
   // AD-1: the host's computer account, by dNSHostName or sAMAccountName.
   out.kind = RunAs::Kind::computer;
-  for (const ad::Account& account : facts.accounts) {
+  for (const ad::Account* candidate : ad::host_candidates(facts, host)) {
+    const ad::Account& account = *candidate;
     if (account.kind != ad::AccountKind::computer) continue;
     std::string_view sam = account.sam_account_name;
     if (!sam.empty() && sam.back() == '$') sam.remove_suffix(1);
