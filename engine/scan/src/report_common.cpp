@@ -206,6 +206,26 @@ EndpointAnswer endpoint_answer(const Endpoint& endpoint) {
   return answer;
 }
 
+void write_summary_members(JsonOut& out, const ScanReport& report, const LevelCounts& counts,
+                           bool with_projects) {
+  out.key("error");
+  out.number(counts.error);
+  out.key("warning");
+  out.number(counts.warning);
+  out.key("note");
+  out.number(counts.note);
+  if (with_projects) {
+    out.key("projects");
+    out.number(report.projects.size());
+  }
+  out.key("endpoints");
+  out.number(report.endpoints.size());
+  out.key("calls");
+  out.number(report.calls.size());
+  out.key("chains");
+  out.number(report.chains.size());
+}
+
 void write_endpoint_answer(JsonOut& out, const Endpoint& endpoint) {
   if (!endpoint.answer_json.empty() && out.engine_json(endpoint.answer_json)) return;
   std::string line;

@@ -76,6 +76,10 @@ struct LevelCounts {
   std::size_t error = 0, warning = 0, note = 0;
 };
 [[nodiscard]] LevelCounts count_levels(const ScanReport& report);
+// The members of a report's "summary" object: the findings by level, then the numbers of
+// projects (with_projects), endpoints, calls and chains.
+void write_summary_members(JsonOut& out, const ScanReport& report, const LevelCounts& counts,
+                           bool with_projects);
 
 // "Contoso.Web/Web.config:12:8" (the line and column left out when unknown).
 [[nodiscard]] std::string location_text(const SourceLocation& location);

@@ -151,20 +151,7 @@ std::string write_json(const ScanReport& report) {
   out.number(report.files_scanned);
   out.key("summary");
   out.begin_object();
-  out.key("error");
-  out.number(counts.error);
-  out.key("warning");
-  out.number(counts.warning);
-  out.key("note");
-  out.number(counts.note);
-  out.key("projects");
-  out.number(report.projects.size());
-  out.key("endpoints");
-  out.number(report.endpoints.size());
-  out.key("calls");
-  out.number(report.calls.size());
-  out.key("chains");
-  out.number(report.chains.size());
+  report::write_summary_members(out, report, counts, true);
   out.end_object();
 
   out.key("projects");
