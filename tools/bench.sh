@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks in one command: the library's Google Benchmark suite, then the throughput of
 # `policy-eval batch` (on two threads and on one) on N generated requests (default 1,000,000)
-# beside the parse-and-write floors, then on N/4 chain requests with inline AD facts, one `query`
+# beside the parse-and-write floors, then on N/4 chain requests with inline AD facts, the same
+# answers from the fast readers and the strict one on both workloads, one `query`
 # as a whole process, batch's peak memory, and `policy-eval scan` over a generated estate of
 # 10,000 configuration files (gen-estate, seeded). Each timed run is repeated RUNS times
 # (default 5) and the median reported. Last, the import of a generated Active Directory
@@ -72,6 +73,10 @@ echo "== chain requests with inline AD facts: $chain_count ($(du -h "$chains" | 
 median_of "policy-eval batch (2 threads)" "$bin/tools/policy-eval" batch --threads 2 "$chains"
 median_of "policy-eval batch --threads 1" "$bin/tools/policy-eval" batch --threads 1 "$chains"
 median_of "floor: simdjson parse and write" "$bin/tests/bench/parse-floor" simdjson "$chains"
+
+echo "== the fast readers and the strict reader give the same answers (every line, with and without --explain)"
+"$bin/tests/bench/reader-agreement" "$requests"
+"$bin/tests/bench/reader-agreement" "$chains"
 
 echo "== the two thread modes give the same bytes"
 cmp <("$bin/tools/policy-eval" batch --threads 1 "$requests") <("$bin/tools/policy-eval" batch --threads 2 "$requests") &&
