@@ -1090,6 +1090,17 @@ namespace Contoso {
   CHECK(read_error(config(endpoint("netTcpBinding")), {},
                    std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", missing}})
             .find("no method B in class Contoso.S") != std::string::npos);
+  // Classes that derive from themselves (invalid C#, as a half-edited file may hold) end the
+  // search for a method: the operation is named as not found instead of the reader recursing
+  // without end.
+  for (const std::string cyclic : {"namespace Contoso { class S : S, IRenamed { public void A() {} } }",
+                                   "namespace Contoso { class S : T, IRenamed { public void A() {} }\n"
+                                   "  class T : U { } class U : T { } }"}) {
+    CAPTURE(cyclic);
+    CHECK(read_error(config(endpoint("netTcpBinding")), {},
+                     std::vector<SourceFile>{{"IS.cs", contract}, {"S.cs", cyclic}})
+              .find("no method B in class Contoso.S") != std::string::npos);
+  }
 }
 
 TEST_CASE("config: C# conditional compilation gives no silent answer: the preprocessor symbol is named") {

@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
       const std::string a = outcome(wcfpolicy::parse_request(line, *options), *options);
       const std::string b = outcome(wcfpolicy::detail::parse_request_strictly(line, *options), *options);
       if (a != b) {
-        std::fprintf(stderr, "reader-agreement: line %zu: the readers differ\n  fast:   %s\n  strict: %s\n", lines,
-                     a.c_str(), b.c_str());
+        std::fprintf(stderr, "reader-agreement: line %zu: the readers differ\n  fast:   %s\n  strict: %s\n",
+                     lines, a.c_str(), b.c_str());
         return 1;
       }
     }

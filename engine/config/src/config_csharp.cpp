@@ -667,8 +667,13 @@ struct CSharpSources::Index {
                                                            const std::string& contract,
                                                            std::set<const TypeDecl*>& seen) const {
     std::pair<const TypeDecl*, const Method*> best{nullptr, nullptr};
+    // Only the classes not met before are looked into, and only their bases followed: a class
+    // that derives from itself, directly or through others, ends the walk instead of recursing
+    // without end.
+    std::vector<const TypeDecl*> fresh;
     for (const TypeDecl* type : classes) {
       if (!seen.insert(type).second) continue;
+      fresh.push_back(type);
       for (const Method& m : type->methods) {
         if (m.name != name) continue;
         if (m.qualifier == contract) return {type, &m};
@@ -676,7 +681,7 @@ struct CSharpSources::Index {
       }
     }
     if (best.second != nullptr) return best;
-    for (const TypeDecl* type : classes) {
+    for (const TypeDecl* type : fresh) {
       for (const std::string& base : type->bases) {
         std::vector<const TypeDecl*> bases;
         for (const TypeDecl* b : resolve(*type, base)) {
