@@ -194,14 +194,9 @@ std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view
   return owners;
 }
 
-std::vector<const Account*> host_candidates(const Facts& facts, std::string_view host) {
-  std::vector<const Account*> out;
+std::optional<std::vector<const Account*>> host_candidates(const Facts& facts, std::string_view host) {
   const FactsIndex* index = index_of(facts);
-  if (index == nullptr) {
-    out.reserve(facts.accounts.size());
-    for (const Account& account : facts.accounts) out.push_back(&account);
-    return out;
-  }
+  if (index == nullptr) return std::nullopt;
   // index_facts files a computer under its sAMAccountName without '$', its dNSHostName and that
   // name's first label: every computer same_host or a first-label match can find is under one of
   // these two keys.
@@ -212,6 +207,7 @@ std::vector<const Account*> host_candidates(const Facts& facts, std::string_view
   }
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
+  std::vector<const Account*> out;
   out.reserve(found.size());
   for (const std::size_t i : found) out.push_back(&facts.accounts[i]);
   return out;

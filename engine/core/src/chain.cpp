@@ -75,8 +75,12 @@ RunAs run_as_account(const ad::Facts& facts, std::string_view run_as, std::strin
   }
   // AD-1: the host's computer account, by dNSHostName or sAMAccountName.
   out.kind = RunAs::Kind::computer;
-  for (const ad::Account* candidate : ad::host_candidates(facts, host)) {
-    const ad::Account& account = *candidate;
+  // Through the index when the facts have one; else every account (a request's inline facts,
+  // read once: no list of them is built).
+  const auto candidates = ad::host_candidates(facts, host);
+  const std::size_t count = candidates ? candidates->size() : facts.accounts.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const ad::Account& account = candidates ? *(*candidates)[i] : facts.accounts[i];
     if (account.kind != ad::AccountKind::computer) continue;
     std::string_view sam = account.sam_account_name;
     if (!sam.empty() && sam.back() == '$') sam.remove_suffix(1);

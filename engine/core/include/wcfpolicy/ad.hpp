@@ -186,10 +186,11 @@ struct AccountMatch {
 // service class aliased to HOST by sPNMappings, holding `HOST/<host part>` (AD-7).
 [[nodiscard]] std::vector<const Account*> find_spn_owners(const Facts& facts, std::string_view spn);
 
-// host_candidates(facts, host): the accounts that may be the computer `host` names (a short name
-// or an FQDN), in the accounts' order: with an index, those filed under `host` or its first
-// label; without one, every account. The caller keeps those that match.
-[[nodiscard]] std::vector<const Account*> host_candidates(const Facts& facts, std::string_view host);
+// host_candidates(facts, host): with an index, the accounts that may be the computer `host`
+// names (a short name or an FQDN), those filed under `host` or its first label, in the accounts'
+// order; without one, nullopt: every account may be. The caller keeps those that match.
+[[nodiscard]] std::optional<std::vector<const Account*>> host_candidates(const Facts& facts,
+                                                                         std::string_view host);
 
 // Case-insensitive ASCII comparison, as AD compares names and SPNs.
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
